@@ -1,0 +1,44 @@
+//! The `sitrep` command line: one subcommand per job, each in `cmd/`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// sitrep turns news reports of armed conflict and political violence into a structured,
+/// sourced record of events: who did what to whom, where, when, how many were killed,
+/// according to whom, and who disputes it. Every fact points back to the characters of the
+/// text it came from.
+#[derive(Parser)]
+#[command(name = "sitrep", version, propagate_version = true, arg_required_else_help = true)]
+#[command(after_help = "Exit codes: 0 every input processed; 1 some inputs skipped (each reported on stderr); \
+2 usage error.\n\nStart with: sitrep extract samples/bangui.txt --published 2026-04-13")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Extract(cmd::extract::Args),
+}
+
+/// Exit status for "some inputs were skipped, the rest were written".
+pub const EXIT_PARTIAL: u8 = 1;
+/// Exit status for a usage error (clap uses the same).
+pub const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => cmd::extract::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("sitrep: error: {err:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The pipeline: one [`Document`] in, every stage's layer added, in a fixed order.
+//!
+//! Stages are plain functions over `&mut Document` (plus the resources they need, loaded once
+//! here). Adding a stage means adding one call in [`Pipeline::annotate`] and its resource in
+//! [`Pipeline::load`]; ARCHITECTURE.md lists the order and why.
+
+use sitrep_core::contract::{self, Output, Provenance};
+use sitrep_core::Document;
+
+/// Everything the stages load once and share across documents (read-only, so one `Pipeline`
+/// serves every thread).
+pub struct Pipeline {
+    provenance: Provenance,
+}
+
+impl Pipeline {
+    /// Loads every stage's resources.
+    ///
+    /// # Errors
+    /// When a resource (gazetteer, lexicon) is missing or unreadable; the message says how to
+    /// build or restore it.
+    pub fn load() -> Result<Self, String> {
+        let provenance = Provenance {
+            sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
+            gazetteer: "none".to_owned(),
+            lexicons: "none".to_owned(),
+        };
+        Ok(Self { provenance })
+    }
+
+    #[must_use]
+    pub fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    /// Runs every stage over `doc`, in order.
+    pub fn annotate(&self, doc: &mut Document) {
+        let _ = doc;
+    }
+
+    /// Runs the pipeline and converts to the contract's JSON shape.
+    #[must_use]
+    pub fn extract(&self, mut doc: Document) -> Output {
+        self.annotate(&mut doc);
+        contract::to_output(&doc, &self.provenance)
+    }
+}
