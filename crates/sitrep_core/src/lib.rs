@@ -10,6 +10,7 @@ pub mod contract;
 pub mod document;
 pub mod event;
 pub mod span;
+pub mod testdata;
 
 pub use document::{
     Attribution, DatePrecision, DateRange, Dateline, Document, Entity, EntityKind, Geo, GeoPrecision, Place,
