@@ -1,0 +1,229 @@
+//! Quotes and attributions: who said, reported or denied what.
+//!
+//! - `doc.quotes`: direct speech, the words inside quotation marks (straight or curly, across
+//!   sentences and paragraphs, nested single marks kept inside), with the speaker. A short quoted
+//!   phrase ("the “terrorists”") counts as speech only when a cue governs it; otherwise it is a
+//!   scare quote or a title and is left out.
+//! - `doc.attributions`: every attribution, direct or indirect ("state TV said …", "according to the
+//!   Observatory, …", "he denied …"), with source, cue and content spans. The cue's stance
+//!   (asserts / denies / disputes) is in `data/cues.tsv`; [`cue_stance`] reads it for the claims stage.
+//!
+//! Rules and word lists are data files under `data/`, each documenting its format in its header.
+//! The stage reads `doc.sentences` (text stage) and `doc.entities` (entity stage) when present.
+
+mod lexicon;
+mod marks;
+mod rules;
+mod speaker;
+mod tokens;
+
+use std::sync::OnceLock;
+
+use sitrep_core::{Attribution, Document, Quote, Span, Stance};
+
+pub use lexicon::{LexiconError, Agreement, CueClass};
+pub use marks::{find_quotations, Quotation};
+
+use lexicon::Lexicon;
+use rules::{Found, Sentence};
+use speaker::{Resolver, Speaker};
+
+/// A quotation with no cue and no speaker is kept as speech only from this many words up:
+/// shorter ones are mostly scare quotes, titles and nicknames.
+const MIN_UNATTRIBUTED_QUOTE_WORDS: usize = 6;
+
+/// The stage: cue lexicon and word lists, loaded once.
+#[derive(Debug, Clone)]
+pub struct Quotes {
+    lex: Lexicon,
+}
+
+impl Quotes {
+    /// Parses the data files compiled into the crate.
+    ///
+    /// # Errors
+    /// When a data file under `crates/sitrep_quotes/data/` breaks its documented format.
+    pub fn load() -> Result<Self, LexiconError> {
+        Ok(Self { lex: Lexicon::load()? })
+    }
+
+    /// The stance of a cue phrase ("said" → asserts, "denied" → denies, "disputed" → disputes).
+    #[must_use]
+    pub fn stance(&self, cue: &str) -> Option<Stance> {
+        self.lex.stance(cue)
+    }
+
+    /// Adds `quotes` and `attributions` to `doc`.
+    pub fn annotate(&self, doc: &mut Document) {
+        if !doc.is_codable() {
+            return;
+        }
+        let quotations: Vec<Quotation> = find_quotations(&doc.text).into_iter().filter(|q| !doc.is_removed(q.outer)).collect();
+        let sentences = reading_units(doc);
+        let mut found: Vec<(usize, Found)> = Vec::new();
+        for (index, span) in sentences.iter().enumerate() {
+            let toks = tokens::tokenize(&doc.text, *span, &self.lex);
+            let sentence = Sentence { text: &doc.text, span: *span, toks: &toks, lex: &self.lex, quotes: &quotations };
+            found.extend(sentence.attributions().into_iter().map(|f| (index, f)));
+        }
+        for q in &quotations {
+            if let Some((cue, source)) = rules::dash_signature(&doc.text, q) {
+                let at = sentence_index(&sentences, q.inner.start).unwrap_or(0);
+                found.push((at, Found { source: Some(source), cue: Some(cue), content: q.inner }));
+            }
+        }
+        found.retain(|(_, f)| !removed_any(doc, f));
+        let (quotes, attributions) = self.assemble(doc, &sentences, &quotations, found);
+        doc.quotes = quotes;
+        doc.attributions = attributions;
+    }
+
+    /// Resolves speakers in text order, then gives each quotation its speaker: the source of the
+    /// attribution whose content holds it, else the speaker of the sentence just before.
+    fn assemble(
+        &self,
+        doc: &Document,
+        sentences: &[Span],
+        quotations: &[Quotation],
+        found: Vec<(usize, Found)>,
+    ) -> (Vec<Quote>, Vec<Attribution>) {
+        let mut resolver = Resolver::new(doc, &self.lex);
+        // (attribution, sentence index where its content ends, resolved speaker)
+        let mut made: Vec<(Attribution, usize, Option<Speaker>)> = Vec::new();
+        let mut pending: Vec<(usize, Found)> = found;
+        pending.sort_by_key(|(_, f)| f.source.map_or(f.content.start, |s| s.start));
+        for (_, f) in pending {
+            let speaker = f.source.map(|s| resolver.resolve(s));
+            let direct = quotations.iter().any(|q| covers_most(q.inner, f.content));
+            let end_sentence = sentence_index(sentences, f.content.end.saturating_sub(1));
+            made.push((
+                Attribution {
+                    source: speaker.as_ref().map(|s| s.name.clone()),
+                    source_span: f.source,
+                    source_entity: speaker.as_ref().and_then(|s| s.entity.clone()),
+                    cue: f.cue,
+                    content: f.content,
+                    direct,
+                },
+                end_sentence.unwrap_or(usize::MAX),
+                speaker,
+            ));
+        }
+        let mut quotes = Vec::new();
+        let mut carried: Vec<(Attribution, usize, Option<Speaker>)> = Vec::new();
+        for q in quotations {
+            let owner = made
+                .iter()
+                .chain(carried.iter())
+                .filter(|(a, _, _)| a.content.contains(q.inner) || q.inner.contains(a.content) || covers_most(q.inner, a.content))
+                .min_by_key(|(a, _, _)| a.content.len());
+            if let Some((a, _, speaker)) = owner {
+                quotes.push(quote(q.inner, speaker.as_ref(), a.source_span));
+                continue;
+            }
+            let quote_sentence = sentence_index(sentences, q.inner.start);
+            let opens_sentence = quote_sentence.is_some_and(|i| doc.text[sentences[i].start..q.outer.start].trim().is_empty());
+            let words = doc.text[q.inner.start..q.inner.end].split_whitespace().count();
+            let continued = if opens_sentence { quote_sentence.and_then(|qs| self.previous_speaker(doc, sentences, &made, &carried, qs, q)) } else { None };
+            if let Some((speaker, source_span)) = continued {
+                let attribution = Attribution {
+                    source: Some(speaker.name.clone()),
+                    source_span,
+                    source_entity: speaker.entity.clone(),
+                    cue: None,
+                    content: q.inner,
+                    direct: true,
+                };
+                quotes.push(quote(q.inner, Some(&speaker), source_span));
+                let end = sentence_index(sentences, q.inner.end.saturating_sub(1)).unwrap_or(usize::MAX);
+                carried.push((attribution, end, Some(speaker)));
+            } else if words >= MIN_UNATTRIBUTED_QUOTE_WORDS {
+                quotes.push(quote(q.inner, None, None));
+            }
+        }
+        let mut attributions: Vec<Attribution> = made.into_iter().chain(carried).map(|(a, _, _)| a).collect();
+        attributions.sort_by_key(|a| (a.content.start, a.content.end));
+        quotes.sort_by_key(|q| q.span.start);
+        (quotes, attributions)
+    }
+
+    /// The speaker of the sentence just before a quotation that has no cue of its own: the source
+    /// of an attribution ending there, or a person named at its start.
+    fn previous_speaker(
+        &self,
+        doc: &Document,
+        sentences: &[Span],
+        made: &[(Attribution, usize, Option<Speaker>)],
+        carried: &[(Attribution, usize, Option<Speaker>)],
+        quote_sentence: usize,
+        q: &Quotation,
+    ) -> Option<(Speaker, Option<Span>)> {
+        let before = made
+            .iter()
+            .chain(carried.iter())
+            .filter(|(a, end, s)| s.is_some() && a.content.end <= q.outer.start && *end + 1 >= quote_sentence)
+            .max_by_key(|(a, _, _)| a.content.end);
+        if let Some((a, _, Some(s))) = before {
+            return Some((s.clone(), a.source_span));
+        }
+        let previous = quote_sentence.checked_sub(1)?;
+        let resolver = Resolver::new(doc, &self.lex);
+        resolver.subject_person(sentences[previous]).map(|s| (s, None))
+    }
+}
+
+fn quote(span: Span, speaker: Option<&Speaker>, speaker_span: Option<Span>) -> Quote {
+    Quote {
+        span,
+        speaker: speaker.map(|s| s.name.clone()),
+        speaker_span: speaker.and(speaker_span),
+        speaker_entity: speaker.and_then(|s| s.entity.clone()),
+    }
+}
+
+/// True when `a` covers at least half of `b`.
+fn covers_most(a: Span, b: Span) -> bool {
+    let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+    b.len() > 0 && overlap * 2 >= b.len()
+}
+
+fn removed_any(doc: &Document, f: &Found) -> bool {
+    doc.is_removed(f.content) || f.cue.is_some_and(|c| doc.is_removed(c)) || f.source.is_some_and(|s| doc.is_removed(s))
+}
+
+fn sentence_index(sentences: &[Span], offset: usize) -> Option<usize> {
+    let i = sentences.partition_point(|s| s.end <= offset);
+    (i < sentences.len() && sentences[i].start <= offset).then_some(i)
+}
+
+/// The sentences the rules read: the text stage's content sentences, or, when a document comes
+/// without them, its lines (so the stage still finds line-level attributions).
+fn reading_units(doc: &Document) -> Vec<Span> {
+    if !doc.sentences.is_empty() {
+        return doc.content_sentences().map(|(_, s)| s).collect();
+    }
+    let mut units = Vec::new();
+    let mut start = 0;
+    for (i, c) in doc.text.char_indices().chain(std::iter::once((doc.text.len(), '\n'))) {
+        if c == '\n' {
+            let line = &doc.text[start..i];
+            let lead = line.len() - line.trim_start().len();
+            let span = Span::new(start + lead, start + line.trim_end().len());
+            if !span.is_empty() && !doc.is_removed(span) {
+                units.push(span);
+            }
+            start = i + 1;
+        }
+    }
+    units
+}
+
+/// The stance of a cue phrase as written ("said", "denied", "according to"), from `data/cues.tsv`.
+///
+/// # Panics
+/// Never on the shipped data: the lexicon's own tests load it.
+#[must_use]
+pub fn cue_stance(cue: &str) -> Option<Stance> {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| Lexicon::load().expect("sitrep_quotes data files are valid")).stance(cue)
+}

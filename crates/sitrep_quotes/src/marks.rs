@@ -1,0 +1,184 @@
+//! Finding quotations: pairs of quotation marks, straight or curly, including the newspaper
+//! convention where a quote running over several paragraphs reopens each paragraph with an opening
+//! mark and closes only at its end. Single marks inside double ones are nested quotes and stay part
+//! of the outer quote.
+
+use sitrep_core::Span;
+
+/// A quotation found in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quotation {
+    /// The words inside the marks, marks excluded.
+    pub inner: Span,
+    /// From the opening mark to the closing mark inclusive (to the paragraph end when unclosed).
+    pub outer: Span,
+}
+
+const fn is_double_open(c: char) -> bool {
+    matches!(c, '\u{201C}' | '\u{201E}' | '\u{00AB}')
+}
+
+const fn is_double_close(c: char) -> bool {
+    matches!(c, '\u{201D}' | '\u{00BB}')
+}
+
+/// Whether a straight `"` at this position opens a quotation (it follows a space, a bracket or a
+/// dash, or starts the text) rather than closing one.
+fn straight_opens(prev: Option<char>, next: Option<char>) -> bool {
+    let after_space = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '{' | '\u{2014}' | '\u{2013}' | '-' | '/' | ':'));
+    let before_word = next.is_some_and(|n| !n.is_whitespace());
+    after_space && before_word
+}
+
+/// Every quotation in `text`, in order. Marks are paired within a paragraph; an opening mark left
+/// unclosed at a paragraph's end continues the quote when the next paragraph opens with a mark, and
+/// otherwise ends the quote at the paragraph's end.
+#[must_use]
+pub fn find_quotations(text: &str) -> Vec<Quotation> {
+    let mut out = Vec::new();
+    // Byte offset of the opening mark, and of the first byte inside it.
+    let mut open: Option<(usize, usize)> = None;
+    // Set when a quote is left open at a paragraph break; the next paragraph must reopen it.
+    let mut awaiting_reopen: Option<(usize, usize, usize)> = None; // (mark start, inner start, paragraph end)
+    let mut paragraph_start = true;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        let prev = i.checked_sub(1).map(|j| chars[j].1);
+        let next = chars.get(i + 1).map(|x| x.1);
+        if c == '\n' {
+            if let Some((mark, inner)) = open.take() {
+                awaiting_reopen = Some((mark, inner, trim_end(text, pos)));
+            }
+            paragraph_start = true;
+            i += 1;
+            continue;
+        }
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let at_paragraph_start = paragraph_start;
+        paragraph_start = false;
+        if let Some((mark, inner, paragraph_end)) = awaiting_reopen.take() {
+            let reopens = is_double_open(c) || (c == '"' && straight_opens(prev, next));
+            if at_paragraph_start && reopens {
+                open = Some((mark, inner));
+                i += 1;
+                continue;
+            }
+            // Unclosed and not continued: the quote ends with its paragraph.
+            push(&mut out, text, mark, inner, paragraph_end, paragraph_end);
+        }
+        let len = c.len_utf8();
+        if is_double_open(c) {
+            // A second opening mark inside an open quote means the first was never closed.
+            open = Some((pos, pos + len));
+        } else if is_double_close(c) {
+            if let Some((mark, inner)) = open.take() {
+                push(&mut out, text, mark, inner, pos, pos + len);
+            }
+        } else if c == '"' {
+            match open {
+                Some((mark, inner)) if !straight_opens(prev, next) || next.is_none_or(char::is_whitespace) => {
+                    open = None;
+                    push(&mut out, text, mark, inner, pos, pos + len);
+                }
+                Some(_) | None => {
+                    if straight_opens(prev, next) {
+                        open = Some((pos, pos + len));
+                    }
+                }
+            }
+        } else if c == '\u{2018}' && open.is_none() && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '\u{2014}' | ':')) {
+            // A single-quoted quotation at the top level (headline style): close at the first
+            // right single mark that is not an apostrophe inside a word.
+            if let Some(close) = single_close(&chars, i + 1) {
+                let (cpos, cc) = chars[close];
+                push(&mut out, text, pos, pos + len, cpos, cpos + cc.len_utf8());
+                i = close + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if let Some((mark, inner)) = open {
+        let end = trim_end(text, text.len());
+        push(&mut out, text, mark, inner, end, end);
+    }
+    if let Some((mark, inner, paragraph_end)) = awaiting_reopen {
+        push(&mut out, text, mark, inner, paragraph_end, paragraph_end);
+    }
+    out
+}
+
+/// Index of the right single mark closing a single quotation opened before `from`, within the line.
+fn single_close(chars: &[(usize, char)], from: usize) -> Option<usize> {
+    for j in from..chars.len() {
+        let c = chars[j].1;
+        if c == '\n' || is_double_open(c) || is_double_close(c) || c == '"' {
+            return None;
+        }
+        if c == '\u{2019}' {
+            let before_word = chars.get(j + 1).is_some_and(|x| x.1.is_alphanumeric());
+            if !before_word {
+                return Some(j);
+            }
+        }
+    }
+    None
+}
+
+fn trim_end(text: &str, end: usize) -> usize {
+    text[..end].trim_end().len()
+}
+
+fn push(out: &mut Vec<Quotation>, text: &str, mark: usize, inner_start: usize, inner_end: usize, outer_end: usize) {
+    // Trim spaces just inside the marks so the span holds only the words.
+    let inner_text = &text[inner_start..inner_end];
+    let lead = inner_text.len() - inner_text.trim_start().len();
+    let trail = inner_text.len() - inner_text.trim_end().len();
+    let inner = Span::new(inner_start + lead, inner_end - trail);
+    if inner.start >= inner.end {
+        return;
+    }
+    out.push(Quotation { inner, outer: Span::new(mark, outer_end) });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        find_quotations(text).iter().map(|q| q.inner.of(text)).collect()
+    }
+
+    #[test]
+    fn pairs_curly_and_straight_marks() {
+        assert_eq!(texts("He said “we will stay” and \"we will win.\""), ["we will stay", "we will win."]);
+    }
+
+    #[test]
+    fn nested_single_quotes_stay_inside() {
+        assert_eq!(texts("“They shouted ‘leave now’ at us,” she said."), ["They shouted ‘leave now’ at us,"]);
+    }
+
+    #[test]
+    fn continues_across_paragraphs_that_reopen() {
+        let text = "“The first part.\n\n“The second part,” he said.";
+        let q = find_quotations(text);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].inner.of(text), "The first part.\n\n“The second part,");
+    }
+
+    #[test]
+    fn unclosed_quote_ends_with_its_paragraph() {
+        assert_eq!(texts("He wrote: \"nothing was done\nNext paragraph."), ["nothing was done"]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        assert!(texts("The rebels’ commander didn’t say. ‘90s.").is_empty());
+    }
+}

