@@ -1,0 +1,141 @@
+//! Dating events: each event takes the date of the time expression that governs it.
+//!
+//! Rules, in order (the first that applies wins):
+//! 1. **Its sentence.** Of the usable expressions in the sentence holding the event's trigger
+//!    (else its first evidence span), the one in the same clause as the trigger, nearest to it.
+//!    Clause breaks are `;`, dashes and the words "while", "but", "whereas", "who", "which",
+//!    "that", "after", "before", "since"; an expression before the trigger that follows such a
+//!    word sits in an embedded clause ("Militants who fled on Saturday ambushed…") and counts
+//!    one break further away. Usable: resolved, not future-tense (events are things that
+//!    happened), not the document's own header/dateline date, not a "since …" span (a state,
+//!    not an occurrence).
+//! 2. **A continuation.** A sentence with no usable expression continues the nearest earlier
+//!    sentence in its paragraph that has one, and takes its last usable expression. A sentence
+//!    that opens a paragraph continues the previous paragraphs only when it opens with an
+//!    anaphoric word ("The", "They", "During", "Later", …) and does not announce another incident
+//!    ("separate", "another", "also", "elsewhere", "meanwhile" in its first words).
+//! 3. **The document's date, widened.** The reference date (dateline, publication or header
+//!    date) P gives the seven days up to it, `[P-6, P]` with precision `week`: the event is
+//!    reported on P and undated, so it is recent but its day is not known — never presented as a
+//!    day. A reference known only to the month gives that month.
+//! 4. Nothing to anchor to: `DateRange::unknown()`.
+//!
+//! A multi-day expression ("from Sunday into Monday") keeps its range.
+
+use sitrep_core::{DatePrecision, DateRange, Document, Span, TimeExpr};
+
+use crate::resolve::Reference;
+
+const CLAUSE_WORDS: &[&str] = &["while", "but", "whereas", "who", "which", "that", "after", "before", "since"];
+const OPENERS: &[&str] = &[
+    "the", "they", "he", "she", "it", "its", "their", "during", "after", "later", "then", "following", "as", "when",
+    "while", "both", "this", "these", "those", "there", "one", "two", "three", "all",
+];
+const NEW_INCIDENT: &[&str] = &["separate", "another", "also", "elsewhere", "meanwhile", "other", "similar"];
+
+fn usable(doc: &Document, t: &TimeExpr) -> bool {
+    if t.future || t.range.precision == DatePrecision::Unknown || t.range.start.is_none() {
+        return false;
+    }
+    let words = doc.slice(t.span).trim_start().to_lowercase();
+    if words.starts_with("since") {
+        return false;
+    }
+    !crate::is_header_date(doc, t.span)
+}
+
+/// The sentence holding byte `pos`: from `doc.sentences`, else `fallback` (the evidence span).
+fn sentence_of(doc: &Document, pos: usize, fallback: Span) -> (Option<usize>, Span) {
+    doc.sentence_at(pos).map_or((None, fallback), |i| (Some(i), doc.sentences[i]))
+}
+
+fn clause_breaks(text: &str) -> usize {
+    let punct = text.chars().filter(|c| matches!(c, ';' | '—' | '–')).count();
+    let words = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| CLAUSE_WORDS.iter().any(|cw| w.eq_ignore_ascii_case(cw)))
+        .count();
+    punct + words
+}
+
+fn paragraph_start(doc: &Document, pos: usize) -> usize {
+    doc.paragraphs.iter().find(|p| p.start <= pos && pos < p.end.max(p.start + 1)).map_or(0, |p| p.start)
+}
+
+fn opens_continuation(doc: &Document, sentence: Span) -> bool {
+    let text = doc.slice(sentence);
+    let mut words = text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase);
+    let Some(first) = words.next() else { return false };
+    OPENERS.contains(&first.as_str()) && !words.take(8).any(|w| NEW_INCIDENT.contains(&w.as_str()))
+}
+
+/// Gives every event its date against `reference`; see the module documentation for the rules.
+pub fn date_events_with(doc: &mut Document, reference: Reference) {
+    if !doc.is_codable() {
+        return;
+    }
+    let usable_times: Vec<usize> = (0..doc.times.len()).filter(|&i| usable(doc, &doc.times[i])).collect();
+    let fallback = match reference {
+        Reference::Day(p) => DateRange {
+            start: p.checked_sub(jiff::Span::new().days(6)).ok(),
+            end: Some(p),
+            precision: DatePrecision::Week,
+        },
+        Reference::Month { year, month } => jiff::civil::Date::new(year, month, 1).map_or_else(
+            |_| DateRange::unknown(),
+            |first| DateRange { start: Some(first), end: Some(first.last_of_month()), precision: DatePrecision::Month },
+        ),
+        Reference::None => DateRange::unknown(),
+    };
+    let mut dated = Vec::with_capacity(doc.events.len());
+    for ev in &doc.events {
+        let evidence = ev.evidence.first().copied().unwrap_or_default();
+        let anchor = ev.trigger.unwrap_or(evidence);
+        let choice = govern(doc, &usable_times, anchor, evidence);
+        dated.push(match choice {
+            Some(i) => (doc.times[i].range.clone(), Some(doc.times[i].span)),
+            None => (fallback.clone(), None),
+        });
+    }
+    for (ev, (date, span)) in doc.events.iter_mut().zip(dated) {
+        ev.date = date;
+        ev.date_span = span;
+    }
+}
+
+/// The index (into `doc.times`) of the expression governing an event at `anchor`.
+fn govern(doc: &Document, usable_times: &[usize], anchor: Span, evidence: Span) -> Option<usize> {
+    let (sentence_index, sentence) = sentence_of(doc, anchor.start, evidence);
+    let in_span = |s: Span| usable_times.iter().copied().filter(move |&i| s.contains(doc.times[i].span));
+    // 1. Its sentence: fewest clause breaks from the trigger, then nearest.
+    let best = in_span(sentence).min_by_key(|&i| {
+        let t = doc.times[i].span;
+        let (lo, hi) = if t.end <= anchor.start { (t.end, anchor.start) } else { (anchor.end.min(t.start), t.start) };
+        // An expression before the trigger but after a clause word sits in an embedded clause
+        // ("Militants who had fled on Saturday ambushed…").
+        let embedded = t.end <= anchor.start && clause_breaks(&doc.text[sentence.start.min(t.start)..t.start]) > 0;
+        (clause_breaks(&doc.text[lo..hi]) + usize::from(embedded), hi - lo)
+    });
+    if best.is_some() {
+        return best;
+    }
+    // 2. A continuation of an earlier sentence.
+    let Some(si) = sentence_index else {
+        // No sentence layer: the nearest usable expression before the evidence.
+        return usable_times.iter().copied().filter(|&i| doc.times[i].span.end <= evidence.start).last();
+    };
+    let para = paragraph_start(doc, sentence.start);
+    let crosses_paragraphs = opens_continuation(doc, sentence);
+    for prev in doc.sentences[..si].iter().rev() {
+        if prev.start < para && !crosses_paragraphs {
+            break;
+        }
+        if doc.is_removed(*prev) {
+            continue;
+        }
+        if let Some(i) = in_span(*prev).last() {
+            return Some(i);
+        }
+    }
+    None
+}
