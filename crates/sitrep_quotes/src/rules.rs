@@ -154,7 +154,7 @@ impl Sentence<'_> {
         let after_punct = before.is_none_or(|b| self.toks[b].is(',') || is_close_mark(&self.toks[b]));
         let mut subject = None;
         if let Some(b) = before {
-            if self.toks[b].word {
+            if self.toks[b].word || self.toks[b].lower == ")" {
                 subject = self.subject_before(j);
             } else if self.toks[b].is(',') {
                 subject = self.appositive_subject(b);
@@ -165,7 +165,7 @@ impl Sentence<'_> {
                 return None;
             }
             // Inverted: "“…,” said X".
-            let (a0, a1) = self.speaker_after(c1)?;
+            let (a0, a1) = self.speaker_after(c1, true, false)?;
             let content = self.content_before(j)?;
             return Some((Some(self.span(a0, a1)), content));
         };
@@ -267,7 +267,7 @@ impl Sentence<'_> {
     }
 
     /// The speaker phrase that follows an inverted cue: "said Robby Mook, Clinton's campaign manager".
-    fn speaker_after(&self, start: usize) -> Option<(usize, usize)> {
+    fn speaker_after(&self, start: usize, appositive: bool, loose_start: bool) -> Option<(usize, usize)> {
         let first = self.toks.get(start)?;
         let r = self.roles(start);
         if !first.word || r.has(Roles::TIME) || r.has(Roles::PP_START) && !first.cap {
@@ -276,7 +276,7 @@ impl Sentence<'_> {
         if self.is_pronoun(start) {
             return Some((start, start + 1));
         }
-        if !(first.cap || r.has(Roles::DET)) {
+        if !(first.cap || r.has(Roles::DET) || loose_start) {
             return None;
         }
         let mut k = start;
@@ -294,7 +294,7 @@ impl Sentence<'_> {
             } else if t.is(',') {
                 // One appositive is part of the speaker: "Mook, Clinton's campaign manager".
                 commas += 1;
-                if commas > 1 || self.toks.get(k + 1).is_none_or(|n| !n.word || is_close_mark(n)) {
+                if !appositive || commas > 1 || self.toks.get(k + 1).is_none_or(|n| !n.word || is_close_mark(n)) {
                     break;
                 }
             } else if !matches!(t.lower.as_str(), "(" | ")" | "-" | "&") {
@@ -455,10 +455,10 @@ impl Sentence<'_> {
 
     /// "According to X, …" / "…, according to X."
     fn according_to(&self, c0: usize, c1: usize) -> Option<(Option<Span>, Span)> {
-        let (a0, a1) = self.speaker_after(c1)?;
+        let leading = (0..c0).all(|i| !self.toks[i].word || self.has(i, Roles::BOUNDARY));
+        let (a0, a1) = self.speaker_after(c1, !leading, true)?;
         let source = Some(self.span(a0, a1));
         let n = self.toks.len();
-        let leading = (0..c0).all(|i| !self.toks[i].word || self.has(i, Roles::BOUNDARY));
         if leading {
             let mut k = a1;
             while k < n && !self.toks[k].word && !is_open_mark(&self.toks[k]) {

@@ -52,7 +52,8 @@ pub fn tokenize(text: &str, span: Span, lex: &Lexicon) -> Vec<Tok> {
             // Keep the full stop of an abbreviation ("Sen.", "U.S.", "J.") so it reads as one word.
             if chars.get(j).is_some_and(|x| x.1 == '.') {
                 let single_letter = lower.chars().count() == 1 && c.is_uppercase();
-                if single_letter || lower.contains('.') || lex.roles(&lower).has(Roles::ABBREV) {
+                let before_bracket = chars.get(j + 1).is_some_and(|x| matches!(x.1, ')' | ','));
+                if single_letter || lower.contains('.') || lex.roles(&lower).has(Roles::ABBREV) || (before_bracket && lower.contains('-')) {
                     end += 1;
                     j += 1;
                 }

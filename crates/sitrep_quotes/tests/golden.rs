@@ -1,0 +1,262 @@
+//! Golden tests on invented sentences: one per quote and speaker pattern. Each runs the stage on a
+//! document segmented by the test splitter (the text stage's stand-in), checks the span invariant,
+//! and compares quotes and attributions as (text, speaker) and (source, cue, content) triples.
+
+mod common;
+
+use sitrep_core::check::assert_spans;
+use sitrep_core::{Document, Entity, EntityKind, Removed, RemovedKind, Span, Stance};
+use sitrep_quotes::{cue_stance, Quotes};
+
+fn run(doc: &mut Document) {
+    if doc.sentences.is_empty() {
+        common::segment(doc);
+    }
+    Quotes::load().unwrap().annotate(doc);
+    assert_spans(doc);
+}
+
+fn quotes(text: &str) -> Vec<(String, Option<String>)> {
+    let mut doc = Document::from_text("t", text);
+    run(&mut doc);
+    doc.quotes.iter().map(|q| (doc.slice(q.span).to_owned(), q.speaker.clone())).collect()
+}
+
+fn attributions(text: &str) -> Vec<(Option<String>, Option<String>, String, bool)> {
+    let mut doc = Document::from_text("t", text);
+    run(&mut doc);
+    doc.attributions
+        .iter()
+        .map(|a| (a.source.clone(), a.cue.map(|c| doc.slice(c).to_owned()), doc.slice(a.content).to_owned(), a.direct))
+        .collect()
+}
+
+fn q(text: &str, speaker: Option<&str>) -> (String, Option<String>) {
+    (text.to_owned(), speaker.map(str::to_owned))
+}
+
+fn entity(doc: &Document, id: &str, kind: EntityKind, canonical: &str, surfaces: &[&str]) -> Entity {
+    let mut mentions = Vec::new();
+    for s in surfaces {
+        for (at, _) in doc.text.match_indices(s) {
+            mentions.push(Span::new(at, at + s.len()));
+        }
+    }
+    mentions.sort();
+    Entity { id: id.into(), kind, canonical: canonical.into(), mentions, title: None, actor_id: None, geo: None }
+}
+
+#[test]
+fn speaker_before_cue() {
+    assert_eq!(
+        quotes("Colonel Ahmed Saleh said: \u{201C}We pushed them out of the village.\u{201D}"),
+        [q("We pushed them out of the village.", Some("Colonel Ahmed Saleh"))]
+    );
+}
+
+#[test]
+fn speaker_after_closing_mark() {
+    assert_eq!(
+        quotes("\u{201C}The road to the airport is closed,\u{201D} Mariam Haddad said."),
+        [q("The road to the airport is closed,", Some("Mariam Haddad"))]
+    );
+}
+
+#[test]
+fn inverted_said_x_with_appositive() {
+    assert_eq!(
+        quotes("\"We have not been paid for months,\" said Joseph Mbeki, a commander of the militia."),
+        [q("We have not been paid for months,", Some("Joseph Mbeki, a commander of the militia"))]
+    );
+}
+
+#[test]
+fn told_reuters_and_statement() {
+    let found = attributions("A police spokesman told Reuters that 14 people were killed in the blast.");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0.as_deref(), Some("A police spokesman"));
+    assert_eq!(found[0].1.as_deref(), Some("told"));
+    assert_eq!(found[0].2, "that 14 people were killed in the blast");
+    assert!(!found[0].3);
+    assert_eq!(
+        quotes("The ministry said in an e-mailed statement: \u{201C}No civilians were harmed in the operation.\u{201D}"),
+        [q("No civilians were harmed in the operation.", Some("The ministry"))]
+    );
+}
+
+#[test]
+fn according_to_before_and_after() {
+    let before = attributions("According to the Observatory, 12 fighters were killed near the border.");
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0].0.as_deref(), Some("the Observatory"));
+    assert_eq!(before[0].2, "12 fighters were killed near the border");
+    let after = attributions("Twelve fighters were killed near the border, according to local medics.");
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].0.as_deref(), Some("local medics"));
+    assert_eq!(after[0].2, "Twelve fighters were killed near the border");
+}
+
+#[test]
+fn indirect_speech_and_stance() {
+    let found = attributions("State TV said government forces had pushed into the eastern districts.");
+    assert_eq!(found[0].0.as_deref(), Some("State TV"));
+    assert_eq!(found[0].2, "government forces had pushed into the eastern districts");
+    let denied = attributions("The army denied that any of its soldiers were on active service there.");
+    assert_eq!(denied[0].1.as_deref(), Some("denied"));
+    assert_eq!(cue_stance(denied[0].1.as_deref().unwrap()), Some(Stance::Denies));
+    assert_eq!(cue_stance("disputed"), Some(Stance::Disputes));
+    assert_eq!(cue_stance("According to"), Some(Stance::Asserts));
+    assert_eq!(cue_stance("banana"), None);
+}
+
+#[test]
+fn accusation_and_claim() {
+    let found = attributions("Officials claimed the rebels had used the school as a base. The rebels accused the army of shelling homes.");
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].0.as_deref(), Some("Officials"));
+    assert_eq!(found[1].0.as_deref(), Some("The rebels"));
+    assert_eq!(found[1].2, "the army of shelling homes");
+}
+
+#[test]
+fn description_as_speaker() {
+    assert_eq!(
+        quotes("A lone rebel fighter yelled, \u{201C}They are coming from the hills!\u{201D}"),
+        [q("They are coming from the hills!", Some("A lone rebel fighter"))]
+    );
+}
+
+#[test]
+fn quote_across_sentences() {
+    assert_eq!(
+        quotes("\u{201C}The shelling started at dawn. It did not stop until noon. Nobody could leave,\u{201D} a resident said."),
+        [q("The shelling started at dawn. It did not stop until noon. Nobody could leave,", Some("a resident"))]
+    );
+}
+
+#[test]
+fn quote_across_paragraphs() {
+    let text = "The governor spoke to reporters on Monday.\n\n\u{201C}We lost three villages in a week.\n\n\u{201C}We will take them back,\u{201D} he said.";
+    let mut doc = Document::from_text("t", text);
+    run(&mut doc);
+    assert_eq!(doc.quotes.len(), 1, "{:?}", doc.quotes);
+    assert!(doc.slice(doc.quotes[0].span).starts_with("We lost three villages"));
+    assert!(doc.slice(doc.quotes[0].span).ends_with("We will take them back,"));
+}
+
+#[test]
+fn nested_single_inside_double() {
+    assert_eq!(
+        quotes("\u{201C}The soldiers shouted \u{2018}get out\u{2019} and fired,\u{201D} said Fatima Noor."),
+        [q("The soldiers shouted \u{2018}get out\u{2019} and fired,", Some("Fatima Noor"))]
+    );
+}
+
+#[test]
+fn straight_quotes_and_middle_cue() {
+    assert_eq!(
+        quotes("\"We will not leave,\" Omar Khalid said. \"This is our land.\""),
+        [q("We will not leave,", Some("Omar Khalid")), q("This is our land.", Some("Omar Khalid"))]
+    );
+}
+
+#[test]
+fn partial_quote_governed_by_cue_is_speech() {
+    assert_eq!(
+        quotes("The minister said the attack was \u{201C}a crime against humanity\u{201D} and vowed to respond."),
+        [q("a crime against humanity", Some("The minister"))]
+    );
+}
+
+#[test]
+fn scare_quotes_are_not_speech() {
+    assert!(quotes("The so-called \u{201C}terrorists\u{201D} were mostly farmers from the valley.").is_empty());
+    assert!(quotes("She appeared on \u{201C}Meet the Nation\u{201D} on Sunday morning.").is_empty());
+}
+
+#[test]
+fn pronoun_resolved_to_last_compatible_person() {
+    let text = "Mariam Haddad met Omar Khalid in Aleppo on Monday.\n\n\u{201C}The corridor must stay open,\u{201D} she said.";
+    let mut doc = Document::from_text("t", text);
+    common::segment(&mut doc);
+    let mariam = entity(&doc, "E1", EntityKind::Person, "Mariam Haddad", &["Mariam Haddad"]);
+    let omar = entity(&doc, "E2", EntityKind::Person, "Omar Khalid", &["Omar Khalid"]);
+    doc.entities = vec![mariam, omar];
+    run(&mut doc);
+    assert_eq!(doc.quotes.len(), 1);
+    assert_eq!(doc.quotes[0].speaker.as_deref(), Some("Mariam Haddad"));
+    assert_eq!(doc.quotes[0].speaker_entity.as_deref(), Some("E1"));
+    assert_eq!(doc.slice(doc.quotes[0].speaker_span.unwrap()), "she");
+}
+
+#[test]
+fn speaker_entity_links_to_overlapping_mention() {
+    let text = "\u{201C}We have retaken the bridge,\u{201D} Gen. Idris Musa told reporters.";
+    let mut doc = Document::from_text("t", text);
+    common::segment(&mut doc);
+    doc.entities = vec![entity(&doc, "E4", EntityKind::Person, "Idris Musa", &["Idris Musa"])];
+    run(&mut doc);
+    assert_eq!(doc.quotes[0].speaker_entity.as_deref(), Some("E4"));
+    assert_eq!(doc.attributions[0].source_entity.as_deref(), Some("E4"));
+    assert!(doc.attributions[0].direct);
+}
+
+#[test]
+fn quote_in_sentence_after_the_speaker_is_named() {
+    let text = "Idris Musa spoke to the crowd in the square.\n\n\u{201C}We have retaken the bridge and the road to the south.\u{201D}";
+    let mut doc = Document::from_text("t", text);
+    common::segment(&mut doc);
+    doc.entities = vec![entity(&doc, "E1", EntityKind::Person, "Idris Musa", &["Idris Musa"])];
+    run(&mut doc);
+    assert_eq!(doc.quotes.len(), 1);
+    assert_eq!(doc.quotes[0].speaker_entity.as_deref(), Some("E1"));
+}
+
+#[test]
+fn appositive_subject_and_bracketed_party() {
+    assert_eq!(
+        quotes("\u{201C}This vote is a disgrace,\u{201D} Sen. Jane Doyle (D-Ore.) said."),
+        [q("This vote is a disgrace,", Some("Sen. Jane Doyle (D-Ore.)"))]
+    );
+    let found = attributions("Abdul Rahman, a spokesman for the brigade, said the town had fallen.");
+    assert_eq!(found[0].0.as_deref(), Some("Abdul Rahman, a spokesman for the brigade"));
+    assert_eq!(found[0].2, "the town had fallen");
+}
+
+#[test]
+fn dash_signature() {
+    assert_eq!(
+        quotes("\u{201C}Nobody came to help us when the water rose.\u{201D} \u{2015} Ana Lucia Torres"),
+        [q("Nobody came to help us when the water rose.", Some("Ana Lucia Torres"))]
+    );
+}
+
+#[test]
+fn negated_and_noun_cues_make_no_attribution() {
+    assert!(attributions("The general did not say where the troops would go next.").is_empty());
+    assert!(attributions("The report on the clashes was published on Monday.").is_empty());
+    assert!(attributions("The New York Post ran a story about the clashes.").is_empty());
+}
+
+#[test]
+fn participle_continues_the_subject() {
+    let found = attributions("Hassan Ali condemned the strike, saying it had killed at least nine children.");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0.as_deref(), Some("Hassan Ali"));
+    assert_eq!(found[0].2, "it had killed at least nine children");
+}
+
+#[test]
+fn nothing_from_removed_text_or_skipped_documents() {
+    let text = "\u{201C}Subscribe now for the latest news from the front,\u{201D} the editors said.\nOfficials said the road was closed.";
+    let mut doc = Document::from_text("t", text);
+    let first_line = text.find('\n').unwrap();
+    doc.removed.push(Removed { span: Span::new(0, first_line), kind: RemovedKind::Newsletter });
+    run(&mut doc);
+    assert!(doc.quotes.is_empty());
+    assert_eq!(doc.attributions.len(), 1);
+    let mut skipped = Document::from_text("t", "\u{201C}Nous resterons ici jusqu'au bout,\u{201D} a dit le colonel.");
+    skipped.skipped = Some("not English".into());
+    run(&mut skipped);
+    assert!(skipped.quotes.is_empty() && skipped.attributions.is_empty());
+}
