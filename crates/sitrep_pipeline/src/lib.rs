@@ -11,6 +11,7 @@ use sitrep_core::Document;
 /// serves every thread).
 pub struct Pipeline {
     provenance: Provenance,
+    quotes: sitrep_quotes::Quotes,
 }
 
 impl Pipeline {
@@ -25,7 +26,8 @@ impl Pipeline {
             gazetteer: "none".to_owned(),
             lexicons: "none".to_owned(),
         };
-        Ok(Self { provenance })
+        let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
+        Ok(Self { provenance, quotes })
     }
 
     #[must_use]
@@ -35,7 +37,8 @@ impl Pipeline {
 
     /// Runs every stage over `doc`, in order.
     pub fn annotate(&self, doc: &mut Document) {
-        let _ = doc;
+        // Quotes and attributions read sentences and entities: after text, NER, geo and time.
+        self.quotes.annotate(doc);
     }
 
     /// Runs the pipeline and converts to the contract's JSON shape.

@@ -137,14 +137,36 @@ impl Quotes {
                 quotes.push(quote(q.inner, Some(&speaker), source_span));
                 let end = sentence_index(sentences, q.inner.end.saturating_sub(1)).unwrap_or(usize::MAX);
                 carried.push((attribution, end, Some(speaker)));
-            } else if words >= MIN_UNATTRIBUTED_QUOTE_WORDS {
-                quotes.push(quote(q.inner, None, None));
+            } else if words >= MIN_UNATTRIBUTED_QUOTE_WORDS || quote_sentence.is_some_and(|i| self.cue_before(doc, sentences[i], q, quotations)) {
+                // The speaker of a cue earlier in the same sentence, if one was found.
+                let same_sentence = quote_sentence.and_then(|i| {
+                    made.iter().filter(|(a, _, s)| s.is_some() && a.cue.is_some_and(|c| sentences[i].contains(c) && c.end <= q.outer.start)).last()
+                });
+                match same_sentence {
+                    Some((a, _, speaker)) => quotes.push(quote(q.inner, speaker.as_ref(), a.source_span)),
+                    None => quotes.push(quote(q.inner, None, None)),
+                }
             }
         }
         let mut attributions: Vec<Attribution> = made.into_iter().chain(carried).map(|(a, _, _)| a).collect();
         attributions.sort_by_key(|a| (a.content.start, a.content.end));
         quotes.sort_by_key(|q| q.span.start);
         (quotes, attributions)
+    }
+
+    /// Whether a speech cue stands before the quotation in its sentence, outside any quotation:
+    /// "… described the plan as “a disgrace”" quotes someone; "the “terrorists” were farmers" does not.
+    fn cue_before(&self, doc: &Document, sentence: Span, q: &Quotation, quotations: &[Quotation]) -> bool {
+        let before = Span::new(sentence.start, q.outer.start.max(sentence.start));
+        let toks = tokens::tokenize(&doc.text, before, &self.lex);
+        (0..toks.len()).any(|i| {
+            let t = &toks[i];
+            let window: Vec<&str> = toks[i..toks.len().min(i + 4)].iter().map(|t| t.lower.as_str()).collect();
+            t.word
+                && !t.cap
+                && !quotations.iter().any(|o| o.inner.start <= t.span.start && t.span.start < o.inner.end)
+                && self.lex.cue_at(&window).is_some()
+        })
     }
 
     /// The speaker of the sentence just before a quotation that has no cue of its own: the source

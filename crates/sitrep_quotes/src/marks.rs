@@ -78,6 +78,9 @@ pub fn find_quotations(text: &str) -> Vec<Quotation> {
         } else if is_double_close(c) {
             if let Some((mark, inner)) = open.take() {
                 push(&mut out, text, mark, inner, pos, pos + len);
+            } else if at_paragraph_start && next.is_some_and(char::is_alphanumeric) {
+                // A right mark typed where a left one belongs, opening a paragraph.
+                open = Some((pos, pos + len));
             }
         } else if c == '"' {
             match open {
@@ -175,6 +178,11 @@ mod tests {
     #[test]
     fn unclosed_quote_ends_with_its_paragraph() {
         assert_eq!(texts("He wrote: \"nothing was done\nNext paragraph."), ["nothing was done"]);
+    }
+
+    #[test]
+    fn right_mark_opening_a_paragraph_opens() {
+        assert_eq!(texts("Intro.\n\u{201D}We stayed.\u{201D} \u{2015} A reader"), ["We stayed."]);
     }
 
     #[test]
