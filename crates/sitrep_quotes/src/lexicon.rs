@@ -155,7 +155,7 @@ impl Lexicon {
             let entry = cues.entry(words[0].clone()).or_default();
             entry.push((words[1..].to_vec(), cue));
             // Longest phrase first, so matching takes "went on to say" over a shorter reading.
-            entry.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            entry.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
         }
         let mut words: HashMap<String, Roles> = HashMap::new();
         for (line, f) in rows("words.tsv", WORDS, 2)? {

@@ -140,7 +140,7 @@ impl Quotes {
             } else if words >= MIN_UNATTRIBUTED_QUOTE_WORDS || quote_sentence.is_some_and(|i| self.cue_before(doc, sentences[i], q, quotations)) {
                 // The speaker of a cue earlier in the same sentence, if one was found.
                 let same_sentence = quote_sentence.and_then(|i| {
-                    made.iter().filter(|(a, _, s)| s.is_some() && a.cue.is_some_and(|c| sentences[i].contains(c) && c.end <= q.outer.start)).last()
+                    made.iter().rfind(|(a, _, s)| s.is_some() && a.cue.is_some_and(|c| sentences[i].contains(c) && c.end <= q.outer.start))
                 });
                 match same_sentence {
                     Some((a, _, speaker)) => quotes.push(quote(q.inner, speaker.as_ref(), a.source_span)),
@@ -206,7 +206,7 @@ fn quote(span: Span, speaker: Option<&Speaker>, speaker_span: Option<Span>) -> Q
 /// True when `a` covers at least half of `b`.
 fn covers_most(a: Span, b: Span) -> bool {
     let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
-    b.len() > 0 && overlap * 2 >= b.len()
+    !b.is_empty() && overlap * 2 >= b.len()
 }
 
 fn removed_any(doc: &Document, f: &Found) -> bool {

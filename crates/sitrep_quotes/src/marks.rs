@@ -61,17 +61,20 @@ pub fn find_quotations(text: &str) -> Vec<Quotation> {
         }
         let at_paragraph_start = paragraph_start;
         paragraph_start = false;
+        // Two apostrophes stand for a double mark in some wire and archive text (''like this'').
+        let doubled = c == '\'' && next == Some('\'');
+        let (c, next, step) = if doubled { ('"', chars.get(i + 2).map(|x| x.1), 2) } else { (c, next, 1) };
         if let Some((mark, inner, paragraph_end)) = awaiting_reopen.take() {
             let reopens = is_double_open(c) || (c == '"' && straight_opens(prev, next));
             if at_paragraph_start && reopens {
                 open = Some((mark, inner));
-                i += 1;
+                i += step;
                 continue;
             }
             // Unclosed and not continued: the quote ends with its paragraph.
             push(&mut out, text, mark, inner, paragraph_end, paragraph_end);
         }
-        let len = c.len_utf8();
+        let len = if doubled { 2 } else { c.len_utf8() };
         if is_double_open(c) {
             // A second opening mark inside an open quote means the first was never closed.
             open = Some((pos, pos + len));
@@ -104,7 +107,7 @@ pub fn find_quotations(text: &str) -> Vec<Quotation> {
                 continue;
             }
         }
-        i += 1;
+        i += step;
     }
     if let Some((mark, inner)) = open {
         let end = trim_end(text, text.len());
@@ -178,6 +181,11 @@ mod tests {
     #[test]
     fn unclosed_quote_ends_with_its_paragraph() {
         assert_eq!(texts("He wrote: \"nothing was done\nNext paragraph."), ["nothing was done"]);
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_double_marks() {
+        assert_eq!(texts("''We stay,'' he said. It's ''over.''"), ["We stay,", "over."]);
     }
 
     #[test]

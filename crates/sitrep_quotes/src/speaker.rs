@@ -121,14 +121,14 @@ impl<'a> Resolver<'a> {
     }
 
     fn compatible(want: Agreement, have: Option<Agreement>) -> bool {
-        match (want, have) {
+        matches!(
+            (want, have),
             (Agreement::Male, Some(Agreement::Male | Agreement::Person))
-            | (Agreement::Female, Some(Agreement::Female | Agreement::Person))
-            | (Agreement::Person, Some(Agreement::Male | Agreement::Female | Agreement::Person))
-            | (Agreement::Group, Some(Agreement::Group))
-            | (Agreement::Thing, Some(Agreement::Group | Agreement::Thing)) => true,
-            _ => false,
-        }
+                | (Agreement::Female, Some(Agreement::Female | Agreement::Person))
+                | (Agreement::Person, Some(Agreement::Male | Agreement::Female | Agreement::Person))
+                | (Agreement::Group, Some(Agreement::Group))
+                | (Agreement::Thing, Some(Agreement::Group | Agreement::Thing))
+        )
     }
 
     /// The nearest earlier speaker or entity mention the pronoun can refer to.

@@ -65,6 +65,10 @@ pub fn tokenize(text: &str, span: Span, lex: &Lexicon) -> Vec<Tok> {
                 cap: c.is_uppercase(),
             });
             i = j;
+        } else if c == '\'' && chars.get(i + 1).is_some_and(|x| x.1 == '\'') {
+            // ''…'' quotes: one double mark.
+            toks.push(Tok { span: Span::new(span.start + pos, span.start + pos + 2), lower: "\"".to_owned(), word: false, cap: false });
+            i += 2;
         } else {
             let end = pos + c.len_utf8();
             toks.push(Tok { span: Span::new(span.start + pos, span.start + end), lower: c.to_string(), word: false, cap: false });

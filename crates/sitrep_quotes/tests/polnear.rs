@@ -26,6 +26,9 @@ fn polnear_dev_figures_and_span_invariant() {
             for line in common::quote_errors(&article.doc, &article.gold) {
                 writeln!(f, "{}\t{line}", article.name).unwrap();
             }
+            for line in common::missed_attributions(&article.doc, &article.gold) {
+                writeln!(f, "{}\tATTR\t{line}", article.name).unwrap();
+            }
         }
         if std::env::var_os("QUOTES_DEBUG").is_some() {
             eprintln!("{} quote {}/{}/{} speaker {}/{} attr {}/{}/{}", article.name, q.tp_gold, q.gold, q.pred, s.tp_gold, s.gold, a.tp_gold, a.gold, a.pred);

@@ -201,7 +201,8 @@ pub fn is_pronoun_source(doc: &Document, gold_source: &[Span]) -> bool {
 }
 
 pub fn has_quote_mark(doc: &Document, content: &[Span]) -> bool {
-    content.iter().any(|s| doc.slice(*s).contains(['"', '\u{201C}', '\u{201D}']))
+    // Wire and archive text writes double marks as two apostrophes (''like this'').
+    content.iter().any(|s| doc.slice(*s).contains(['"', '\u{201C}', '\u{201D}']) || doc.slice(*s).contains("''"))
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -288,4 +289,21 @@ pub fn quote_errors(doc: &Document, gold: &[Gold]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Gold attributions no prediction matches, as "cue<TAB>source<TAB>content" lines (error analysis).
+pub fn missed_attributions(doc: &Document, gold: &[Gold]) -> Vec<String> {
+    let show = |spans: &[Span]| spans.iter().map(|s| doc.slice(*s)).collect::<Vec<_>>().join(" ").chars().take(80).collect::<String>().replace('\n', " ");
+    gold.iter()
+        .filter(|g| {
+            !doc.attributions.iter().any(|a| {
+                matches(a.content, &g.content)
+                    && (g.source.is_empty() || speaker_right(doc, &g.source, a.source.as_deref(), a.source_entity.as_deref()))
+            })
+        })
+        .map(|g| {
+            let content_found = doc.attributions.iter().any(|a| matches(a.content, &g.content));
+            format!("{}\t{}\t{}\t{}", if content_found { "SRC" } else { "MISS" }, show(&g.cue), show(&g.source), show(&g.content))
+        })
+        .collect()
 }
