@@ -1,1 +1,1005 @@
-//! placeholder while the crate is written
+//! Events as ACLED codes them: from each content sentence, the trigger that says something happened
+//! (`data/triggers.tsv`), decided with the sentence's actors (the actor dictionary, `sitrep_actors`) and the
+//! cues around it (`data/cues.tsv`: negation, modality, accusations, background, aggregates…), with
+//! fatalities, injured and detained counts, target, instrument and evidence. Sentences about the same event
+//! are merged into one event with several evidence spans.
+//!
+//! Dates and locations are filled after this stage (`sitrep_time::date_events`, `sitrep_geo::locate_events`);
+//! claims and confidence come with the claims work.
+//!
+//! Decisions, in order, for one sentence:
+//! 1. a sentence-level blocking cue (anniversary, disaster, accident, ordinary crime, sport, fiction, a year
+//!    before the document's) or a question mark: no event;
+//! 2. each trigger not blocked by a cue in its scope (negation, modality, hypothesis, accusation, denial) and
+//!    whose `needs` hold is resolved with the actors to a sub-type; the highest priority wins (ACLED's hierarchy);
+//! 3. protest context turns force against people into intervention or excessive force, and violence by
+//!    protesters into a riot; an abduction with fatalities is an attack.
+
+mod lexicon;
+mod notes;
+mod words;
+
+use std::collections::HashMap;
+
+use sitrep_actors::{is_all_caps, ActorDictionary, Hit, Match};
+use sitrep_core::{Actor, ActorKind, Count, DateRange, Document, Event, EventType, Span, SubEventType};
+
+use lexicon::{CueKind, Entry, LexMatch, Lexicon, Needs, Scope, TriggerSub};
+use words::{number_at, word_at, words, Word};
+
+pub use notes::notes_for;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("crates/sitrep_events/data/{file} line {line}: {problem} (the file's header documents the format)")]
+    Data { file: &'static str, line: usize, problem: String },
+    #[error("building the event lexicon matcher failed: {0}")]
+    Matcher(#[from] aho_corasick::BuildError),
+    #[error(transparent)]
+    Actors(#[from] sitrep_actors::Error),
+}
+
+/// The event stage's resources: the lexicons and the actor dictionary, loaded once.
+pub struct Events {
+    lexicon: Lexicon,
+    actors: ActorDictionary,
+}
+
+impl std::fmt::Debug for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events").field("triggers", &self.lexicon.triggers.len()).field("actors", &self.actors).finish()
+    }
+}
+
+/// An actor phrase in a sentence, resolved.
+#[derive(Debug, Clone)]
+struct Mention {
+    span: Span,
+    actor: Actor,
+    /// The phrase is the source of a statement ("police said"), not a participant.
+    speaker: bool,
+}
+
+impl Mention {
+    fn armed(&self) -> bool {
+        is_armed(self.actor.kind)
+    }
+}
+
+const fn is_armed(kind: ActorKind) -> bool {
+    matches!(
+        kind,
+        ActorKind::StateForces
+            | ActorKind::RebelGroup
+            | ActorKind::PoliticalMilitia
+            | ActorKind::IdentityMilitia
+            | ActorKind::ExternalForces
+    )
+}
+
+/// Killing words only people do on purpose: enough to code an attack with an unnamed perpetrator.
+const VIOLENT_WORDS: &[&str] = &[
+    "murdered",
+    "murder",
+    "murders",
+    "assassinated",
+    "assassination",
+    "massacred",
+    "massacre",
+    "executed",
+    "beheaded",
+    "slain",
+    "slaughtered",
+    "gunned down",
+    "shot dead",
+    "shot and killed",
+    "hacked to death",
+    "machinegunned",
+    "machine-gunned",
+];
+
+const PERSON_NOUNS: &[&str] = &[
+    "people", "persons", "person", "civilians", "civilian", "soldiers", "soldier", "troops", "policemen", "policeman",
+    "police", "officers", "officer", "guards", "guard", "militants", "militant", "insurgents", "insurgent", "rebels",
+    "rebel", "guerrillas", "guerrilla", "fighters", "fighter", "gunmen", "gunman", "terrorists", "terrorist",
+    "children", "child", "women", "woman", "men", "man", "students", "student", "villagers", "villager", "peasants",
+    "peasant", "workers", "worker", "passengers", "passenger", "members", "member", "others", "bodies", "victims",
+    "casualties", "crew", "worshippers", "pilgrims", "teachers", "journalists", "farmers", "residents",
+    "individuals", "suspects", "suspect", "protesters", "demonstrators", "marines", "servicemen", "personnel",
+    "agents", "commandos", "boys", "girls", "youths", "relatives", "hostages", "detainees", "prisoners",
+    "leaders", "militiamen", "paramilitaries",
+];
+
+const KILL_WORDS: &[&str] = &[
+    "killed", "killing", "kills", "kill", "dead", "died", "dies", "death", "deaths", "slain", "murdered", "massacred",
+    "executed", "lives", "bodies", "fatalities", "shot", "toll",
+];
+const INJURY_WORDS: &[&str] = &["wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds"];
+const DETAIN_WORDS: &[&str] = &[
+    "arrested", "detained", "captured", "abducted", "kidnapped", "held", "detaining", "arresting", "capturing",
+    "apprehended", "hostage", "hostages", "seized", "arrests", "detention",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Category {
+    Killed,
+    Injured,
+    Detained,
+}
+
+fn category_of(w: &str) -> Option<Category> {
+    let lw = w.to_ascii_lowercase();
+    let lw = lw.as_str();
+    if KILL_WORDS.contains(&lw) {
+        Some(Category::Killed)
+    } else if INJURY_WORDS.contains(&lw) {
+        Some(Category::Injured)
+    } else if DETAIN_WORDS.contains(&lw) {
+        Some(Category::Detained)
+    } else {
+        None
+    }
+}
+
+/// Everything read from one sentence before deciding.
+struct Sentence<'a> {
+    text: &'a str,
+    span: Span,
+    words: Vec<Word>,
+    lex: Vec<LexMatch>,
+    mentions: Vec<Mention>,
+}
+
+impl Sentence<'_> {
+    fn word(&self, i: usize) -> &str {
+        self.words[i].span.of(self.text)
+    }
+
+    fn lower_word_is(&self, i: usize, options: &[&str]) -> bool {
+        self.words.get(i).is_some_and(|w| options.iter().any(|o| w.span.of(self.text).eq_ignore_ascii_case(o)))
+    }
+
+    fn has_cue(&self, kind: CueKind) -> bool {
+        self.lex.iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == kind))
+    }
+
+    fn first_cue(&self, kind: CueKind) -> Option<Span> {
+        self.lex.iter().find(|m| matches!(m.entry, Entry::Cue(c) if c.kind == kind)).map(|m| m.span)
+    }
+}
+
+/// One candidate event read from a sentence.
+#[derive(Debug, Clone)]
+struct Candidate {
+    sub: SubEventType,
+    priority: u8,
+    trigger: Span,
+    actor1: Option<Actor>,
+    actor2: Option<Actor>,
+    civilian_targeting: bool,
+}
+
+impl Events {
+    /// Loads the lexicons and the actor dictionary compiled into the crate.
+    ///
+    /// # Errors
+    /// When a data file is malformed; the message names the file and line.
+    pub fn load() -> Result<Self, Error> {
+        Ok(Self { lexicon: Lexicon::load()?, actors: ActorDictionary::load()? })
+    }
+
+    #[must_use]
+    pub fn actors(&self) -> &ActorDictionary {
+        &self.actors
+    }
+
+    /// Adds `doc.events`: one event per thing that happened, with evidence spans in content sentences only.
+    pub fn annotate(&self, doc: &mut Document) {
+        if !doc.is_codable() {
+            return;
+        }
+        let sentences = content_sentences(doc);
+        let all_caps = is_all_caps(&doc.text);
+        let raw: Vec<Vec<Match>> = sentences.iter().map(|s| self.actors.find_in(&doc.text, *s, all_caps)).collect();
+        let doc_country = self.document_country(doc, &raw);
+        let doc_year = document_year(doc);
+
+        let mut found: Vec<(usize, Event)> = Vec::new();
+        let mut pending_counts: Vec<(usize, Span, [Option<Count>; 3])> = Vec::new();
+        for (si, (span, matches)) in sentences.iter().zip(&raw).enumerate() {
+            let sentence = self.read_sentence(doc, *span, matches, doc_country.as_deref());
+            if sentence_blocked(&sentence, doc_year) {
+                continue;
+            }
+            let counts = counts(&sentence);
+            match self.decide(&sentence, doc_country.as_deref()) {
+                Some(c) => {
+                    let ev = build_event(&sentence, c, counts);
+                    found.push((si, ev));
+                }
+                None => {
+                    if counts.iter().any(Option::is_some) {
+                        pending_counts.push((si, *span, counts));
+                    }
+                }
+            }
+        }
+        let mut events = merge(found, pending_counts);
+        for (i, ev) in events.iter_mut().enumerate() {
+            ev.id = format!("V{}", i + 1);
+            ev.notes = Some(notes_for(ev));
+        }
+        doc.events = events;
+    }
+
+    fn read_sentence<'a>(
+        &self,
+        doc: &'a Document,
+        span: Span,
+        matches: &[Match],
+        doc_country: Option<&str>,
+    ) -> Sentence<'a> {
+        let text = doc.text.as_str();
+        let words = words(text, span);
+        let lex = self.lexicon.find_in(text, span);
+        let mut mentions = Vec::new();
+        let mut i = 0;
+        while i < matches.len() {
+            let m = matches[i];
+            // "Syrian troops", "French soldiers": a nationality word gives a generic phrase its country.
+            if let Hit::Demonym(_) = m.hit {
+                if let Some(next) = matches.get(i + 1) {
+                    let gap = &text[m.span.end..next.span.start];
+                    if matches!(next.hit, Hit::Generic(_)) && gap.trim().is_empty() {
+                        let country = self.actors.country_of(m.hit);
+                        let joined = Match { span: Span::new(m.span.start, next.span.end), hit: next.hit };
+                        if let Some(actor) = self.actors.resolve(joined, text, country, doc_country) {
+                            mentions.push(Mention { span: joined.span, actor, speaker: false });
+                        }
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+            if let Some(actor) = self.actors.resolve(m, text, doc_country, doc_country) {
+                mentions.push(Mention { span: m.span, actor, speaker: false });
+            }
+            i += 1;
+        }
+        let mut sentence = Sentence { text, span, words, lex, mentions };
+        mark_speakers(&mut sentence);
+        sentence
+    }
+
+    /// The country a document is about: its dateline, its resolved places, and the countries its words name.
+    fn document_country(&self, doc: &Document, raw: &[Vec<Match>]) -> Option<String> {
+        let mut votes: HashMap<String, usize> = HashMap::new();
+        if let Some(place) = doc.dateline.as_ref().and_then(|d| d.place.as_deref()) {
+            for m in self.actors.find(place) {
+                if let Some(c) = self.actors.country_of(m.hit) {
+                    *votes.entry(c.to_owned()).or_default() += 6;
+                }
+            }
+        }
+        for p in &doc.places {
+            if let Some(c) = p.geo.as_ref().and_then(|g| g.country.as_deref()) {
+                *votes.entry(c.to_owned()).or_default() += 2;
+            }
+        }
+        for m in raw.iter().flatten() {
+            let weight = match m.hit {
+                Hit::CountryName(_) | Hit::City(_) => 2,
+                Hit::Demonym(_) | Hit::Actor(_) => 1,
+                Hit::Generic(_) => 0,
+            };
+            if let Some(c) = self.actors.country_of(m.hit) {
+                *votes.entry(c.to_owned()).or_default() += weight;
+            }
+        }
+        // Highest vote; ties go to the alphabetically first code so the choice is stable.
+        votes.into_iter().filter(|(_, v)| *v > 0).max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(c, _)| c)
+    }
+
+    fn decide(&self, s: &Sentence, doc_country: Option<&str>) -> Option<Candidate> {
+        let triggers = longest_triggers(&s.lex);
+        let protest_context = s.mentions.iter().any(|m| m.actor.kind == ActorKind::Protesters && !m.speaker)
+            || triggers.iter().any(|(span, t)| {
+                matches!(self.lexicon.triggers[*t].sub, TriggerSub::Protest) && !trigger_blocked(s, *span, self.lexicon.triggers[*t].verb)
+            });
+        let mut best: Option<Candidate> = None;
+        let mut fatal_kill = false;
+        for (span, t) in &triggers {
+            let trig = &self.lexicon.triggers[*t];
+            if trigger_blocked(s, *span, trig.verb) {
+                continue;
+            }
+            if trig.sub == TriggerSub::Kill {
+                fatal_kill |= ["killed", "killing", "dead", "murdered", "shot dead", "executed"]
+                    .iter()
+                    .any(|w| span.of(s.text).eq_ignore_ascii_case(w));
+            }
+            let Some(c) = self.resolve_trigger(s, *span, trig, doc_country, protest_context) else { continue };
+            if best.as_ref().is_none_or(|b| c.priority > b.priority) {
+                best = Some(c);
+            }
+        }
+        let mut best = best?;
+        // ACLED: an abduction that ends in a killing is an attack.
+        if best.sub == SubEventType::AbductionForcedDisappearance && fatal_kill {
+            best.sub = SubEventType::Attack;
+        }
+        Some(best)
+    }
+
+    fn resolve_trigger(
+        &self,
+        s: &Sentence,
+        span: Span,
+        trig: &lexicon::Trigger,
+        doc_country: Option<&str>,
+        protest_context: bool,
+    ) -> Option<Candidate> {
+        let battle_like = matches!(trig.sub, TriggerSub::Fixed(sub) if sub.event_type() == EventType::Battles)
+            || matches!(trig.sub, TriggerSub::Territory | TriggerSub::Capture);
+        let (a1, a2) = roles(s, span, battle_like);
+        let instrument = s.lex.iter().find_map(|m| match m.entry {
+            Entry::Instrument(sub) => Some(sub),
+            _ => None,
+        });
+        let any_armed = s.mentions.iter().any(|m| m.armed() && !m.speaker);
+        match trig.needs {
+            Needs::Nothing => {}
+            Needs::Armed => {
+                if !any_armed {
+                    return None;
+                }
+            }
+            Needs::Instrument => {
+                if instrument.is_none() {
+                    return None;
+                }
+            }
+            Needs::Political => {
+                let political = s.has_cue(CueKind::Political)
+                    || protest_context
+                    || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces);
+                if !political {
+                    return None;
+                }
+            }
+        }
+        let word = span.of(s.text);
+        let unidentified = || self.unidentified(doc_country);
+        let mut c = Candidate {
+            sub: SubEventType::Other,
+            priority: trig.priority,
+            trigger: span,
+            actor1: a1.clone(),
+            actor2: a2.clone(),
+            civilian_targeting: false,
+        };
+        let kind1 = a1.as_ref().map(|a| a.kind);
+        let kind2 = a2.as_ref().map(|a| a.kind);
+        let civilian_victims = kind2.is_some_and(|k| matches!(k, ActorKind::Civilians))
+            || (kind2.is_none() && s.has_cue(CueKind::CivilianPlace));
+        match trig.sub {
+            TriggerSub::Fixed(sub) => {
+                c.sub = sub;
+                match sub.event_type() {
+                    EventType::ExplosionsRemoteViolence => {
+                        if c.actor1.as_ref().is_none_or(|a| !is_armed(a.kind)) {
+                            c.actor2 = c.actor2.or(c.actor1.take());
+                            c.actor1 = unidentified();
+                        }
+                        if c.actor2.as_ref().is_some_and(|a| a.kind == ActorKind::Civilians) {
+                            c.civilian_targeting = true;
+                        }
+                    }
+                    EventType::ViolenceAgainstCivilians => {
+                        c.civilian_targeting = true;
+                        if c.actor1.as_ref().is_none_or(|a| !is_armed(a.kind)) {
+                            c.actor2 = c.actor2.or(c.actor1.take());
+                            c.actor1 = unidentified();
+                        }
+                    }
+                    EventType::Battles => {
+                        if !kind1.is_some_and(is_armed) {
+                            return None;
+                        }
+                        if civilian_victims && !kind2.is_some_and(is_armed) && kind2.is_some() {
+                            c.sub = SubEventType::Attack;
+                            c.civilian_targeting = true;
+                        }
+                    }
+                    EventType::StrategicDevelopments => {
+                        if sub == SubEventType::Arrests {
+                            if protest_context {
+                                return Some(self.protest(s, span, trig.priority + 15, doc_country, true));
+                            }
+                            match kind1 {
+                                Some(k) if is_armed(k) && k != ActorKind::StateForces && k != ActorKind::ExternalForces => {
+                                    c.sub = SubEventType::AbductionForcedDisappearance;
+                                    c.civilian_targeting = true;
+                                }
+                                Some(ActorKind::StateForces | ActorKind::ExternalForces) => {}
+                                _ => {
+                                    c.actor2 = c.actor2.or(c.actor1.take());
+                                    c.actor1 = self.generic_actor("police", doc_country);
+                                }
+                            }
+                        } else if sub == SubEventType::LootingPropertyDestruction
+                            && (protest_context || kind1 == Some(ActorKind::Rioters))
+                        {
+                            c.sub = SubEventType::ViolentDemonstration;
+                        }
+                    }
+                    EventType::Protests | EventType::Riots => {}
+                }
+            }
+            TriggerSub::Kill => {
+                let violent = VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
+                let perpetrator = kind1.is_some_and(is_armed);
+                let explosive = instrument.flatten();
+                if !perpetrator && !violent && explosive.is_none() && !(instrument.is_some() && civilian_victims) {
+                    return None;
+                }
+                if protest_context && (kind2 == Some(ActorKind::Protesters) || kind2.is_none()) && kind1 == Some(ActorKind::StateForces) {
+                    return Some(self.excessive_force(s, span, trig.priority + 10, a1, doc_country));
+                }
+                if c.actor1.is_none() {
+                    c.actor1 = unidentified();
+                }
+                if let Some(sub) = explosive.filter(|_| !perpetrator || instrument_near(s, span)) {
+                    c.sub = sub;
+                    c.priority = trig.priority + 5;
+                    c.civilian_targeting = kind2 == Some(ActorKind::Civilians);
+                } else if kind2.is_some_and(is_armed) && perpetrator {
+                    c.sub = SubEventType::ArmedClash;
+                } else if kind2.is_some_and(is_armed) {
+                    // Armed victims and no named perpetrator: an unidentified group fought them.
+                    c.sub = SubEventType::ArmedClash;
+                } else {
+                    c.sub = SubEventType::Attack;
+                    c.civilian_targeting = true;
+                }
+            }
+            TriggerSub::Territory => {
+                c.sub = match kind1 {
+                    Some(ActorKind::StateForces | ActorKind::ExternalForces) => SubEventType::GovernmentRegainsTerritory,
+                    Some(k) if is_armed(k) => SubEventType::NonStateActorOvertakesTerritory,
+                    _ => return None,
+                };
+            }
+            TriggerSub::Capture => {
+                let wi = word_at(&s.words, span.end);
+                let after: Vec<&str> = (wi..(wi + 4).min(s.words.len())).map(|i| s.word(i)).collect();
+                let weapons = after.iter().any(|w| {
+                    ["weapons", "arms", "ammunition", "explosives", "cache", "rifles", "guns", "grenades", "drugs", "cocaine"]
+                        .iter()
+                        .any(|x| w.eq_ignore_ascii_case(x))
+                });
+                let people = s.mentions.iter().any(|m| m.span.start >= span.end && m.span.start <= span.end + 40 && !m.speaker)
+                    || after.iter().any(|w| PERSON_NOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)));
+                if weapons {
+                    c.sub = SubEventType::DisruptedWeaponsUse;
+                } else if people {
+                    c.sub = match kind1 {
+                        Some(ActorKind::StateForces | ActorKind::ExternalForces) => SubEventType::Arrests,
+                        Some(k) if is_armed(k) => {
+                            c.civilian_targeting = true;
+                            SubEventType::AbductionForcedDisappearance
+                        }
+                        _ => return None,
+                    };
+                    c.priority = 40;
+                } else {
+                    c.sub = match kind1 {
+                        Some(ActorKind::StateForces | ActorKind::ExternalForces) => SubEventType::GovernmentRegainsTerritory,
+                        Some(k) if is_armed(k) => SubEventType::NonStateActorOvertakesTerritory,
+                        _ => return None,
+                    };
+                }
+            }
+            TriggerSub::Protest => return Some(self.protest(s, span, trig.priority, doc_country, false)),
+            TriggerSub::Riot => {
+                let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                c.actor1 = crowd.map(|m| m.actor.clone()).or_else(|| self.generic_actor("rioters", doc_country));
+                c.actor2 = s.mentions.iter().find(|m| !m.speaker && (m.armed() || m.actor.kind == ActorKind::Civilians)).map(|m| m.actor.clone());
+                c.sub = if protest_context || s.has_cue(CueKind::Violence) {
+                    SubEventType::ViolentDemonstration
+                } else {
+                    SubEventType::MobViolence
+                };
+            }
+        }
+        Some(c)
+    }
+
+    /// A protest, turned into intervention, excessive force or a riot by the cues in the sentence.
+    fn protest(&self, s: &Sentence, span: Span, priority: u8, doc_country: Option<&str>, arrested: bool) -> Candidate {
+        let protesters = s
+            .mentions
+            .iter()
+            .find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Protesters | ActorKind::Rioters))
+            .map(|m| m.actor.clone());
+        let force = s.mentions.iter().find(|m| !m.speaker && is_armed(m.actor.kind)).map(|m| m.actor.clone());
+        let mut c = Candidate {
+            sub: SubEventType::PeacefulProtest,
+            priority,
+            trigger: span,
+            actor1: protesters.or_else(|| self.generic_actor("protesters", doc_country)),
+            actor2: None,
+            civilian_targeting: false,
+        };
+        let excessive = s.has_cue(CueKind::ExcessiveForce) && force.is_some();
+        if s.has_cue(CueKind::Violence) && !excessive {
+            c.sub = SubEventType::ViolentDemonstration;
+            c.actor2 = force;
+        } else if excessive {
+            c.sub = SubEventType::ExcessiveForceAgainstProtesters;
+            c.actor1 = force;
+            c.actor2 = c.actor1.clone().and(
+                s.mentions.iter().find(|m| !m.speaker && m.actor.kind == ActorKind::Protesters).map(|m| m.actor.clone()),
+            );
+            if c.actor2.is_none() {
+                c.actor2 = self.generic_actor("protesters", doc_country);
+            }
+            c.civilian_targeting = true;
+        } else if arrested || s.has_cue(CueKind::Intervention) {
+            c.sub = SubEventType::ProtestWithIntervention;
+            c.actor2 = force.or_else(|| self.generic_actor("police", doc_country));
+        }
+        c
+    }
+
+    fn excessive_force(&self, s: &Sentence, span: Span, priority: u8, force: Option<Actor>, doc_country: Option<&str>) -> Candidate {
+        let mut c = self.protest(s, span, priority, doc_country, false);
+        c.sub = SubEventType::ExcessiveForceAgainstProtesters;
+        c.actor2 = c.actor1.take().filter(|a| a.kind == ActorKind::Protesters).or_else(|| self.generic_actor("protesters", doc_country));
+        c.actor1 = force;
+        c.civilian_targeting = true;
+        c
+    }
+
+    /// A generic actor of the document's country with no words in the text (ACLED still names one).
+    fn generic_actor(&self, phrase: &str, doc_country: Option<&str>) -> Option<Actor> {
+        let i = self.actors.generics().iter().position(|g| g.phrase == phrase)?;
+        let m = Match { span: Span::new(0, 0), hit: Hit::Generic(i) };
+        let mut a = self.actors.resolve(m, "", doc_country, doc_country)?;
+        a.span = None;
+        Some(a)
+    }
+
+    fn unidentified(&self, doc_country: Option<&str>) -> Option<Actor> {
+        self.generic_actor("unidentified gunmen", doc_country)
+    }
+}
+
+/// Content sentences: the text stage's when it ran, else a plain split on sentence-final punctuation and blank
+/// lines (so the stage works on bare text in tests and tools), never overlapping removed ranges.
+fn content_sentences(doc: &Document) -> Vec<Span> {
+    if !doc.sentences.is_empty() {
+        return doc.content_sentences().map(|(_, s)| s).collect();
+    }
+    fallback_sentences(&doc.text).into_iter().filter(|s| !doc.is_removed(*s)).collect()
+}
+
+fn fallback_sentences(text: &str) -> Vec<Span> {
+    const ABBREVIATIONS: &[&str] =
+        &["mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "st", "no", "rev", "sen"];
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let end_here = match b {
+            b'.' | b'!' | b'?' => {
+                let next = text[i + 1..].chars().next();
+                let after_space = text[i + 1..].trim_start().chars().next();
+                let word_before = text[start..i].rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+                next.is_none_or(char::is_whitespace)
+                    && after_space.is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘(".contains(c))
+                    && !ABBREVIATIONS.iter().any(|a| word_before.eq_ignore_ascii_case(a))
+                    && !(word_before.len() == 1 && word_before.chars().all(char::is_uppercase))
+            }
+            b'\n' => text[i + 1..].starts_with('\n') || text[i + 1..].starts_with("\r\n"),
+            _ => false,
+        };
+        if end_here {
+            push_trimmed(text, start, i + 1, &mut out);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail < s.len() {
+        out.push(Span::new(start + lead, end - trail));
+    }
+}
+
+/// The document's year: publication date, dateline date, else none.
+fn document_year(doc: &Document) -> Option<i16> {
+    doc.published.or_else(|| doc.dateline.as_ref().and_then(|d| d.date)).map(|d| d.year())
+}
+
+/// Marks actor phrases that are the source of a statement: "police said", "according to the army".
+fn mark_speakers(s: &mut Sentence) {
+    let speech: Vec<Span> = s
+        .lex
+        .iter()
+        .filter(|m| matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Speech))
+        .map(|m| m.span)
+        .collect();
+    let mut flags = Vec::with_capacity(s.mentions.len());
+    for m in &s.mentions {
+        let wi_end = word_at(&s.words, m.span.end);
+        let after_speech = speech.iter().any(|sp| {
+            let wi = word_at(&s.words, sp.start);
+            wi >= wi_end && wi <= wi_end + 1
+        });
+        let wi_start = word_at(&s.words, m.span.start);
+        let according = wi_start >= 2
+            && s.word(wi_start - 2).eq_ignore_ascii_case("according")
+            && s.word(wi_start - 1).eq_ignore_ascii_case("to")
+            || wi_start >= 3
+                && s.word(wi_start - 3).eq_ignore_ascii_case("according")
+                && s.word(wi_start - 2).eq_ignore_ascii_case("to");
+        flags.push(after_speech || according);
+    }
+    for (m, f) in s.mentions.iter_mut().zip(flags) {
+        m.speaker = f;
+    }
+}
+
+/// Sentence-level reasons to code nothing from a sentence.
+fn sentence_blocked(s: &Sentence, doc_year: Option<i16>) -> bool {
+    if s.span.of(s.text).trim_end_matches(['"', '\'', '”', '’', ')']).ends_with('?') {
+        return true;
+    }
+    if s.lex.iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind.blocks_sentence())) {
+        return true;
+    }
+    // A year before the document's is background ("the 2003 invasion"); with no document year any year is.
+    s.words.iter().enumerate().any(|(i, w)| {
+        let t = w.span.of(s.text);
+        let Some(year) = (t.len() == 4).then(|| t.parse::<i16>().ok()).flatten().filter(|y| (1900..2100).contains(y)) else {
+            return false;
+        };
+        // "1,200" never reaches here; "2,000 people" has a comma. A number followed by a person noun is a count.
+        let count = s.words.get(i + 1).is_some_and(|n| PERSON_NOUNS.iter().any(|p| n.span.of(s.text).eq_ignore_ascii_case(p)));
+        !count && doc_year.is_none_or(|dy| year < dy)
+    })
+}
+
+/// Triggers in the sentence, the longest where they overlap, as (span, trigger index).
+fn longest_triggers(lex: &[LexMatch]) -> Vec<(Span, usize)> {
+    let mut all: Vec<(Span, usize)> =
+        lex.iter().filter_map(|m| if let Entry::Trigger(t) = m.entry { Some((m.span, t)) } else { None }).collect();
+    all.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.start.cmp(&b.0.start)));
+    let mut kept: Vec<(Span, usize)> = Vec::new();
+    for t in all {
+        if !kept.iter().any(|k| k.0.overlaps(t.0)) {
+            kept.push(t);
+        }
+    }
+    kept.sort_by_key(|t| t.0.start);
+    kept
+}
+
+/// Whether a cue in scope says the trigger did not (or not yet) happen.
+fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
+    let tw0 = word_at(&s.words, span.start);
+    let tw1 = word_at(&s.words, span.end.saturating_sub(1));
+    // "to attack", "to retake": an intention.
+    if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["to"]) && !(tw0 > 1 && s.lower_word_is(tw0 - 2, &["led", "due", "according", "lead", "leading"])) {
+        return true;
+    }
+    // "didn't", "wasn't"
+    for k in tw0.saturating_sub(4)..tw0 {
+        let w = s.word(k);
+        if w.ends_with("n't") || w.ends_with("n’t") {
+            return true;
+        }
+    }
+    let all_caps = is_all_caps(s.span.of(s.text));
+    s.lex.iter().any(|m| {
+        let Entry::Cue(c) = m.entry else { return false };
+        if !c.kind.blocks_trigger() {
+            return false;
+        }
+        // In capitals, "MAY" is as often the month as the modal.
+        if all_caps && m.span.of(s.text).eq_ignore_ascii_case("may") {
+            return false;
+        }
+        match c.scope {
+            Scope::Before(n) => {
+                if m.span.end > span.start {
+                    return false;
+                }
+                let cw1 = word_at(&s.words, m.span.end.saturating_sub(1));
+                let between = &s.words[cw1 + 1..tw0];
+                between.len() < n && !between.iter().any(|w| w.punct && matches!(w.span.of(s.text), ";" | ":"))
+            }
+            Scope::After(n) => {
+                if verb || m.span.start < span.end {
+                    return false;
+                }
+                let cw0 = word_at(&s.words, m.span.start);
+                let between = &s.words[tw1 + 1..cw0];
+                between.len() < n && !between.iter().any(|w| w.punct)
+            }
+            Scope::Sentence => true,
+        }
+    })
+}
+
+/// Whether an instrument is mentioned close to the trigger (the weapon of this act, not another).
+fn instrument_near(s: &Sentence, span: Span) -> bool {
+    s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(Some(_))) && m.span.start.abs_diff(span.start) < 60)
+}
+
+/// actor1 (who acted) and actor2 (who was acted on) around a trigger.
+fn roles(s: &Sentence, span: Span, promote_after: bool) -> (Option<Actor>, Option<Actor>) {
+    let parts: Vec<&Mention> = s.mentions.iter().filter(|m| !m.speaker).collect();
+    let tw0 = word_at(&s.words, span.start);
+    // "were killed", "were reportedly killed", "was abducted"
+    let passive = (1..=2).any(|k| {
+        tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being", "is", "are", "be", "got"])
+    });
+    let before: Vec<&Mention> = parts.iter().copied().filter(|m| m.span.start < span.start).collect();
+    let after: Vec<&Mention> = parts.iter().copied().filter(|m| m.span.start >= span.start).collect();
+    // "by gunmen" after the trigger is the agent.
+    let agent = after.iter().copied().find(|m| {
+        let wi = word_at(&s.words, m.span.start);
+        (1..=3).any(|k| wi >= k && s.lower_word_is(wi - k, &["by"])) && wi <= word_at(&s.words, span.end) + 6
+    });
+    // "clashes between troops and rebels"
+    let between = s.lower_word_is(word_at(&s.words, span.end), &["between"]) && after.len() >= 2;
+    if between {
+        return (Some(after[0].actor.clone()), Some(after[1].actor.clone()));
+    }
+    if passive {
+        let victim = before.last().map(|m| m.actor.clone());
+        let a1 = agent.map(|m| m.actor.clone());
+        return (a1, victim.or_else(|| after.iter().find(|m| Some(m.span) != agent.map(|a| a.span)).map(|m| m.actor.clone())));
+    }
+    let a1 = agent.or_else(|| before.iter().copied().find(|m| m.armed())).or_else(|| before.first().copied());
+    let a1_span = a1.map(|m| m.span);
+    let a2 = after
+        .iter()
+        .copied()
+        .find(|m| Some(m.span) != a1_span)
+        .or_else(|| before.iter().copied().rev().find(|m| Some(m.span) != a1_span));
+    // A noun trigger with nobody before it: "an attack by gunmen on villagers" handled by `agent`; "clashes
+    // with rebels" leaves actor1 to the first armed phrase after it.
+    match (a1, a2) {
+        (None, Some(m)) if m.armed() && promote_after => {
+            let rest = after.iter().copied().find(|x| x.span != m.span).map(|x| x.actor.clone());
+            (Some(m.actor.clone()), rest)
+        }
+        (a1, a2) => (a1.map(|m| m.actor.clone()), a2.map(|m| m.actor.clone())),
+    }
+}
+
+/// Fatalities, injured and detained counts stated in the sentence.
+fn counts(s: &Sentence) -> [Option<Count>; 3] {
+    let mut out: [Option<Count>; 3] = [None, None, None];
+    let n = s.words.len();
+    let mut i = 0;
+    while i < n {
+        if s.words[i].punct {
+            i += 1;
+            continue;
+        }
+        let phrase = number_at(s.text, &s.words, i).or_else(|| {
+            // "a soldier", "an officer": one
+            let w = s.word(i);
+            (w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an") || w.eq_ignore_ascii_case("one"))
+                .then(|| {
+                    // The person noun right after (or after one adjective), and ending the noun phrase:
+                    // "a soldier was", not "a police vehicle".
+                    (i + 1..(i + 3).min(n)).find(|&j| {
+                        PERSON_NOUNS.iter().any(|p| s.word(j).eq_ignore_ascii_case(p))
+                            && (j + 1 >= n
+                                || s.words[j + 1].punct
+                                || s.lower_word_is(j + 1, &["and", "was", "were", "in", "on", "at", "who", "from", "near", "during", "as", "while", "when", "had", "has"]))
+                    })
+                })
+                .flatten()
+                .map(|j| words::NumberPhrase { span: s.words[i].span, next: j, low: 1, high: None })
+        });
+        let Some(p) = phrase else {
+            i += 1;
+            continue;
+        };
+        let next_words = p.next..(p.next + 3).min(n);
+        let person = next_words.clone().any(|j| {
+            !s.words[j].punct && PERSON_NOUNS.iter().any(|x| s.word(j).eq_ignore_ascii_case(x))
+        }) || s.mentions.iter().any(|m| {
+            let wi = word_at(&s.words, m.span.start);
+            wi >= p.next && wi < p.next + 3
+        });
+        let next_is_category = p.next < n && category_of(s.word(p.next)).is_some();
+        let prev_is_category = i > 0 && category_of(s.word(i - 1)).is_some();
+        let prev_ok = prev_is_category
+            && (p.next >= n
+                || s.words[p.next].punct
+                || s.lower_word_is(p.next, &["and", "in", "on", "at", "when", "during", "while", "others"]));
+        if !(person || next_is_category || prev_ok) {
+            i = p.next.max(i + 1);
+            continue;
+        }
+        // The nearest casualty word: after the phrase within 6 words, or before it within 4 (preferred on ties).
+        let fwd = (p.next..(p.next + 6).min(n)).find_map(|j| category_of(s.word(j)).map(|c| (j - p.next, c)));
+        let back = (i.saturating_sub(4)..i).rev().find_map(|j| category_of(s.word(j)).map(|c| (i - 1 - j, c)));
+        let cat = match (fwd, back) {
+            (Some((df, cf)), Some((db, cb))) => Some(if df < db { cf } else { cb }),
+            (Some((_, c)), None) | (None, Some((_, c))) => Some(c),
+            (None, None) => None,
+        };
+        if let Some(cat) = cat {
+            let slot = &mut out[cat as usize];
+            match slot {
+                None => {
+                    *slot = Some(Count { low: Some(p.low), best: Some(p.low), high: p.high, span: Some(p.span) });
+                }
+                Some(c) => {
+                    // Another group of victims in the same sentence ("two soldiers and three civilians") adds up.
+                    c.low = c.low.map(|l| l + p.low);
+                    c.best = c.low;
+                    c.high = c.high.or(Some(p.low)).map(|h| h + p.high.unwrap_or(p.low)).filter(|_| p.high.is_some() || c.high.is_some());
+                }
+            }
+        }
+        i = p.next.max(i + 1);
+    }
+    out
+}
+
+/// The physical target: the place or facility word nearest after the trigger, with the word before it when it
+/// is part of the name ("police checkpoint").
+fn target_span(s: &Sentence, trigger: Span) -> Option<Span> {
+    let targets = s
+        .lex
+        .iter()
+        .filter(|m| matches!(m.entry, Entry::Cue(c) if matches!(c.kind, CueKind::Facility | CueKind::CivilianPlace)));
+    let m = targets.clone().find(|m| m.span.start >= trigger.end).or_else(|| targets.last())?;
+    let wi = word_at(&s.words, m.span.start);
+    let mut start = m.span.start;
+    if wi > 0 {
+        let prev = &s.words[wi - 1];
+        const STOP: &[&str] =
+            &["a", "an", "the", "on", "at", "in", "of", "to", "into", "near", "their", "his", "her", "its", "from", "by"];
+        let w = prev.span.of(s.text);
+        if !prev.punct && !STOP.iter().any(|x| w.eq_ignore_ascii_case(x)) && category_of(w).is_none() {
+            start = prev.span.start;
+        }
+    }
+    Some(Span::new(start, m.span.end))
+}
+
+fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event {
+    let aggregate = s.has_cue(CueKind::Aggregate)
+        || s.words.windows(2).any(|w| {
+            w[0].span.of(s.text).eq_ignore_ascii_case("since")
+                && w[1].span.of(s.text).len() == 4
+                && w[1].span.of(s.text).bytes().all(|b| b.is_ascii_digit())
+        });
+    let instrument = s
+        .lex
+        .iter()
+        .filter(|m| matches!(m.entry, Entry::Instrument(_)))
+        .max_by_key(|m| (m.span.len(), std::cmp::Reverse(m.span.start)))
+        .map(|m| m.span);
+    let [fatalities, injured, detained] = counts;
+    let _ = s.first_cue(CueKind::Facility);
+    Event {
+        id: String::new(),
+        sub_event_type: c.sub,
+        date: DateRange::unknown(),
+        date_span: None,
+        location: None,
+        actor1: c.actor1,
+        actor2: c.actor2,
+        fatalities,
+        injured,
+        detained,
+        target: target_span(s, c.trigger),
+        instrument,
+        civilian_targeting: c.civilian_targeting,
+        aggregate,
+        trigger: Some(c.trigger),
+        claims: Vec::new(),
+        contested: false,
+        evidence: vec![s.span],
+        notes: None,
+        confidence: None,
+    }
+}
+
+fn compatible(a: &Option<Actor>, b: &Option<Actor>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.name == y.name,
+        _ => true,
+    }
+}
+
+fn combine(into: &mut Option<Count>, from: Option<Count>) {
+    match (into.as_mut(), from) {
+        (_, None) => {}
+        (None, Some(f)) => *into = Some(f),
+        (Some(c), Some(f)) => {
+            // Tolls for one event told twice: ACLED keeps the lowest, the highest is the upper bound.
+            let (cl, fl) = (c.low.unwrap_or(0), f.low.unwrap_or(0));
+            let high = c.high.unwrap_or(cl).max(f.high.unwrap_or(fl));
+            c.best = Some(cl.max(fl));
+            c.low = Some(cl.min(fl));
+            c.high = (high > cl.min(fl)).then_some(high);
+        }
+    }
+}
+
+/// One event per thing that happened: a sentence continuing the previous event (same type, compatible actors,
+/// within three sentences) adds its evidence and counts; a sentence with only casualty figures right after an
+/// event adds them to it.
+fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 3])>) -> Vec<Event> {
+    let mut out: Vec<(usize, Event)> = Vec::new();
+    for (si, ev) in found {
+        if let Some((last_si, last)) = out.last_mut() {
+            let same = last.event_type() == ev.event_type()
+                && last.aggregate == ev.aggregate
+                && si <= *last_si + 3
+                && compatible(&last.actor1, &ev.actor1)
+                && (compatible(&last.actor2, &ev.actor2) || ev.actor2.is_none());
+            if same {
+                last.evidence.extend(ev.evidence);
+                let [f, i, d] = [ev.fatalities, ev.injured, ev.detained];
+                combine(&mut last.fatalities, f);
+                combine(&mut last.injured, i);
+                combine(&mut last.detained, d);
+                if last.actor2.is_none() {
+                    last.actor2 = ev.actor2;
+                }
+                if last.target.is_none() {
+                    last.target = ev.target;
+                }
+                if last.instrument.is_none() {
+                    last.instrument = ev.instrument;
+                }
+                *last_si = si;
+                continue;
+            }
+        }
+        out.push((si, ev));
+    }
+    for (si, span, counts) in pending {
+        let Some((_, ev)) = out.iter_mut().rev().find(|(esi, _)| *esi < si && si <= *esi + 2) else { continue };
+        if ev.aggregate {
+            continue;
+        }
+        let [f, i, d] = counts;
+        let mut used = false;
+        for (slot, c) in [(&mut ev.fatalities, f), (&mut ev.injured, i), (&mut ev.detained, d)] {
+            if slot.is_none() && c.is_some() {
+                *slot = c;
+                used = true;
+            }
+        }
+        if used {
+            ev.evidence.push(span);
+            ev.evidence.sort();
+        }
+    }
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+use super::*;
+use sitrep_core::check::assert_spans;
+
+fn events() -> Events {
+    Events::load().expect("the shipped lexicons parse")
+}
+
+fn run(ev: &Events, text: &str) -> Document {
+    let mut doc = Document::from_text("t", text);
+    ev.annotate(&mut doc);
+    assert_spans(&doc);
+    doc
+}
+
+#[test]
+fn negated_modal_and_accused_triggers_are_not_events() {
+    let ev = events();
+    for text in [
+        "Rebels did not attack the convoy.",
+        "The army plans to retake the town next month.",
+        "If troops shelled the city, hundreds could die.",
+        "The government accused rebels of shelling the city.",
+        "Rebels have never attacked the capital.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn clash_with_toll_and_actors() {
+    let ev = events();
+    let doc = run(&ev, "DAMASCUS - Syrian troops clashed with rebels near Aleppo on Tuesday, leaving at least 12 fighters dead.");
+    assert_eq!(doc.events.len(), 1);
+    let e = &doc.events[0];
+    assert_eq!(e.sub_event_type, SubEventType::ArmedClash);
+    let a1 = e.actor1.as_ref().unwrap();
+    assert_eq!((a1.kind, a1.country.as_deref()), (ActorKind::StateForces, Some("SY")));
+    assert_eq!(doc.slice(a1.span.unwrap()), "Syrian troops");
+    assert_eq!(e.actor2.as_ref().unwrap().kind, ActorKind::RebelGroup);
+    let f = e.fatalities.as_ref().unwrap();
+    assert_eq!((f.low, doc.slice(f.span.unwrap())), (Some(12), "at least 12"));
+    assert_eq!(doc.slice(e.trigger.unwrap()), "clashed");
+    assert!(e.notes.as_ref().unwrap().contains("clashed with"));
+}
+
+#[test]
+fn sentences_about_one_event_merge_and_figures_join_it() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "Gunmen attacked a village in Zamfara state, Nigeria, on Sunday. The gunmen killed five villagers and abducted several women. Three more people were wounded.",
+    );
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    let e = &doc.events[0];
+    assert_eq!(e.sub_event_type, SubEventType::Attack);
+    assert!(e.civilian_targeting);
+    assert_eq!(e.actor1.as_ref().unwrap().name, "Unidentified Armed Group (Nigeria)");
+    assert_eq!(e.evidence.len(), 3);
+    assert_eq!(e.fatalities.as_ref().unwrap().low, Some(5));
+    assert_eq!(e.injured.as_ref().unwrap().low, Some(3));
+}
+
+#[test]
+fn aggregates_are_flagged_not_daily() {
+    let ev = events();
+    let doc = run(&ev, "Militants have killed more than 300 people since January in attacks across the region.");
+    assert!(doc.events.iter().all(|e| e.aggregate), "{:#?}", doc.events);
+}
+
+#[test]
+fn protests_take_their_intervention() {
+    let ev = events();
+    let doc = run(&ev, "Police fired tear gas to disperse protesters who had gathered outside parliament.");
+    assert_eq!(doc.events.len(), 1);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::ProtestWithIntervention);
+}
+
+#[test]
+fn removed_text_and_skipped_documents_yield_nothing() {
+    let ev = events();
+    let text = "Related: Rebels clashed with troops in the north. Troops clashed with rebels near the border.";
+    let mut doc = Document::from_text("t", text);
+    doc.removed.push(sitrep_core::Removed { span: Span::new(0, 48), kind: sitrep_core::RemovedKind::Related });
+    ev.annotate(&mut doc);
+    assert_spans(&doc);
+    assert_eq!(doc.events.len(), 1);
+    assert!(doc.events[0].evidence.iter().all(|s| s.start >= 48));
+    let mut skipped = Document::from_text("t", "Troops clashed with rebels.");
+    skipped.skipped = Some("language".into());
+    ev.annotate(&mut skipped);
+    assert!(skipped.events.is_empty());
+}
