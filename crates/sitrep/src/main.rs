@@ -22,6 +22,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Extract(cmd::extract::Args),
+    Gazetteer(cmd::gazetteer::Args),
 }
 
 /// Exit status for "some inputs were skipped, the rest were written".
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(&args),
+        Command::Gazetteer(args) => cmd::gazetteer::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,108 @@
+//! The recogniser's word lists, compiled in from `data/` (each file documents its format).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::fold::fold;
+
+const CONTEXT_WORDS: &str = include_str!("../data/context_words.tsv");
+const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
+const DEMONYMS: &str = include_str!("../data/demonyms.tsv");
+const ALIASES: &str = include_str!("../data/aliases.tsv");
+
+/// An alias target from `aliases.tsv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AliasTarget {
+    Country(String),
+    UsState(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    pub title: HashSet<String>,
+    pub calendar: HashSet<String>,
+    pub locative: HashSet<String>,
+    pub function: HashSet<String>,
+    pub admin: HashSet<String>,
+    pub subplace: HashSet<String>,
+    pub facility: HashSet<String>,
+    pub direction: HashSet<String>,
+    pub follower: HashSet<String>,
+    pub orghead: HashSet<String>,
+    pub common: HashSet<String>,
+    /// Folded demonym → country code.
+    pub demonyms: HashMap<String, String>,
+    /// Folded alias → (target, whether the text must write it with its final period).
+    pub aliases: HashMap<String, (AliasTarget, bool)>,
+    /// Leading words of multi-word aliases, so the recogniser keeps extending a phrase.
+    pub alias_prefixes: HashSet<String>,
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+impl Lexicon {
+    #[must_use]
+    pub fn compiled() -> Self {
+        let mut lex = Self::default();
+        for line in data_lines(CONTEXT_WORDS) {
+            let Some((cat, word)) = line.split_once('\t') else { continue };
+            let set = match cat {
+                "title" => &mut lex.title,
+                "calendar" => &mut lex.calendar,
+                "locative" => &mut lex.locative,
+                "function" => &mut lex.function,
+                "admin" => &mut lex.admin,
+                "subplace" => &mut lex.subplace,
+                "facility" => &mut lex.facility,
+                "direction" => &mut lex.direction,
+                "follower" => &mut lex.follower,
+                "orghead" => &mut lex.orghead,
+                _ => continue,
+            };
+            set.insert(word.trim().to_owned());
+        }
+        lex.common = data_lines(COMMON_WORDS).map(|w| w.trim().to_owned()).collect();
+        for line in data_lines(DEMONYMS) {
+            if let Some((name, cc)) = line.split_once('\t') {
+                lex.demonyms.insert(fold(name), cc.trim().to_owned());
+            }
+        }
+        for line in data_lines(ALIASES) {
+            if let Some((alias, target)) = line.split_once('\t') {
+                let target = target.trim();
+                let t = match target.strip_prefix("US-") {
+                    Some(code) => AliasTarget::UsState(code.to_ascii_lowercase()),
+                    None => AliasTarget::Country(target.to_owned()),
+                };
+                let alias = alias.trim().trim_start_matches("the ");
+                let key = fold(alias);
+                let words: Vec<&str> = key.split(' ').collect();
+                for n in 1..words.len() {
+                    lex.alias_prefixes.insert(words[..n].join(" "));
+                }
+                lex.aliases.insert(key, (t, alias.ends_with('.') && !alias.contains(' ')));
+            }
+        }
+        lex
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_parse_into_every_list() {
+        let lex = Lexicon::compiled();
+        assert!(lex.title.contains("gen"));
+        assert!(lex.calendar.contains("march"));
+        assert!(lex.locative.contains("near"));
+        assert!(lex.admin.contains("province"));
+        assert!(lex.common.len() > 500);
+        assert_eq!(lex.demonyms.get("syrian").map(String::as_str), Some("SY"));
+        assert_eq!(lex.demonyms.get("afghan").map(String::as_str), Some("AF"));
+        assert_eq!(lex.aliases.get("calif"), Some(&(AliasTarget::UsState("ca".into()), true)));
+        assert_eq!(lex.aliases.get("us"), Some(&(AliasTarget::Country("US".into()), false)));
+    }
+}

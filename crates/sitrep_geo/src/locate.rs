@@ -1,0 +1,139 @@
+//! Event locations: the place an event's own clause ties it to.
+
+use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
+
+/// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
+const TIES: [&str; 14] =
+    ["in", "near", "at", "outside", "inside", "of", "from", "around", "across", "into", "on", "throughout", "to", "toward"];
+/// Words before a place that put the event beside it rather than in it ("near X",
+/// "5 miles northwest of X"): the location is the place, at `district` precision.
+const NEAR: [&str; 12] = [
+    "near", "outside", "outskirts", "north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast",
+    "nearby",
+];
+
+/// Sets `location` on every event of `doc` that has none, from `doc.places`: the place in the
+/// event's own clause nearest its trigger (preferring one introduced by "in/near/at"), else a
+/// place elsewhere in its evidence, else the dateline's place. Demonyms ("Syrian troops") are
+/// never a location. Needs no gazetteer: run it after the events stage.
+pub fn locate_events(doc: &mut Document) {
+    if !doc.is_codable() {
+        return;
+    }
+    let places: Vec<&Place> = doc
+        .places
+        .iter()
+        .filter(|p| p.geo.is_some() && !doc.is_removed(p.span))
+        .filter(|p| {
+            p.entity.as_deref().and_then(|id| doc.entity(id)).is_none_or(|e| e.kind != EntityKind::Norp)
+        })
+        .collect();
+    let dateline_place =
+        doc.dateline.as_ref().and_then(|d| d.place_span).and_then(|ds| places.iter().find(|p| p.span.overlaps(ds)).copied());
+    let mut locations = Vec::with_capacity(doc.events.len());
+    for ev in &doc.events {
+        if ev.location.is_some() {
+            locations.push(None);
+            continue;
+        }
+        let anchor = ev.trigger.or_else(|| ev.evidence.first().copied());
+        let sentence = anchor.and_then(|a| {
+            ev.evidence
+                .iter()
+                .copied()
+                .find(|e| e.contains(a))
+                .or_else(|| doc.sentence_at(a.start).map(|i| doc.sentences[i]))
+        });
+        let mut chosen = None;
+        if let (Some(anchor), Some(sentence)) = (anchor, sentence) {
+            let clause = clause_around(&doc.text, sentence, anchor);
+            chosen = best_in(doc, &places, clause, anchor).or_else(|| best_in(doc, &places, sentence, anchor));
+        }
+        if chosen.is_none() {
+            chosen = ev.evidence.iter().find_map(|&e| best_in(doc, &places, e, anchor.unwrap_or(e)));
+        }
+        let chosen = chosen.or(dateline_place);
+        locations.push(chosen.map(|p| to_location(doc, p)));
+    }
+    for (ev, loc) in doc.events.iter_mut().zip(locations) {
+        if loc.is_some() {
+            ev.location = loc;
+        }
+    }
+}
+
+/// The clause of `sentence` holding `anchor`: bounded by semicolons, dashes and the
+/// reporting frame ("..., officials said").
+fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
+    let s = sentence.of(text);
+    let rel = anchor.start.saturating_sub(sentence.start);
+    let is_break = |i: usize, c: char| c == ';' || c == '—' || (c == ',' && s[i + 1..].trim_start().starts_with("while "));
+    let start = s.char_indices().filter(|&(i, c)| i < rel && is_break(i, c)).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
+    let end = s.char_indices().find(|&(i, c)| i >= rel && is_break(i, c)).map_or(s.len(), |(i, _)| i);
+    Span::new(sentence.start + start, sentence.start + end.max(start))
+}
+
+/// The place inside `within` most tied to `anchor`: nearest, with a strong preference for one
+/// introduced by a locative word, and for the more specific of "X, Y" pairs.
+fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span) -> Option<&'a Place> {
+    let text = &doc.text;
+    let inside: Vec<&Place> = places.iter().copied().filter(|p| within.contains(p.span)).collect();
+    inside
+        .iter()
+        .copied()
+        .filter(|p| {
+            // "Alexandria, Louisiana": the container after the comma is not the event's place.
+            !inside.iter().any(|q| q.span.end < p.span.start && text[q.span.end..p.span.start].trim() == ",")
+        })
+        .filter(|p| {
+            // A district subplace wins over its own parent beside it.
+            !inside.iter().any(|q| {
+                q.span != p.span
+                    && q.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::District)
+                    && p.geo.as_ref().zip(q.geo.as_ref()).is_some_and(|(a, b)| a.geonames_id == b.geonames_id && a.name == b.name)
+                    && (q.span.overlaps(p.span) || q.span.end.abs_diff(p.span.start) < 20 || p.span.end.abs_diff(q.span.start) < 20)
+            })
+        })
+        .map(|p| {
+            let before = last_word_before(text, p.span.start, within.start);
+            let tied = TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
+            #[allow(clippy::cast_precision_loss)] // sentence lengths
+            let distance = if p.span.start >= anchor.end {
+                (p.span.start - anchor.end) as f64
+            } else {
+                (anchor.start.saturating_sub(p.span.end)) as f64 * 1.5
+            };
+            let score = if tied { 200.0 } else { 0.0 } - distance;
+            (p, score)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(p, _)| p)
+}
+
+fn last_word_before(text: &str, at: usize, floor: usize) -> String {
+    let before = &text[floor.min(at)..at];
+    let before = before.trim_end().trim_end_matches(['\'', '’', '"', '“', '(']);
+    let before = before.strip_suffix("the").unwrap_or(before).trim_end();
+    before
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '-')
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+}
+
+fn to_location(doc: &Document, p: &Place) -> Location {
+    let geo = p.geo.clone().expect("places without geo are filtered out");
+    let before = last_word_before(&doc.text, p.span.start, 0);
+    let near = NEAR.contains(&before.as_str())
+        || (before == "of" && {
+            let head = &doc.text[..p.span.start];
+            let head = head.trim_end().strip_suffix("of").unwrap_or(head).trim_end();
+            let w = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase();
+            NEAR.contains(&w.as_str())
+        });
+    let precision = match geo.precision {
+        GeoPrecision::City | GeoPrecision::Point if near => GeoPrecision::District,
+        other => other,
+    };
+    Location { name: p.span.of(&doc.text).to_owned(), span: Some(p.span), geo, precision }
+}

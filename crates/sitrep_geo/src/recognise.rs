@@ -1,0 +1,375 @@
+//! Toponym recognition: gazetteer names found in capitalised runs of the text, kept or rejected
+//! by their context (entity types, titles, sentence position, prepositions, what follows).
+
+use std::collections::HashSet;
+
+use sitrep_core::{Document, EntityKind, Span};
+
+use crate::fold::fold;
+use crate::index::PlaceKind;
+use crate::Gazetteer;
+
+/// A word or punctuation mark, with whether whitespace (and a line break) came before it.
+#[derive(Debug, Clone, Copy)]
+pub struct Tok {
+    pub span: Span,
+    pub word: bool,
+    pub space_before: bool,
+    pub newline_before: bool,
+    pub sentence_start: bool,
+}
+
+/// Splits `text` into words (alphanumeric runs) and single punctuation marks, marking which
+/// begin a sentence (from `doc.sentences` when the text stage ran, else from punctuation).
+pub fn tokenize(doc: &Document) -> Vec<Tok> {
+    let text = &doc.text;
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut space = true;
+    let mut newline = true;
+    let mut word_start: Option<usize> = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        if c.is_alphanumeric() {
+            if word_start.is_none() {
+                word_start = Some(i);
+            }
+            continue;
+        }
+        if let Some(s) = word_start.take() {
+            toks.push(Tok { span: Span::new(s, i), word: true, space_before: space, newline_before: newline, sentence_start: false });
+            space = false;
+            newline = false;
+        }
+        if i == text.len() {
+            break;
+        }
+        if c.is_whitespace() {
+            space = true;
+            newline |= c == '\n';
+        } else {
+            toks.push(Tok {
+                span: Span::new(i, i + c.len_utf8()),
+                word: false,
+                space_before: space,
+                newline_before: newline,
+                sentence_start: false,
+            });
+            space = false;
+            newline = false;
+        }
+    }
+    mark_sentence_starts(doc, &mut toks);
+    toks
+}
+
+fn mark_sentence_starts(doc: &Document, toks: &mut [Tok]) {
+    let text = &doc.text;
+    if doc.sentences.is_empty() {
+        let mut boundary = true;
+        for t in toks.iter_mut() {
+            if t.newline_before {
+                boundary = true;
+            }
+            if t.word {
+                t.sentence_start = boundary;
+                boundary = false;
+            } else {
+                let c = t.span.of(text);
+                if matches!(c, "." | "!" | "?" | ":") {
+                    boundary = true;
+                } else if !matches!(c, "\"" | "“" | "”" | "'" | "‘" | "’" | "(" | "[" | "-" | "—" | "–") {
+                    boundary = false;
+                }
+            }
+        }
+    } else {
+        let mut next = 0;
+        for s in &doc.sentences {
+            while next < toks.len() && toks[next].span.start < s.start {
+                next += 1;
+            }
+            if let Some(t) = toks[next..].iter_mut().take_while(|t| t.span.start < s.end).find(|t| t.word) {
+                t.sentence_start = true;
+            }
+        }
+    }
+}
+
+/// A recognised toponym, before resolution.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub span: Span,
+    pub key: String,
+    /// Token range `[first, last]`.
+    pub toks: (usize, usize),
+    /// Places it may be, with whether each came from an alternate name.
+    pub cands: Vec<(u32, bool)>,
+    pub demonym: bool,
+    /// The NER entity whose mention this is, if any.
+    pub entity: Option<usize>,
+    /// Followed by a region word ("Helmand province") or preceded by "city of".
+    pub admin_suffix: bool,
+    pub city_cue: bool,
+    /// Places named right after it as its container ("Alexandria, Louisiana").
+    pub qualifier: Vec<u32>,
+    pub dateline: bool,
+}
+
+/// Lowercase connector words a multi-word place name may contain.
+const CONNECTORS: [&str; 26] = [
+    "of", "de", "del", "la", "le", "al", "el", "du", "des", "upon", "on", "the", "and", "da", "do", "dos", "das", "y", "ez",
+    "es", "ad", "an", "ar", "as", "sur", "am",
+];
+
+fn is_cap(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_all_caps(s: &str) -> bool {
+    s.chars().count() > 1 && s.chars().all(|c| !c.is_lowercase())
+}
+
+impl Gazetteer {
+    /// Finds the toponyms in `doc`'s content (outside removed ranges).
+    #[allow(clippy::too_many_lines)] // the context rules read best side by side
+    pub(crate) fn recognise(&self, doc: &Document, toks: &[Tok]) -> Vec<Mention> {
+        let text = &doc.text;
+        let lex = &self.lex;
+        let lower = |i: usize| toks[i].span.of(text).to_lowercase();
+        let dateline_span = doc.dateline.as_ref().and_then(|d| d.place_span);
+        // Entity-tagger spans by kind: places are candidates, people and organisations veto.
+        let entity_at = |span: Span| -> Option<usize> {
+            doc.entities.iter().position(|e| e.mentions.iter().any(|m| m.overlaps(span)))
+        };
+        let entity_exact = |span: Span| -> Option<usize> {
+            doc.entities.iter().position(|e| e.mentions.iter().any(|m| *m == span))
+        };
+        let mut surnames: HashSet<String> = HashSet::new();
+        let mut mentions: Vec<Mention> = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let t = toks[i];
+            let surface = t.span.of(text);
+            if !t.word || !is_cap(surface) || doc.is_removed(t.span) {
+                i += 1;
+                continue;
+            }
+            // Longest gazetteer (or demonym) phrase starting here.
+            let mut best: Option<(usize, String, Vec<(u32, bool)>, bool)> = None;
+            let mut j = i;
+            while j < toks.len() && j < i + 10 {
+                let tj = toks[j];
+                if j > i {
+                    if tj.newline_before || doc.is_removed(tj.span) {
+                        break;
+                    }
+                    let s = tj.span.of(text);
+                    if tj.word {
+                        if !is_cap(s) && !CONNECTORS.contains(&s) && !lex.admin.contains(s) && !s.chars().all(|c| c.is_ascii_digit()) {
+                            // A lowercase word ends a name unless it is a region word.
+                            break;
+                        }
+                    } else if !matches!(s, "-" | "." | "'" | "’" | "‐") || (tj.space_before && s != ".") {
+                        break;
+                    }
+                }
+                let phrase = Span::new(t.span.start, tj.span.end);
+                let key = fold(phrase.of(text));
+                let ends_with_period = !tj.word;
+                let period_ok = !ends_with_period
+                    || (j > 0 && toks[j - 1].word && toks[j - 1].span.len() == 1)
+                    || self.lex.aliases.get(&key).is_some_and(|(_, needs)| *needs);
+                if tj.word || period_ok {
+                    let is_demonym = lex.demonyms.contains_key(&key)
+                        && (j == i || toks[i..=j].iter().filter(|t| t.word).all(|t| is_cap(t.span.of(text))));
+                    let mut cands = if is_demonym { Vec::new() } else { self.candidate_ids(&key, false) };
+                    // Abbreviations that need their period ("Calif.") only count with it.
+                    if let Some((_, true)) = self.lex.aliases.get(&key) {
+                        if !ends_with_period && self.index.lookup(&key).next().is_none() {
+                            cands.clear();
+                        } else if !ends_with_period {
+                            if let Some((target, _)) = self.lex.aliases.get(&key) {
+                                let alias = self.alias_place(target);
+                                cands.retain(|(id, _)| Some(*id) != alias);
+                            }
+                        }
+                    }
+                    if is_demonym {
+                        if let Some(id) = lex.demonyms.get(&key).and_then(|cc| self.country_place(cc)) {
+                            best = Some((j, key.clone(), vec![(id, false)], true));
+                        }
+                    } else if !cands.is_empty() && (tj.word || period_ok) {
+                        best = Some((j, key.clone(), cands, false));
+                    }
+                }
+                if tj.word && !self.has_longer_key(&key) && !lex.alias_prefixes.contains(&key) {
+                    break;
+                }
+                j += 1;
+            }
+            let prev_word = (0..i).rev().find(|&k| toks[k].word);
+            let prev_tok = i.checked_sub(1).map(|k| toks[k]);
+            let Some((end, key, cands, demonym)) = best else {
+                // A capitalised word that is no place: remember surnames ("Tom Bakk" → "Bakk")
+                // so that a later bare "Bakk" is not taken for a town.
+                if let Some(p) = prev_word.filter(|&p| p + 1 == i && !t.sentence_start) {
+                    let ps = toks[p].span.of(text);
+                    if is_cap(ps) && !lex.function.contains(&ps.to_lowercase()) {
+                        surnames.insert(fold(surface));
+                    }
+                }
+                i += 1;
+                continue;
+            };
+            let span = Span::new(t.span.start, toks[end].span.end);
+            let single = toks[i..=end].iter().filter(|t| t.word).count() == 1;
+            let next = toks.get(end + 1).copied();
+            let next_word = next.filter(|n| n.word && !n.newline_before);
+            let next_str = next_word.map(|n| n.span.of(text)).unwrap_or("");
+            let next_lower = next_str.to_lowercase();
+            let in_dateline = dateline_span.is_some_and(|d| d.overlaps(span));
+            let ner = entity_at(span).map(|e| (e, doc.entities[e].kind));
+            let ner_place = matches!(ner, Some((_, EntityKind::Gpe | EntityKind::Loc)));
+            let prev_lower = prev_word.map(lower).unwrap_or_default();
+            let locative_before = prev_word.is_some_and(|p| p + 1 == i || (p + 2 == i && toks[i - 1].span.of(text) == "the"))
+                && (lex.locative.contains(&prev_lower) || lex.direction.contains(&prev_lower));
+            let comma_after = next.is_some_and(|n| n.span.of(text) == ",");
+            let admin_after = next_word.is_some_and(|n| !n.newline_before) && lex.admin.contains(&next_lower);
+            let strong = cands.iter().any(|&(id, alt)| {
+                let p = self.place(id);
+                !alt && (matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1) || p.population >= 100_000)
+            });
+            let substantial = cands.iter().any(|&(id, alt)| !alt || self.place(id).population >= 5_000);
+
+            let reject = 'r: {
+                if in_dateline || ner_place {
+                    break 'r false;
+                }
+                if let Some((_, kind)) = ner {
+                    if matches!(kind, EntityKind::Person | EntityKind::Org) {
+                        break 'r true;
+                    }
+                    if kind == EntityKind::Norp && !demonym {
+                        break 'r true;
+                    }
+                }
+                if single && lex.calendar.contains(&key) {
+                    break 'r true;
+                }
+                // "Gen. Jackson", "Mayor Austin".
+                if let Some(p) = prev_word {
+                    let gap_ok = p + 1 == i || (p + 2 == i && prev_tok.is_some_and(|pt| pt.span.of(text) == "."));
+                    if gap_ok && lex.title.contains(&prev_lower) {
+                        break 'r true;
+                    }
+                }
+                // Part of a longer capitalised name ("Paris Hilton", "Washington Post").
+                if let Some(n) = next_word.filter(|n| n.space_before && !n.newline_before) {
+                    let ns = n.span.of(text);
+                    if lex.orghead.contains(&next_lower) {
+                        break 'r true;
+                    }
+                    if is_cap(ns) && !is_all_caps(ns) && !lex.follower.contains(&next_lower) && !lex.calendar.contains(&next_lower) && !lex.admin.contains(&next_lower) && !demonym {
+                        break 'r true;
+                    }
+                }
+                if let Some(p) = prev_word.filter(|&p| p + 1 == i && toks[i].space_before) {
+                    let ps = toks[p].span.of(text);
+                    let pl = ps.to_lowercase();
+                    let attached = mentions.last().is_some_and(|m| m.toks.1 == p);
+                    if is_cap(ps)
+                        && !attached
+                        && !lex.function.contains(&pl)
+                        && !lex.direction.contains(&pl)
+                        && !lex.locative.contains(&pl)
+                        && !lex.title.contains(&pl)
+                        && !(toks[p].sentence_start && self.has_key(&fold(ps)))
+                    {
+                        break 'r true;
+                    }
+                }
+                if single && surnames.contains(&key) {
+                    break 'r true;
+                }
+                let context = locative_before || comma_after || admin_after;
+                if demonym {
+                    break 'r false;
+                }
+                if single && lex.common.contains(&key) && !(locative_before || admin_after) {
+                    break 'r true;
+                }
+                if t.sentence_start && !strong && !context {
+                    break 'r true;
+                }
+                if is_all_caps(surface) && !strong {
+                    break 'r true;
+                }
+                !substantial && !context
+            };
+            if reject {
+                i = end + 1;
+                continue;
+            }
+            let city_cue = prev_word.is_some_and(|p| {
+                p + 2 == i && toks[p + 1].word && toks[p + 1].span.of(text) == "of" && matches!(lower(p).as_str(), "city" | "town" | "village")
+            }) || prev_word.is_some_and(|p| p + 2 == i && matches!(lower(p).as_str(), "city" | "town") && lower(p + 1) == "of");
+            mentions.push(Mention {
+                span,
+                key,
+                toks: (i, end),
+                cands,
+                demonym,
+                entity: entity_exact(span).or(ner.map(|(e, _)| e)),
+                admin_suffix: admin_after,
+                city_cue,
+                qualifier: Vec::new(),
+                dateline: in_dateline,
+            });
+            i = end + 1;
+        }
+        self.attach_qualifiers(doc, toks, &mut mentions);
+        mentions
+    }
+
+    /// "Alexandria, Louisiana", "Springfield, Ill.", "Springfield, IL": the second name is the
+    /// first one's container. Postal codes become mentions of their own here, and only here.
+    fn attach_qualifiers(&self, doc: &Document, toks: &[Tok], mentions: &mut Vec<Mention>) {
+        let text = &doc.text;
+        let mut extra = Vec::new();
+        for k in 0..mentions.len() {
+            let end = mentions[k].toks.1;
+            if toks.get(end + 1).is_none_or(|t| t.span.of(text) != ",") {
+                continue;
+            }
+            let Some(q_tok) = toks.get(end + 2) else { continue };
+            if let Some(next) = mentions.get(k + 1).filter(|m| m.toks.0 == end + 2) {
+                let regions: Vec<u32> = next
+                    .cands
+                    .iter()
+                    .map(|&(id, _)| id)
+                    .filter(|&id| matches!(self.place(id).kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2))
+                    .collect();
+                mentions[k].qualifier = regions;
+            } else if q_tok.word && q_tok.span.len() == 2 && is_all_caps(q_tok.span.of(text)) {
+                if let Some(state) = self.us_state(q_tok.span.of(text)) {
+                    mentions[k].qualifier = vec![state];
+                    extra.push(Mention {
+                        span: q_tok.span,
+                        key: fold(q_tok.span.of(text)),
+                        toks: (end + 2, end + 2),
+                        cands: vec![(state, false)],
+                        demonym: false,
+                        entity: None,
+                        admin_suffix: false,
+                        city_cue: false,
+                        qualifier: Vec::new(),
+                        dateline: false,
+                    });
+                }
+            }
+        }
+        if !extra.is_empty() {
+            mentions.extend(extra);
+            mentions.sort_by_key(|m| m.span.start);
+        }
+    }
+}

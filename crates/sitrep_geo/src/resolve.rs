@@ -1,0 +1,363 @@
+//! Toponym resolution: each recognised name's candidates scored by prominence (population,
+//! feature class), the container named beside it, and the document's geographic focus; one
+//! sense per document. Then the results are written to `doc.places` and the entities.
+
+use std::collections::HashMap;
+
+use sitrep_core::{Document, Entity, EntityKind, Geo, GeoPrecision, Place, Span};
+
+use crate::index::{PlaceKind, NO_PLACE};
+use crate::recognise::{tokenize, Mention, Tok};
+use crate::{fold, Gazetteer};
+
+/// How much each kind of mention says about where the article is.
+fn focus_weight(kind: PlaceKind) -> f64 {
+    match kind {
+        PlaceKind::Country => 2.0,
+        PlaceKind::Admin1 => 1.5,
+        PlaceKind::Admin2 | PlaceKind::City => 1.0,
+    }
+}
+
+/// A resolved group of mentions sharing one key (one sense per document).
+struct Resolved {
+    place: u32,
+    confidence: f64,
+}
+
+impl Gazetteer {
+    /// Finds and resolves the toponyms of `doc`: fills `doc.places`, sets `geo` on the
+    /// matching GPE/LOC/FAC/NORP entities and creates entities for toponyms the entity tagger
+    /// missed. Does nothing on a document that is not codable.
+    pub fn annotate(&self, doc: &mut Document) {
+        if !doc.is_codable() {
+            return;
+        }
+        let toks = tokenize(doc);
+        let mentions = self.recognise(doc, &toks);
+        let resolved = self.resolve_mentions(&mentions);
+        let mut found: Vec<(Span, Option<usize>, Geo, EntityKind)> = Vec::new();
+        for (m, r) in mentions.iter().zip(&resolved) {
+            let Some(r) = r else { continue };
+            let mut geo = self.geo(r.place, r.confidence);
+            let kind = if m.demonym {
+                geo.precision = GeoPrecision::Country;
+                EntityKind::Norp
+            } else {
+                EntityKind::Gpe
+            };
+            found.push((m.span, m.entity, geo, kind));
+        }
+        found.extend(self.subplaces(doc, &toks, &mentions, &resolved));
+        found.sort_by_key(|f| (f.0.start, f.0.end));
+        found.dedup_by_key(|f| f.0);
+        write_places(doc, found);
+    }
+
+    /// The resolution sitrep gives a toponym at `span` (a gold span, for the evaluator's
+    /// `acc_161km_given_spans`), using the rest of the document as context.
+    #[must_use]
+    pub fn resolve_span(&self, doc: &Document, span: Span) -> Option<Geo> {
+        let toks = tokenize(doc);
+        let mut mentions = self.recognise(doc, &toks);
+        mentions.retain(|m| !m.span.overlaps(span));
+        let surface = span.of(&doc.text);
+        let trimmed = surface.trim().trim_start_matches("the ").trim_start_matches("The ");
+        let trimmed = trimmed.strip_suffix("'s").or_else(|| trimmed.strip_suffix("’s")).unwrap_or(trimmed);
+        let mut key = fold(trimmed);
+        let mut cands = self.candidate_ids(&key, true);
+        if cands.is_empty() {
+            // "Helmand province" with no such key: the name before the region word.
+            let words: Vec<&str> = key.split(' ').collect();
+            if words.len() > 1 && self.lex.admin.contains(words[words.len() - 1]) {
+                key = words[..words.len() - 1].join(" ");
+                cands = self.candidate_ids(&key, true);
+            }
+        }
+        if cands.is_empty() {
+            return None;
+        }
+        let demonym = self.index.lookup(&key).next().is_none() && self.lex.demonyms.contains_key(&key);
+        let first = toks.partition_point(|t| t.span.end <= span.start);
+        let last = toks.partition_point(|t| t.span.start < span.end).saturating_sub(1).max(first);
+        mentions.push(Mention {
+            span,
+            key,
+            toks: (first, last),
+            cands,
+            demonym,
+            entity: None,
+            admin_suffix: false,
+            city_cue: false,
+            qualifier: Vec::new(),
+            dateline: false,
+        });
+        let at = mentions.len() - 1;
+        let resolved = self.resolve_mentions(&mentions);
+        resolved[at].as_ref().map(|r| self.geo(r.place, r.confidence))
+    }
+
+    fn prior(&self, id: u32, alternate: bool) -> f64 {
+        let p = self.place(id);
+        let kind_bonus = match p.kind {
+            PlaceKind::Country => 3.0,
+            PlaceKind::Admin1 => 2.0,
+            PlaceKind::Admin2 => 0.5,
+            PlaceKind::City => 0.0,
+        };
+        #[allow(clippy::cast_precision_loss)] // populations are far below 2^52
+        let pop = (p.population as f64 + 1.0).log10();
+        pop + kind_bonus - if alternate { 1.0 } else { 0.0 }
+    }
+
+    /// Context bonus of one mention for one candidate: its named container, a region word
+    /// after it, "city of" before it.
+    fn mention_bonus(&self, m: &Mention, id: u32) -> f64 {
+        let p = self.place(id);
+        let mut bonus = 0.0;
+        if !m.qualifier.is_empty() {
+            let inside = m.qualifier.iter().any(|&q| {
+                let qp = self.place(q);
+                match qp.kind {
+                    PlaceKind::Country => qp.country == p.country && p.kind != PlaceKind::Country,
+                    PlaceKind::Admin1 => p.admin1_place == q && q != id,
+                    PlaceKind::Admin2 => p.country == qp.country && p.admin2 == qp.name,
+                    PlaceKind::City => false,
+                }
+            });
+            if inside {
+                bonus += 10.0;
+            }
+        }
+        if m.admin_suffix && matches!(p.kind, PlaceKind::Admin1 | PlaceKind::Admin2) {
+            bonus += 4.0;
+        }
+        if m.city_cue && p.kind == PlaceKind::City {
+            bonus += 2.0;
+        }
+        bonus
+    }
+
+    /// Resolves every mention; mentions sharing a key share the sense.
+    fn resolve_mentions(&self, mentions: &[Mention]) -> Vec<Option<Resolved>> {
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<(String, bool), usize> = HashMap::new();
+        for (i, m) in mentions.iter().enumerate() {
+            let g = *group_of.entry((m.key.clone(), m.demonym)).or_insert_with(|| {
+                groups.push((m.key.clone(), Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(i);
+        }
+        // Candidate scores before the document's focus.
+        let local: Vec<Vec<(u32, f64)>> = groups
+            .iter()
+            .map(|(_, ms)| {
+                let mut scores: Vec<(u32, f64)> = Vec::new();
+                for &mi in ms {
+                    for &(id, alt) in &mentions[mi].cands {
+                        let s = self.prior(id, alt) + self.mention_bonus(&mentions[mi], id);
+                        match scores.iter_mut().find(|(c, _)| *c == id) {
+                            Some(e) => e.1 = e.1.max(s),
+                            None => scores.push((id, s)),
+                        }
+                    }
+                }
+                scores
+            })
+            .collect();
+        // Focus votes from each group's locally best sense.
+        let mut country_votes: Vec<HashMap<[u8; 2], f64>> = Vec::with_capacity(groups.len());
+        let mut admin_votes: Vec<HashMap<u32, f64>> = Vec::with_capacity(groups.len());
+        for (g, (_, ms)) in groups.iter().enumerate() {
+            let mut cv = HashMap::new();
+            let mut av = HashMap::new();
+            if let Some(&(id, _)) = local[g].iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+                let p = self.place(id);
+                #[allow(clippy::cast_precision_loss)]
+                let n = (ms.len() as f64).min(3.0);
+                let dateline = if ms.iter().any(|&mi| mentions[mi].dateline) { 3.0 } else { 1.0 };
+                cv.insert(p.country, focus_weight(p.kind) * n * dateline);
+                if p.admin1_place != NO_PLACE {
+                    av.insert(p.admin1_place, n * dateline);
+                }
+            }
+            country_votes.push(cv);
+            admin_votes.push(av);
+        }
+        let mut total_c: HashMap<[u8; 2], f64> = HashMap::new();
+        let mut total_a: HashMap<u32, f64> = HashMap::new();
+        for v in &country_votes {
+            for (k, w) in v {
+                *total_c.entry(*k).or_default() += w;
+            }
+        }
+        for v in &admin_votes {
+            for (k, w) in v {
+                *total_a.entry(*k).or_default() += w;
+            }
+        }
+        let sum_c: f64 = total_c.values().sum();
+        let sum_a: f64 = total_a.values().sum();
+
+        let mut out: Vec<Option<Resolved>> = (0..mentions.len()).map(|_| None).collect();
+        for (g, (_, ms)) in groups.iter().enumerate() {
+            let own_c: f64 = country_votes[g].values().sum();
+            let own_a: f64 = admin_votes[g].values().sum();
+            let others_c = sum_c - own_c;
+            let others_a = sum_a - own_a;
+            let mut scored: Vec<(u32, f64)> = local[g]
+                .iter()
+                .map(|&(id, s)| {
+                    let p = self.place(id);
+                    let mut s = s;
+                    if others_c > 0.0 {
+                        let w = total_c.get(&p.country).copied().unwrap_or(0.0) - country_votes[g].get(&p.country).copied().unwrap_or(0.0);
+                        s += 3.0 * w / others_c;
+                    }
+                    if others_a > 0.0 && p.admin1_place != NO_PLACE {
+                        let w = total_a.get(&p.admin1_place).copied().unwrap_or(0.0)
+                            - admin_votes[g].get(&p.admin1_place).copied().unwrap_or(0.0);
+                        s += 2.5 * w / others_a;
+                    }
+                    (id, s)
+                })
+                .collect();
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let Some(&(best, s1)) = scored.first() else { continue };
+            let confidence = match scored.get(1) {
+                Some(&(_, s2)) => (1.0 / (1.0 + (-(s1 - s2)).exp())).clamp(0.05, 0.99),
+                None => 0.95,
+            };
+            for &mi in ms {
+                out[mi] = Some(Resolved { place: best, confidence });
+            }
+        }
+        out
+    }
+
+    /// Places the gazetteer lacks, resolved to the named parent beside them: "Aleppo's
+    /// Salaheddine district", "the Salaheddine district of Aleppo", "Aleppo International
+    /// Airport". Precision `district`: within or next to the parent, at the parent's point.
+    fn subplaces(
+        &self,
+        doc: &Document,
+        toks: &[Tok],
+        mentions: &[Mention],
+        resolved: &[Option<Resolved>],
+    ) -> Vec<(Span, Option<usize>, Geo, EntityKind)> {
+        let text = &doc.text;
+        let s = |i: usize| toks.get(i).map_or("", |t| t.span.of(text));
+        let cap = |i: usize| toks.get(i).is_some_and(|t| t.word && s(i).chars().next().is_some_and(char::is_uppercase));
+        let mut out = Vec::new();
+        for (m, r) in mentions.iter().zip(resolved) {
+            let Some(r) = r else { continue };
+            if m.demonym || self.place(r.place).kind == PlaceKind::Country {
+                continue;
+            }
+            let parent = |conf: f64| {
+                let mut g = self.geo(r.place, conf);
+                g.precision = GeoPrecision::District;
+                g
+            };
+            let end = m.toks.1;
+            // X's Name district
+            if matches!(s(end + 1), "'" | "’") && s(end + 2) == "s" && cap(end + 3) {
+                let mut k = end + 3;
+                while cap(k + 1) && k < end + 6 {
+                    k += 1;
+                }
+                if self.lex.subplace.contains(&s(k + 1).to_lowercase()) {
+                    let span = Span::new(toks[end + 3].span.start, toks[k].span.end);
+                    out.push((span, None, parent(r.confidence * 0.9), EntityKind::Loc));
+                    continue;
+                }
+            }
+            // the Name district of X / in X
+            let start = m.toks.0;
+            if start >= 3 && matches!(s(start - 1), "of" | "in") && self.lex.subplace.contains(&s(start - 2).to_lowercase()) && cap(start - 3) {
+                let mut k = start - 3;
+                while k > 0 && cap(k - 1) && k + 6 > start && !toks[k].sentence_start {
+                    k -= 1;
+                }
+                let span = Span::new(toks[k].span.start, toks[start - 3].span.end);
+                if !self.lex.function.contains(&span.of(text).to_lowercase()) {
+                    out.push((span, None, parent(r.confidence * 0.9), EntityKind::Loc));
+                }
+                continue;
+            }
+            // X International Airport
+            let mut k = end + 1;
+            let mut facility_end = None;
+            while k < end + 4 && cap(k) && toks[k].space_before {
+                if self.lex.facility.contains(&s(k).to_lowercase()) && s(k).to_lowercase() != "international" {
+                    facility_end = Some(k);
+                    break;
+                }
+                k += 1;
+            }
+            if let Some(fe) = facility_end {
+                let span = Span::new(m.span.start, toks[fe].span.end);
+                out.push((span, None, parent(r.confidence * 0.9), EntityKind::Fac));
+            }
+        }
+        out.retain(|(span, ..)| !doc.is_removed(*span));
+        out
+    }
+}
+
+/// Writes the resolved toponyms into `doc.places`, linking each to its entity (an existing
+/// one from the entity tagger, or a new one per resolved place).
+fn write_places(doc: &mut Document, found: Vec<(Span, Option<usize>, Geo, EntityKind)>) {
+    let mut next_id = doc
+        .entities
+        .iter()
+        .filter_map(|e| e.id.strip_prefix('E').and_then(|n| n.parse::<usize>().ok()))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let mut created: HashMap<(String, Option<u64>, String, EntityKind), usize> = HashMap::new();
+    for (span, entity, geo, kind) in found {
+        let existing = entity
+            .filter(|&e| {
+                let ent = &doc.entities[e];
+                matches!(ent.kind, EntityKind::Gpe | EntityKind::Loc | EntityKind::Fac | EntityKind::Norp)
+                    && ent.mentions.iter().any(|m| m.overlaps(span))
+            })
+            .or_else(|| {
+                doc.entities.iter().position(|e| {
+                    matches!(e.kind, EntityKind::Gpe | EntityKind::Loc | EntityKind::Fac | EntityKind::Norp)
+                        && e.mentions.iter().any(|m| *m == span)
+                })
+            });
+        let e = if let Some(e) = existing {
+            e
+        } else {
+            let surface = span.of(&doc.text).to_owned();
+            let canonical = if kind == EntityKind::Gpe { geo.name.clone() } else { surface };
+            let key = (canonical.clone(), geo.geonames_id, geo.name.clone(), kind);
+            if let Some(&e) = created.get(&key) {
+                doc.entities[e].mentions.push(span);
+                doc.entities[e].mentions.sort();
+                e
+            } else {
+                doc.entities.push(Entity {
+                    id: format!("E{next_id}"),
+                    kind,
+                    canonical,
+                    mentions: vec![span],
+                    title: None,
+                    actor_id: None,
+                    geo: None,
+                });
+                next_id += 1;
+                created.insert(key, doc.entities.len() - 1);
+                doc.entities.len() - 1
+            }
+        };
+        if doc.entities[e].geo.is_none() {
+            doc.entities[e].geo = Some(geo.clone());
+        }
+        doc.places.push(Place { span, entity: Some(doc.entities[e].id.clone()), geo: Some(geo) });
+    }
+}
