@@ -144,7 +144,17 @@ impl Quotes {
                 });
                 match same_sentence {
                     Some((a, _, speaker)) => quotes.push(quote(q.inner, speaker.as_ref(), a.source_span)),
-                    None => quotes.push(quote(q.inner, None, None)),
+                    None => {
+                        // "Reid has long called Trump a “con artist”": the name opening the sentence.
+                        let subject = quote_sentence.and_then(|i| self.opening_name(doc, sentences[i], quotations));
+                        match subject {
+                            Some(span) if span.end <= q.outer.start => {
+                                let speaker = Resolver::new(doc, &self.lex).resolve(span);
+                                quotes.push(quote(q.inner, Some(&speaker), Some(span)));
+                            }
+                            _ => quotes.push(quote(q.inner, None, None)),
+                        }
+                    }
                 }
             }
         }
@@ -167,6 +177,14 @@ impl Quotes {
                 && !quotations.iter().any(|o| o.inner.start <= t.span.start && t.span.start < o.inner.end)
                 && self.lex.cue_at(&window).is_some()
         })
+    }
+
+    /// The capitalised name or pronoun that opens a sentence.
+    fn opening_name(&self, doc: &Document, sentence: Span, quotations: &[Quotation]) -> Option<Span> {
+        let toks = tokens::tokenize(&doc.text, sentence, &self.lex);
+        let view = Sentence { text: &doc.text, span: sentence, toks: &toks, lex: &self.lex, quotes: quotations };
+        let (s0, s1) = view.sentence_subject()?;
+        Some(view.span(s0, s1))
     }
 
     /// The speaker of the sentence just before a quotation that has no cue of its own: the source

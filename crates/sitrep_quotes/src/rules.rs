@@ -74,7 +74,7 @@ impl Sentence<'_> {
         self.quotes.iter().find(|q| q.outer.end <= t.span.end && q.outer.end + 3 >= t.span.start && q.inner.end <= t.span.start.max(q.inner.end))
     }
 
-    fn span(&self, from: usize, to: usize) -> Span {
+    pub fn span(&self, from: usize, to: usize) -> Span {
         Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
     }
 
@@ -136,10 +136,11 @@ impl Sentence<'_> {
                 break;
             }
         }
+        let participle = cue.class == CueClass::Participle || (cue.class == CueClass::Weak && self.toks[c1 - 1].lower.ends_with("ing"));
         let made = match cue.class {
             CueClass::Preposition => self.according_to(c0, c1),
-            CueClass::Participle => self.participle(c0, c1, earlier),
-            CueClass::Verb | CueClass::Weak | CueClass::That => self.verb(j, c0, c1, cue),
+            _ if participle => self.participle(c0, c1, earlier),
+            CueClass::Participle | CueClass::Verb | CueClass::Weak | CueClass::That => self.verb(j, c0, c1, cue),
         };
         let (source, content) = made?;
         if cue.class == CueClass::Weak && !self.quotes.iter().any(|q| content.contains(q.inner) || q.inner.contains(content)) {
@@ -161,7 +162,7 @@ impl Sentence<'_> {
             }
         }
         let Some((s0, s1)) = subject else {
-            if !after_punct || cue.class == CueClass::That {
+            if !after_punct || cue.class == CueClass::That || self.toks[c1 - 1].lower.ends_with("ing") {
                 return None;
             }
             // Inverted: "“…,” said X".
@@ -495,7 +496,7 @@ impl Sentence<'_> {
     }
 
     /// The name or pronoun that opens the sentence: "Trump attacked Clinton, saying …".
-    fn sentence_subject(&self) -> Option<(usize, usize)> {
+    pub fn sentence_subject(&self) -> Option<(usize, usize)> {
         let start = (0..self.toks.len()).find(|&i| self.toks[i].word)?;
         if self.is_pronoun(start) {
             return Some((start, start + 1));

@@ -189,8 +189,10 @@ pub fn speaker_right(doc: &Document, gold_source: &[Span], name: Option<&str>, e
     match (name, head_word(&gold_text)) {
         (Some(name), Some(head)) => name
             .to_lowercase()
-            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '.')
-            .any(|w| w.trim_matches('.') == head.trim_matches('.')),
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .map(|w| w.trim_end_matches("\u{2019}s").trim_end_matches("'s"))
+            .any(|w| w == head),
         _ => false,
     }
 }
