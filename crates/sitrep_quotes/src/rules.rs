@@ -114,10 +114,15 @@ impl Sentence<'_> {
         }
         if let Some(prev) = c0.checked_sub(1) {
             let p = &self.toks[prev];
-            // "the report", "his claims", "to say": the cue word is a noun or an infinitive.
-            if p.word && ((self.has(prev, Roles::DET) && p.lower != "that") || p.lower == "to") {
+            // "the report", "his claims", "Trump's claims", "to say": the cue word is a noun or an infinitive.
+            let possessive = p.lower.ends_with("'s") || p.lower.ends_with("\u{2019}s") || p.lower.ends_with("s'") || p.lower.ends_with("s\u{2019}");
+            if p.word && ((self.has(prev, Roles::DET) && p.lower != "that") || p.lower == "to" || possessive) {
                 return None;
             }
+        }
+        // "media reports said", "the claims were": a cue followed by a verb is a noun.
+        if c1 - c0 == 1 && self.toks.get(c1).is_some_and(|t| t.word) && (self.has(c1, Roles::AUX) || self.single_word_verb_cue(c1)) {
+            return None;
         }
         // Walk back over adverbs and auxiliaries ("has also said"); drop negated and passive cues.
         let mut j = c0;
@@ -245,26 +250,36 @@ impl Sentence<'_> {
 
     /// "Flynn, a top Trump surrogate, said": the name before the appositive and the appositive.
     fn appositive_subject(&self, comma: usize) -> Option<(usize, usize)> {
-        let mut k = comma;
+        // Up to three appositive segments back ("Angelique Brunner, a spokeswoman for the coalition,
+        // which is made up of investors, said"): the first segment that opens with a name wins,
+        // else the nearest that reads as a speaker.
+        let mut fallback = None;
         let mut segments = 0;
-        while k > 0 && comma - k < 24 {
+        let mut k = comma;
+        while k > 0 && comma - k < 40 {
             let t = &self.toks[k - 1];
             if t.is(',') {
                 segments += 1;
-                if let Some((s0, _)) = self.subject_before(k - 1) {
-                    if self.toks[k - 2].cap || self.toks[k - 2].lower == ")" {
+                let before_comma = k - 1;
+                if let Some((s0, _)) = self.subject_before(before_comma) {
+                    let ends_in_name = before_comma > 0 && (self.toks[before_comma - 1].cap || self.toks[before_comma - 1].lower == ")");
+                    let opens_with_name = self.toks[s0].cap && !self.has(s0, Roles::DET);
+                    if ends_in_name && opens_with_name {
                         return Some((s0, comma));
                     }
+                    if ends_in_name && fallback.is_none() {
+                        fallback = Some((s0, comma));
+                    }
                 }
-                if segments >= 2 {
-                    return None;
+                if segments >= 3 {
+                    break;
                 }
             } else if !t.word && !matches!(t.lower.as_str(), "(" | ")" | "-" | "&") {
-                return None;
+                break;
             }
             k -= 1;
         }
-        None
+        fallback
     }
 
     /// The speaker phrase that follows an inverted cue: "said Robby Mook, Clinton's campaign manager".
@@ -277,7 +292,9 @@ impl Sentence<'_> {
         if self.is_pronoun(start) {
             return Some((start, start + 1));
         }
-        if !(first.cap || r.has(Roles::DET) || loose_start) {
+        // "said panel Chairman Jason Chaffetz": a lower-case title before a name.
+        let titled = (start + 1..self.toks.len().min(start + 3)).any(|i| self.toks[i].cap);
+        if !(first.cap || r.has(Roles::DET) || loose_start || titled) {
             return None;
         }
         let mut k = start;

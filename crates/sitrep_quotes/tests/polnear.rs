@@ -15,6 +15,7 @@ fn polnear_dev_figures_and_span_invariant() {
     assert!(articles.len() >= 80, "expected the 84 PolNeAR dev articles, found {}", articles.len());
     let stage = Quotes::load().unwrap();
     let (mut quote, mut speaker, mut attribution) = (common::Tally::default(), common::Tally::default(), common::Tally::default());
+    let mut pronoun_diagnostic = common::Tally::default();
     for mut article in articles {
         common::segment(&mut article.doc);
         stage.annotate(&mut article.doc);
@@ -33,6 +34,7 @@ fn polnear_dev_figures_and_span_invariant() {
         if std::env::var_os("QUOTES_DEBUG").is_some() {
             eprintln!("{} quote {}/{}/{} speaker {}/{} attr {}/{}/{}", article.name, q.tp_gold, q.gold, q.pred, s.tp_gold, s.gold, a.tp_gold, a.gold, a.pred);
         }
+        pronoun_diagnostic.add(common::speaker_with_pronoun_spans(&article.doc, &article.gold));
         quote.add(q);
         speaker.add(s);
         attribution.add(a);
@@ -40,5 +42,12 @@ fn polnear_dev_figures_and_span_invariant() {
     for (name, t) in [("polnear.quote_f1", quote), ("polnear.speaker_f1", speaker), ("polnear.attribution_f1", attribution)] {
         eprintln!("{name} = {:.3} (P {:.3} {}/{}, R {:.3} {}/{})", t.f1(), t.precision(), t.tp_pred, t.pred, t.recall(), t.tp_gold, t.gold);
     }
-    assert!(quote.f1() >= 0.0);
+    eprintln!(
+        "diagnostic: speaker F1 with pronoun sources judged by the resolved pronoun span = {:.3} (not a METRICS.md figure)",
+        pronoun_diagnostic.f1()
+    );
+    // Floors a little under the measured figures (0.96 / 0.60 / 0.48), so a regression fails.
+    assert!(quote.f1() >= 0.93, "polnear.quote_f1 fell to {:.3}", quote.f1());
+    assert!(speaker.f1() >= 0.56, "polnear.speaker_f1 fell to {:.3}", speaker.f1());
+    assert!(attribution.f1() >= 0.44, "polnear.attribution_f1 fell to {:.3}", attribution.f1());
 }
