@@ -60,10 +60,11 @@ impl Quotes {
         }
         let quotations: Vec<Quotation> = find_quotations(&doc.text).into_iter().filter(|q| !doc.is_removed(q.outer)).collect();
         let sentences = reading_units(doc);
+        let content_floor = doc.dateline.as_ref().map_or_else(|| dateline_end(&doc.text), |d| d.span.end);
         let mut found: Vec<(usize, Found)> = Vec::new();
         for (index, span) in sentences.iter().enumerate() {
             let toks = tokens::tokenize(&doc.text, *span, &self.lex);
-            let sentence = Sentence { text: &doc.text, span: *span, toks: &toks, lex: &self.lex, quotes: &quotations };
+            let sentence = Sentence { text: &doc.text, span: *span, content_floor, toks: &toks, lex: &self.lex, quotes: &quotations };
             found.extend(sentence.attributions().into_iter().map(|f| (index, f)));
         }
         for q in &quotations {
@@ -182,7 +183,7 @@ impl Quotes {
     /// The capitalised name or pronoun that opens a sentence.
     fn opening_name(&self, doc: &Document, sentence: Span, quotations: &[Quotation]) -> Option<Span> {
         let toks = tokens::tokenize(&doc.text, sentence, &self.lex);
-        let view = Sentence { text: &doc.text, span: sentence, toks: &toks, lex: &self.lex, quotes: quotations };
+        let view = Sentence { text: &doc.text, span: sentence, content_floor: 0, toks: &toks, lex: &self.lex, quotes: quotations };
         let (s0, s1) = view.sentence_subject()?;
         Some(view.span(s0, s1))
     }
@@ -229,6 +230,26 @@ fn covers_most(a: Span, b: Span) -> bool {
 
 fn removed_any(doc: &Document, f: &Found) -> bool {
     doc.is_removed(f.content) || f.cue.is_some_and(|c| doc.is_removed(c)) || f.source.is_some_and(|s| doc.is_removed(s))
+}
+
+/// End of a wire dateline ("BANGUI, April 12 (Reuters) - ") at the start of the text, for
+/// documents that come without the text stage's dateline: an upper-case place, a comma, and a
+/// dash within the first line's opening characters. 0 when there is none.
+fn dateline_end(text: &str) -> usize {
+    let head: String = text.chars().take(100).collect();
+    let first_word = head.split([',', ' ']).next().unwrap_or("");
+    let shouted = first_word.chars().filter(|c| c.is_alphabetic()).count() >= 3 && first_word.chars().all(|c| !c.is_lowercase());
+    if !shouted || !head.contains(',') {
+        return 0;
+    }
+    for sep in [" - ", " \u{2014} ", " \u{2013} ", " -- "] {
+        if let Some(at) = head.find(sep) {
+            if !head[..at].contains('\n') {
+                return at + sep.len();
+            }
+        }
+    }
+    0
 }
 
 fn sentence_index(sentences: &[Span], offset: usize) -> Option<usize> {

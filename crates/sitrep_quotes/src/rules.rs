@@ -27,6 +27,8 @@ const MAX_SPEAKER_AFTER: usize = 16;
 pub struct Sentence<'a> {
     pub text: &'a str,
     pub span: Span,
+    /// Content never starts before this offset (the end of the dateline, "BANGUI, April 12 (Reuters) -").
+    pub content_floor: usize,
     pub toks: &'a [Tok],
     pub lex: &'a Lexicon,
     pub quotes: &'a [Quotation],
@@ -267,7 +269,8 @@ impl Sentence<'_> {
                     if ends_in_name && opens_with_name {
                         return Some((s0, comma));
                     }
-                    if ends_in_name && fallback.is_none() {
+                    if fallback.is_none() {
+                        // "The official, who declined to be named, said": a description also serves.
                         fallback = Some((s0, comma));
                     }
                 }
@@ -462,7 +465,7 @@ impl Sentence<'_> {
             end -= 1;
         }
         let mut start = 0;
-        while start < end && !self.toks[start].word {
+        while start < end && (!self.toks[start].word || self.toks[start].span.start < self.content_floor) {
             start += 1;
         }
         if self.words_in(start, end) < 2 {
@@ -492,7 +495,7 @@ impl Sentence<'_> {
         while end > 0 && !self.toks[end - 1].word {
             end -= 1;
         }
-        let start = (0..end).find(|&i| self.toks[i].word)?;
+        let start = (0..end).find(|&i| self.toks[i].word && self.toks[i].span.start >= self.content_floor)?;
         (self.words_in(start, end) >= 2).then(|| (source, self.span(start, end)))
     }
 

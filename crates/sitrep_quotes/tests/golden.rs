@@ -260,3 +260,27 @@ fn nothing_from_removed_text_or_skipped_documents() {
     run(&mut skipped);
     assert!(skipped.quotes.is_empty() && skipped.attributions.is_empty());
 }
+
+#[test]
+fn dateline_is_not_content() {
+    let found = attributions("BANGUI, April 12 (Reuters) - Rebels killed 12 civilians near the border, a local official said on Tuesday.");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0.as_deref(), Some("a local official"));
+    assert_eq!(found[0].2, "Rebels killed 12 civilians near the border");
+}
+
+#[test]
+fn told_by_telephone_keeps_the_quote() {
+    assert_eq!(
+        quotes("\"They came at night and burned everything,\" one survivor told Reuters by telephone."),
+        [q("They came at night and burned everything,", Some("one survivor"))]
+    );
+}
+
+#[test]
+fn description_with_relative_clause() {
+    let found = attributions("The official, who declined to be named, said the attackers arrived on motorbikes.");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].0.as_deref().is_some_and(|s| s.starts_with("The official")), "{found:?}");
+    assert_eq!(found[0].2, "the attackers arrived on motorbikes");
+}
