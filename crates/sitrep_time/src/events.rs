@@ -8,16 +8,19 @@
 //!    word sits in an embedded clause ("Militants who fled on Saturday ambushed…") and counts
 //!    one break further away. Usable: resolved, not future-tense (events are things that
 //!    happened), not the document's own header/dateline date, not a "since …" span (a state,
-//!    not an occurrence).
+//!    not an occurrence), not beside a reporting verb ("today confirmed the arrest … Saturday":
+//!    today is the report's date), not a date modifying a noun ("the July 2 attack").
 //! 2. **A continuation.** A sentence with no usable expression continues the nearest earlier
 //!    sentence in its paragraph that has one, and takes its last usable expression. A sentence
 //!    that opens a paragraph continues the previous paragraphs only when it opens with an
 //!    anaphoric word ("The", "They", "During", "Later", …) and does not announce another incident
 //!    ("separate", "another", "also", "elsewhere", "meanwhile" in its first words).
-//! 3. **The document's date, widened.** The reference date (dateline, publication or header
-//!    date) P gives the seven days up to it, `[P-6, P]` with precision `week`: the event is
-//!    reported on P and undated, so it is recent but its day is not known — never presented as a
-//!    day. A reference known only to the month gives that month.
+//! 3. **The document's date, widened.** The reference date P (dateline, publication or header
+//!    date) with precision `week`, as the contract says: "a date that the text leaves open is the
+//!    article's publication date with precision widened, never a guess presented as a day" —
+//!    `start = end = P`, and `week` tells the reader the day is not known, only that the event was
+//!    reported on P (ACLED's `time_precision` 2 with `event_date` P). A reference known only to the
+//!    month gives that month with precision `month`.
 //! 4. Nothing to anchor to: `DateRange::unknown()`.
 //!
 //! A multi-day expression ("from Sunday into Monday") keeps its range.
@@ -33,15 +36,50 @@ const OPENERS: &[&str] = &[
 ];
 const NEW_INCIDENT: &[&str] = &["separate", "another", "also", "elsewhere", "meanwhile", "other", "similar"];
 
-fn usable(doc: &Document, t: &TimeExpr) -> bool {
+/// Verbs of reporting: an expression right beside one dates the report ("today confirmed the
+/// arrest … Saturday", "said on Monday"), not the event reported.
+const REPORT_VERBS: &[&str] = &[
+    "said", "says", "confirmed", "confirms", "announced", "announces", "reported", "reports", "stated", "told",
+    "added", "claimed", "denied", "disclosed", "released", "revealed", "acknowledged", "admitted", "declared",
+];
+const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their", "his", "her", "this", "that", "last"];
+
+fn word_before(text: &str, at: usize) -> String {
+    let before = text[..at].trim_end_matches([' ', '\t', ',']);
+    let start = before.char_indices().rev().take_while(|(_, c)| c.is_alphabetic()).last().map_or(before.len(), |(i, _)| i);
+    before[start..].to_lowercase()
+}
+
+fn word_after(text: &str, at: usize) -> String {
+    let after = text[at..].trim_start_matches([' ', '\t', ',']);
+    let end = after.find(|c: char| !c.is_alphabetic()).unwrap_or(after.len());
+    after[..end].to_lowercase()
+}
+
+/// True when the expression at `t` can date an event: resolved, not future, not the document's own
+/// date, not "since …", not the date of a report ("said on Monday"), and not a date modifying a
+/// noun ("the July 2 attack" dates that attack, not the clause it stands in).
+#[must_use]
+pub fn is_event_time(doc: &Document, t: &TimeExpr) -> bool {
     if t.future || t.range.precision == DatePrecision::Unknown || t.range.start.is_none() {
         return false;
     }
     let words = doc.slice(t.span).trim_start().to_lowercase();
-    if words.starts_with("since") {
+    if words.starts_with("since") || crate::is_header_date(doc, t.span) {
         return false;
     }
-    !crate::is_header_date(doc, t.span)
+    let (before, after) = (word_before(&doc.text, t.span.start), word_after(&doc.text, t.span.end));
+    if REPORT_VERBS.contains(&before.as_str()) || REPORT_VERBS.contains(&after.as_str()) {
+        return false;
+    }
+    // Only an absolute date names another event this way; "an overnight operation" is the event's own.
+    let absolute = doc.slice(t.span).starts_with(|c: char| c.is_ascii_digit() || c.is_uppercase());
+    let nominal = absolute
+        && DETERMINERS.contains(&before.as_str())
+        && !after.is_empty()
+        && doc.text[t.span.end..].starts_with(' ')
+        && after.chars().all(char::is_lowercase);
+    !nominal
 }
 
 /// The sentence holding byte `pos`: from `doc.sentences`, else `fallback` (the evidence span).
@@ -74,13 +112,9 @@ pub fn date_events_with(doc: &mut Document, reference: Reference) {
     if !doc.is_codable() {
         return;
     }
-    let usable_times: Vec<usize> = (0..doc.times.len()).filter(|&i| usable(doc, &doc.times[i])).collect();
+    let usable_times: Vec<usize> = (0..doc.times.len()).filter(|&i| is_event_time(doc, &doc.times[i])).collect();
     let fallback = match reference {
-        Reference::Day(p) => DateRange {
-            start: p.checked_sub(jiff::Span::new().days(6)).ok(),
-            end: Some(p),
-            precision: DatePrecision::Week,
-        },
+        Reference::Day(p) => DateRange { start: Some(p), end: Some(p), precision: DatePrecision::Week },
         Reference::Month { year, month } => jiff::civil::Date::new(year, month, 1).map_or_else(
             |_| DateRange::unknown(),
             |first| DateRange { start: Some(first), end: Some(first.last_of_month()), precision: DatePrecision::Month },
@@ -122,7 +156,7 @@ fn govern(doc: &Document, usable_times: &[usize], anchor: Span, evidence: Span) 
     // 2. A continuation of an earlier sentence.
     let Some(si) = sentence_index else {
         // No sentence layer: the nearest usable expression before the evidence.
-        return usable_times.iter().copied().filter(|&i| doc.times[i].span.end <= evidence.start).last();
+        return usable_times.iter().copied().rfind(|&i| doc.times[i].span.end <= evidence.start);
     };
     let para = paragraph_start(doc, sentence.start);
     let crosses_paragraphs = opens_continuation(doc, sentence);
@@ -133,7 +167,7 @@ fn govern(doc: &Document, usable_times: &[usize], anchor: Span, evidence: Span) 
         if doc.is_removed(*prev) {
             continue;
         }
-        if let Some(i) = in_span(*prev).last() {
+        if let Some(i) = in_span(*prev).next_back() {
             return Some(i);
         }
     }

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use jiff::civil::Date;
 use sitrep_core::{DatePrecision, Document, Span, TimeExpr};
 
-pub use events::date_events_with;
+pub use events::{date_events_with, is_event_time};
 pub use resolve::Reference;
 pub use zone::local_publication_date_with;
 
@@ -139,6 +139,7 @@ fn drop_weak_modifiers(doc: &Document, raw: &mut Vec<RawExpr>) {
         matches!(x.first, Point::Weekday { .. } | Point::Date { .. })
             || matches!(x.first, Point::Relative { kind: RelKind::Day, .. })
     };
+    let in_dateline = |x: &RawExpr| doc.dateline.as_ref().is_some_and(|d| d.span.overlaps(Span::new(x.start, x.end)));
     let keep: Vec<bool> = raw
         .iter()
         .map(|x| {
@@ -146,7 +147,14 @@ fn drop_weak_modifiers(doc: &Document, raw: &mut Vec<RawExpr>) {
                 return true;
             }
             let (lo, hi) = context(x.start);
-            !raw.iter().any(|y| y.start >= lo && y.end <= hi && exact(y) && !y.future)
+            !raw.iter().any(|y| {
+                y.start >= lo
+                    && y.end <= hi
+                    && exact(y)
+                    && !y.future
+                    && !in_dateline(y)
+                    && !header_shaped_date(doc, Span::new(y.start, y.end))
+            })
         })
         .collect();
     let mut k = keep.iter();
@@ -184,13 +192,22 @@ fn header_shaped(text: &str, span: Span) -> bool {
     after.chars().next().is_none_or(|c| matches!(c, ')' | ':' | '(' | '-' | '–' | '—' | '\n' | '\r' | '\u{2028}' | '\u{2029}'))
 }
 
-/// True when `span` is the document's own date (in the dateline or header), not an event's.
+/// True when an expression at `span` stands as a date of the document itself: in its header, with
+/// a digit (a day number: "TODAY" at the end of a wrapped line is no header date), header-shaped.
+fn header_shaped_date(doc: &Document, span: Span) -> bool {
+    span.end <= header_end(doc) && doc.slice(span).bytes().any(|b| b.is_ascii_digit()) && header_shaped(&doc.text, span)
+}
+
+/// The span of the document's own date: the first header-shaped date (see [`header_shaped_date`]).
+fn header_date_span(doc: &Document, spans: impl IntoIterator<Item = Span>) -> Option<Span> {
+    spans.into_iter().find(|s| header_shaped_date(doc, *s))
+}
+
+/// True when `span` is a date of the document itself (in the dateline, or a header-shaped date in
+/// its header: a title's date and the dateline's both count), not an event's.
 #[must_use]
 pub fn is_header_date(doc: &Document, span: Span) -> bool {
-    if doc.dateline.as_ref().is_some_and(|d| d.span.overlaps(span)) {
-        return true;
-    }
-    span.end <= header_end(doc) && header_shaped(&doc.text, span)
+    doc.dateline.as_ref().is_some_and(|d| d.span.overlaps(span)) || header_shaped_date(doc, span)
 }
 
 /// The date of a document that has neither metadata nor a dateline date, read from its header:
@@ -202,10 +219,8 @@ fn header_reference(doc: &Document, raw: &[RawExpr]) -> Reference {
     let end = header_end(doc);
     let header = &doc.text[..end];
     let years = header_years(header);
-    for x in raw.iter().take_while(|x| x.end <= end) {
-        if x.last.is_some() || x.future || !header_shaped(&doc.text, Span::new(x.start, x.end)) {
-            continue;
-        }
+    let header = header_date_span(doc, raw.iter().map(|x| Span::new(x.start, x.end)));
+    if let Some(x) = raw.iter().find(|x| header == Some(Span::new(x.start, x.end)) && x.last.is_none()) {
         if let Point::Date { year, month, day } = x.first {
             let year = year.or_else(|| years.iter().find(|(_, m)| *m == Some(month)).or(years.first()).map(|(y, _)| *y));
             if let Some(date) = year.and_then(|y| Date::new(y, month, day).ok()) {

@@ -240,7 +240,8 @@ impl Scanner<'_> {
             let win = Window { text, toks: tokenize(text, lo, hi) };
             // Cut the window at line breaks around the anchor.
             let Some(first) = win.index_at(s) else { continue };
-            let Some(last) = win.index_ending(e) else { continue };
+            // A word the automaton matched a prefix of ("Monday's") is one token here.
+            let last = win.toks.partition_point(|t| t.start < e).saturating_sub(1).max(first);
             let line_lo = win.toks[..first].iter().rposition(|t| t.kind == Kind::Break).map_or(0, |b| b + 1);
             let line_hi = win.toks[last..].iter().position(|t| t.kind == Kind::Break).map_or(win.toks.len(), |b| last + b);
             let win = Window { text, toks: win.toks[line_lo..line_hi].to_vec() };

@@ -291,8 +291,7 @@ fn event_takes_the_expression_in_its_clause() {
 #[test]
 fn event_skips_future_expressions() {
     let d = event_doc("Rebels who will face trial on Friday shelled the town.", MONDAY, &["shelled"]);
-    assert_eq!(d.events[0].date.precision, DatePrecision::Week);
-    assert_eq!(d.events[0].date.start, Some(date(2013, 1, 22)));
+    assert_eq!(d.events[0].date, DateRange { start: MONDAY, end: MONDAY, precision: DatePrecision::Week });
     assert_eq!(d.events[0].date_span, None);
 }
 
@@ -315,12 +314,38 @@ fn multi_day_event_keeps_its_range() {
 }
 
 #[test]
-fn undated_event_gets_the_publication_week_never_a_day() {
+fn undated_event_gets_the_publication_date_widened_never_a_day() {
     let d = event_doc("Gunmen attacked a checkpoint near the border.", MONDAY, &["attacked"]);
-    assert_eq!(
-        d.events[0].date,
-        DateRange { start: Some(date(2013, 1, 22)), end: MONDAY, precision: DatePrecision::Week }
-    );
+    assert_eq!(d.events[0].date, DateRange { start: MONDAY, end: MONDAY, precision: DatePrecision::Week });
+    assert_eq!(d.events[0].date_span, None);
+}
+
+#[test]
+fn report_date_does_not_date_the_event() {
+    let d = event_doc("Police today confirmed the arrest of a bomb maker in the north on Saturday.", MONDAY, &["arrest"]);
+    assert_eq!(d.events[0].date_span.map(|s| d.slice(s)), Some("Saturday"));
+    assert_eq!(d.events[0].date, DateRange::day(date(2013, 1, 26)));
+}
+
+#[test]
+fn a_date_naming_another_event_does_not_date_this_one() {
+    let d = event_doc("Troops raided the hideout of a commander behind the July 2 bombing yesterday.", MONDAY, &["raided"]);
+    assert_eq!(d.events[0].date_span.map(|s| d.slice(s)), Some("yesterday"));
+}
+
+#[test]
+fn new_paragraph_about_another_incident_is_no_continuation() {
+    let text = "Gunmen attacked a checkpoint yesterday.\n\nIn a separate incident, a mine killed two farmers.";
+    let mut d = doc(text, MONDAY);
+    let split = text.find("\n\n").unwrap();
+    d.sentences = vec![Span::new(0, split), Span::new(split + 2, text.len())];
+    d.paragraphs = d.sentences.clone();
+    annotate(&mut d);
+    let at = text.find("killed").unwrap();
+    d.events.push(event("V1", Span::new(at, at + 6), d.sentences[1]));
+    date_events(&mut d);
+    assert_spans(&d);
+    assert_eq!(d.events[0].date, DateRange { start: MONDAY, end: MONDAY, precision: DatePrecision::Week });
 }
 
 #[test]
