@@ -1,0 +1,99 @@
+//! sitrep's cleaning stage, the first over every document. In order it adds:
+//!
+//! 1. `language` — and `skipped` when the text is confidently not English (then only paragraphs
+//!    and sentences follow, so the document still displays);
+//! 2. `removed` — boilerplate (newsletter blocks, consent notices, captions, credits, bylines,
+//!    navigation, related links, share prompts, ads, comments), marked, never deleted;
+//! 3. `dateline` — `BANGUI, April 12 (Reuters) -`: place, date, agency; it fills `published` when
+//!    nothing better did;
+//! 4. `paragraphs`, 5. `sentences` and `tokens` — lossless: only whitespace lies outside sentences.
+//!
+//! Patterns and word lists are data files under `data/`, compiled in and parsed once by
+//! [`Cleaner::new`]; [`data_fingerprint`] hashes them for the output's provenance.
+
+pub mod data;
+pub mod language;
+pub mod lines;
+pub mod sentences;
+pub mod tokens;
+
+use std::sync::OnceLock;
+
+use sitrep_core::Document;
+
+pub use data::DataError;
+use language::LanguageRules;
+use sentences::SentenceRules;
+
+/// The cleaning stage's compiled resources: load once, share across threads.
+#[derive(Debug)]
+pub struct Cleaner {
+    language: LanguageRules,
+    sentences: SentenceRules,
+}
+
+impl Cleaner {
+    /// The stage with its compiled-in data.
+    ///
+    /// # Panics
+    /// Never for a released build: the compiled-in data files are parsed by this crate's tests.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::from_data(data::file).expect("compiled-in data files of sitrep_text are valid")
+    }
+
+    /// The stage with data files supplied by `file(name)` (same names and formats as under `data/`).
+    ///
+    /// # Errors
+    /// On a malformed line in any file, naming the file and the line.
+    pub fn from_data<'a>(file: impl Fn(&str) -> &'a str) -> Result<Self, DataError> {
+        Ok(Self {
+            language: LanguageRules::parse(file("english_words.txt"), file("iso639.txt"))?,
+            sentences: SentenceRules::parse(file("abbreviations.txt"), file("sentence_words.txt"))?,
+        })
+    }
+
+    /// Adds language, removed, dateline, paragraphs, sentences and tokens to `doc`.
+    pub fn annotate(&self, doc: &mut Document) {
+        let verdict = self.language.judge(&doc.text);
+        doc.language = verdict.language;
+        if doc.skipped.is_none() {
+            doc.skipped = verdict.skip;
+        }
+        doc.paragraphs = lines::paragraphs(&doc.text);
+        let forced: Vec<usize> = Vec::new();
+        doc.sentences = self.sentences.split(&doc.text, &doc.paragraphs, &forced);
+        if !doc.is_codable() {
+            return;
+        }
+        let mut tokens = Vec::with_capacity(doc.text.len() / 5);
+        for &para in &doc.paragraphs {
+            tokens::tokenize(&doc.text, para, &self.sentences, &mut tokens);
+        }
+        doc.tokens = tokens;
+    }
+}
+
+impl Default for Cleaner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A shared, lazily built [`Cleaner`].
+#[must_use]
+pub fn default_cleaner() -> &'static Cleaner {
+    static CLEANER: OnceLock<Cleaner> = OnceLock::new();
+    CLEANER.get_or_init(Cleaner::new)
+}
+
+/// Runs the stage with the shared default resources.
+pub fn annotate(doc: &mut Document) {
+    default_cleaner().annotate(doc);
+}
+
+/// A stable hash of this stage's data files, for the output's `provenance.lexicons`.
+#[must_use]
+pub fn data_fingerprint() -> u64 {
+    data::fingerprint()
+}
