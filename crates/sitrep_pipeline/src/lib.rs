@@ -11,7 +11,9 @@ use sitrep_core::Document;
 /// serves every thread).
 pub struct Pipeline {
     provenance: Provenance,
+    text: sitrep_text::Cleaner,
     quotes: sitrep_quotes::Quotes,
+    events: sitrep_events::Events,
 }
 
 impl Pipeline {
@@ -24,10 +26,12 @@ impl Pipeline {
         let provenance = Provenance {
             sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
             gazetteer: "none".to_owned(),
-            lexicons: "none".to_owned(),
+            lexicons: format!("text:{:016x}", sitrep_text::data_fingerprint()),
         };
         let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
-        Ok(Self { provenance, quotes })
+        let events = sitrep_events::Events::load().map_err(|e| e.to_string())?;
+        let text = sitrep_text::Cleaner::new();
+        Ok(Self { provenance, text, quotes, events })
     }
 
     #[must_use]
@@ -37,8 +41,12 @@ impl Pipeline {
 
     /// Runs every stage over `doc`, in order.
     pub fn annotate(&self, doc: &mut Document) {
+        // Language, boilerplate, dateline, paragraphs, sentences, tokens: every later stage reads them.
+        self.text.annotate(doc);
         // Quotes and attributions read sentences and entities: after text, NER, geo and time.
         self.quotes.annotate(doc);
+        // Events read every layer above; their dates and places are filled after this.
+        self.events.annotate(doc);
     }
 
     /// Runs the pipeline and converts to the contract's JSON shape.
