@@ -91,21 +91,53 @@ impl Sentence<'_> {
         let mut i = 0;
         while i < self.toks.len() {
             let t = &self.toks[i];
-            let covered = found.iter().any(|f| f.content.start <= t.span.start && t.span.start < f.content.end);
-            if t.word && !covered && !self.inside_quote(t.span.start) {
+            let covering = found.iter().position(|f| f.content.start <= t.span.start && t.span.start < f.content.end);
+            if t.word && !self.inside_quote(t.span.start) {
                 let window: Vec<&str> = self.toks[i..self.toks.len().min(i + 4)].iter().map(|t| t.lower.as_str()).collect();
                 if let Some(cue) = self.lex.cue_at(&window) {
                     let end = i + cue.words;
-                    if let Some(f) = self.attribution(i, end, cue, &found) {
-                        found.push(f);
-                        i = end;
-                        continue;
+                    match covering {
+                        None => {
+                            if let Some(f) = self.attribution(i, end, cue, &found) {
+                                found.push(f);
+                                i = end;
+                                continue;
+                            }
+                        }
+                        Some(outer) => {
+                            // "…, and the governor said …": a coordinated clause is an attribution of its
+                            // own, and the first one's content stops at the comma.
+                            if let Some((f, comma)) = self.coordinated(i, end, cue, &found) {
+                                let cut = self.toks[comma].span.start;
+                                if cut > found[outer].content.start {
+                                    found[outer].content.end = cut;
+                                    found.push(f);
+                                    i = end;
+                                    continue;
+                                }
+                            }
+                        }
                     }
                 }
             }
             i += 1;
         }
         found
+    }
+
+    /// A cue inside an earlier content whose subject follows ", and" / ", but": the attribution and
+    /// the comma's index.
+    fn coordinated(&self, c0: usize, c1: usize, cue: Cue, earlier: &[Found]) -> Option<(Found, usize)> {
+        if cue.class != CueClass::Verb {
+            return None;
+        }
+        let f = self.attribution(c0, c1, cue, earlier)?;
+        let source = f.source?;
+        let s0 = self.toks.iter().position(|t| t.span.start == source.start)?;
+        let conj = s0.checked_sub(1)?;
+        let comma = conj.checked_sub(1)?;
+        let joins = matches!(self.toks[conj].lower.as_str(), "and" | "but" | "while" | "whereas");
+        (joins && self.toks[comma].is(',') && f.content.start > source.start).then_some((f, comma))
     }
 
     fn attribution(&self, c0: usize, c1: usize, cue: Cue, earlier: &[Found]) -> Option<Found> {
@@ -346,7 +378,7 @@ impl Sentence<'_> {
             let r = self.roles(k);
             if t.word && r.has(Roles::TIME) {
                 k += 1;
-            } else if t.word && r.has(Roles::PP_START) && !t.cap && t.lower != "that" {
+            } else if t.word && r.has(Roles::PP_START) && !t.cap && t.lower != "that" && self.is_circumstance(k) {
                 k = self.skip_phrase(k);
             } else {
                 break;
@@ -418,6 +450,23 @@ impl Sentence<'_> {
         i
     }
 
+    /// Whether the phrase opened by the preposition at `k` says when, where or through what
+    /// something was said ("in a statement", "on Tuesday", "in Kabul"), rather than being the
+    /// content itself ("at least 40 people …").
+    fn is_circumstance(&self, k: usize) -> bool {
+        let stop = self.toks.len().min(k + 9);
+        for i in k + 1..stop {
+            let t = &self.toks[i];
+            if t.lower == "that" || t.is(':') || t.is(',') || is_open_mark(t) {
+                break;
+            }
+            if self.has(i, Roles::STATEMENT_NOUN | Roles::TIME) || (t.word && t.cap) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Skips a prepositional phrase that follows a cue: up to "that", a colon, a comma or an
     /// opening quote when one is near; otherwise past its statement noun or time word.
     fn skip_phrase(&self, k: usize) -> usize {
@@ -477,7 +526,13 @@ impl Sentence<'_> {
     /// "According to X, …" / "…, according to X."
     fn according_to(&self, c0: usize, c1: usize) -> Option<(Option<Span>, Span)> {
         let leading = (0..c0).all(|i| !self.toks[i].word || self.has(i, Roles::BOUNDARY));
-        let (a0, a1) = self.speaker_after(c1, !leading, true)?;
+        let (a0, mut a1) = self.speaker_after(c1, !leading, true)?;
+        if leading {
+            // "According to a statement from the presidency, …": the source runs to the comma.
+            if let Some(comma) = (a1..self.toks.len().min(c1 + MAX_SPEAKER_AFTER)).find(|&i| self.toks[i].is(',')) {
+                a1 = comma;
+            }
+        }
         let source = Some(self.span(a0, a1));
         let n = self.toks.len();
         if leading {

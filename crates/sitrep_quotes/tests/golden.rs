@@ -284,3 +284,23 @@ fn description_with_relative_clause() {
     assert!(found[0].0.as_deref().is_some_and(|s| s.starts_with("The official")), "{found:?}");
     assert_eq!(found[0].2, "the attackers arrived on motorbikes");
 }
+
+#[test]
+fn coordinated_attributions_split() {
+    let found = attributions(
+        "The military said rebels shelled the town overnight, killing two people, and the governor said several buildings were damaged.",
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].2, "rebels shelled the town overnight, killing two people");
+    assert_eq!(found[1].0.as_deref(), Some("the governor"));
+    assert_eq!(found[1].2, "several buildings were damaged");
+}
+
+#[test]
+fn content_that_opens_with_a_preposition() {
+    let found = attributions("Officials say at least 40 people have died since the fighting began.");
+    assert_eq!(found[0].2, "at least 40 people have died since the fighting began");
+    let source = attributions("According to a statement from the presidency, the ceasefire will begin at midnight.");
+    assert_eq!(source[0].0.as_deref(), Some("a statement from the presidency"));
+    assert_eq!(source[0].2, "the ceasefire will begin at midnight");
+}
