@@ -43,6 +43,8 @@ impl Pipeline {
     pub fn annotate(&self, doc: &mut Document) {
         // Language, boilerplate, dateline, paragraphs, sentences, tokens: every later stage reads them.
         self.text.annotate(doc);
+        // Time expressions, resolved against the dateline or publication date (reads sentences).
+        sitrep_time::annotate(doc);
         // Quotes and attributions read sentences and entities: after text, NER, geo and time.
         self.quotes.annotate(doc);
         // Events read every layer above; their dates and places are filled after this.
