@@ -62,6 +62,7 @@ impl Roles {
     pub const ABBREV: u16 = 1 << 10;
     pub const OBJECT_CUE: u16 = 1 << 11;
     pub const NEGATION: u16 = 1 << 12;
+    pub const ADJUNCT: u16 = 1 << 13;
 
     #[must_use]
     pub const fn has(self, role: u16) -> bool {
@@ -173,6 +174,7 @@ impl Lexicon {
                 "abbrev" => Roles::ABBREV,
                 "object_cue" => Roles::OBJECT_CUE,
                 "negation" => Roles::NEGATION,
+                "adjunct" => Roles::ADJUNCT,
                 other => {
                     return Err(LexiconError::BadLine {
                         file: "words.tsv",

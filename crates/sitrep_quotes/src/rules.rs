@@ -226,7 +226,7 @@ impl Sentence<'_> {
             let t = &self.toks[k - 1];
             if t.word {
                 let r = self.roles(k - 1);
-                if !t.cap && (r.has(Roles::BOUNDARY) || self.single_word_verb_cue(k - 1)) {
+                if !t.cap && (r.has(Roles::BOUNDARY | Roles::AUX) || self.single_word_verb_cue(k - 1)) {
                     break;
                 }
                 if t.cap && r.has(Roles::BOUNDARY) && (k == 1 || !self.toks[k - 2].word) {
@@ -413,6 +413,12 @@ impl Sentence<'_> {
                 return Some(q.inner);
             }
         }
+        // "said as she left", "responded with logic", "continued to stay away": a clause or phrase
+        // about the saying, not what was said.
+        let first = &self.toks[k];
+        if first.word && !first.cap && self.has(k, Roles::ADJUNCT) {
+            return None;
+        }
         let mut end = n;
         while end > k && !self.toks[end - 1].word && !is_close_mark(&self.toks[end - 1]) {
             end -= 1;
@@ -454,13 +460,21 @@ impl Sentence<'_> {
     /// something was said ("in a statement", "on Tuesday", "in Kabul"), rather than being the
     /// content itself ("at least 40 people …").
     fn is_circumstance(&self, k: usize) -> bool {
+        if self.toks.get(k + 1).is_some_and(|t| matches!(t.lower.as_str(), "least" | "most")) {
+            return false;
+        }
         let stop = self.toks.len().min(k + 9);
         for i in k + 1..stop {
             let t = &self.toks[i];
-            if t.lower == "that" || t.is(':') || t.is(',') || is_open_mark(t) {
+            if is_open_mark(t) {
+                // "said on “Fox and Friends”": a quoted title right after the preposition.
+                return i == k + 1;
+            }
+            if t.lower == "that" || t.is(':') || t.is(',') {
                 break;
             }
-            if self.has(i, Roles::STATEMENT_NOUN | Roles::TIME) || (t.word && t.cap) {
+            let number = t.lower.chars().next().is_some_and(|c| c.is_ascii_digit());
+            if self.has(i, Roles::STATEMENT_NOUN | Roles::TIME) || (t.word && t.cap) || number {
                 return true;
             }
         }
@@ -471,6 +485,10 @@ impl Sentence<'_> {
     /// opening quote when one is near; otherwise past its statement noun or time word.
     fn skip_phrase(&self, k: usize) -> usize {
         let n = self.toks.len();
+        if let Some(title) = self.toks.get(k + 1).filter(|t| is_open_mark(t)).and_then(|_| self.quote_opening_at(k + 1)) {
+            let after = title.outer.end;
+            return (k + 1..n).find(|&i| self.toks[i].span.start >= after).unwrap_or(n);
+        }
         let stop = n.min(k + 9);
         for i in k + 1..stop {
             let t = &self.toks[i];

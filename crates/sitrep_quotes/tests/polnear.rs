@@ -27,6 +27,9 @@ fn polnear_dev_figures_and_span_invariant() {
             for line in common::quote_errors(&article.doc, &article.gold) {
                 writeln!(f, "{}\t{line}", article.name).unwrap();
             }
+            for line in common::spurious_attributions(&article.doc, &article.gold) {
+                writeln!(f, "{}\tFPATTR\t{line}", article.name).unwrap();
+            }
             for line in common::missed_attributions(&article.doc, &article.gold) {
                 writeln!(f, "{}\tATTR\t{line}", article.name).unwrap();
             }

@@ -333,3 +333,13 @@ pub fn missed_attributions(doc: &Document, gold: &[Gold]) -> Vec<String> {
         })
         .collect()
 }
+
+/// Predicted attributions that match no gold content, as "cue<TAB>source<TAB>content" (error analysis).
+pub fn spurious_attributions(doc: &Document, gold: &[Gold]) -> Vec<String> {
+    let show = |s: Span| doc.slice(s).chars().take(80).collect::<String>().replace('\n', " ");
+    doc.attributions
+        .iter()
+        .filter(|a| !gold.iter().any(|g| matches(a.content, &g.content)))
+        .map(|a| format!("{}\t{:?}\t{}", a.cue.map_or(String::new(), |c| doc.slice(c).to_owned()), a.source, show(a.content)))
+        .collect()
+}
