@@ -304,3 +304,11 @@ fn content_that_opens_with_a_preposition() {
     assert_eq!(source[0].0.as_deref(), Some("a statement from the presidency"));
     assert_eq!(source[0].2, "the ceasefire will begin at midnight");
 }
+
+#[test]
+fn titles_in_quotes_are_not_speech() {
+    assert!(quotes("The general said on \u{201C}Face the Nation\u{201D} that the offensive had stalled.")
+        .iter()
+        .all(|(text, _)| text != "Face the Nation"));
+    assert!(quotes("Protesters marched to the \u{201C}Grand Bargain\u{201D} summit on Monday.").is_empty());
+}
