@@ -12,6 +12,7 @@ use sitrep_core::Document;
 pub struct Pipeline {
     provenance: Provenance,
     text: sitrep_text::Cleaner,
+    ner: sitrep_ner::Ner,
     quotes: sitrep_quotes::Quotes,
     events: sitrep_events::Events,
 }
@@ -31,7 +32,8 @@ impl Pipeline {
         let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
         let events = sitrep_events::Events::load().map_err(|e| e.to_string())?;
         let text = sitrep_text::Cleaner::new();
-        Ok(Self { provenance, text, quotes, events })
+        let ner = sitrep_ner::Ner::load().map_err(|e| e.to_string())?;
+        Ok(Self { provenance, text, ner, quotes, events })
     }
 
     #[must_use]
@@ -43,6 +45,8 @@ impl Pipeline {
     pub fn annotate(&self, doc: &mut Document) {
         // Language, boilerplate, dateline, paragraphs, sentences, tokens: every later stage reads them.
         self.text.annotate(doc);
+        // Entities with in-document coreference (reads sentences and tokens).
+        self.ner.annotate(doc);
         // Time expressions, resolved against the dateline or publication date (reads sentences).
         sitrep_time::annotate(doc);
         // Quotes and attributions read sentences and entities: after text, NER, geo and time.
