@@ -40,6 +40,23 @@ struct GncCountry {
     name: String,
     iso: String,
     population: u64,
+    #[serde(default)]
+    capital: String,
+    #[serde(default)]
+    neighbours: String,
+}
+
+#[derive(Deserialize)]
+struct Continent {
+    #[serde(rename = "geonameId")]
+    geonameid: u64,
+    name: String,
+    lat: String,
+    lng: String,
+    #[serde(default)]
+    population: u64,
+    #[serde(rename = "continentCode")]
+    code: String,
 }
 
 #[derive(Deserialize)]
@@ -102,8 +119,9 @@ pub fn build(sources: &Path, out_dir: &Path) -> Result<BuildReport, GazetteerErr
     let tmp = out_dir.join(format!("{INDEX_FILE}.tmp"));
     std::fs::write(&tmp, &bytes).map_err(|e| GazetteerError::Io(tmp.display().to_string(), e))?;
     std::fs::rename(&tmp, &path).map_err(|e| GazetteerError::Io(path.display().to_string(), e))?;
-    let idx = index::read(&bytes)?;
-    Ok(BuildReport { places: idx.places.len(), keys: idx.names.len(), bytes: bytes.len(), version: idx.version })
+    let n_bytes = bytes.len();
+    let idx = index::read(bytes)?;
+    Ok(BuildReport { places: idx.places.len(), keys: idx.names.len(), bytes: n_bytes, version: idx.version })
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, GazetteerError> {
@@ -264,16 +282,18 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
         let Some(w) = wc_by_cc.get(c.iso.as_str()) else { continue };
         let [lat, lon] = w.latlng[..] else { continue };
         let name = b.intern(&c.name);
+        let neighbours = b.intern(&c.neighbours);
         let i = b.push(PlaceRec {
             geonames_id: c.geonameid,
             lat: lat as f32,
             lon: lon as f32,
             population: c.population,
             country: cc_bytes(&c.iso),
+            flags: 0,
             kind: PlaceKind::Country,
             name,
             admin1: NO_PLACE,
-            admin2: NO_PLACE,
+            admin2: neighbours,
             admin1_place: NO_PLACE,
         });
         country_place.insert(c.iso.clone(), i);
@@ -285,6 +305,28 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
                 b.add_key(alt, i, true);
             }
         }
+    }
+
+    // Continents (GeoNames records, ids and points included).
+    let continents: BTreeMap<String, Continent> = read_json(&gnc.join("continents.json"))?;
+    for c in continents.values() {
+        let (Ok(lat), Ok(lon)) = (c.lat.parse::<f64>(), c.lng.parse::<f64>()) else { continue };
+        let name = b.intern(&c.name);
+        let i = b.push(PlaceRec {
+            geonames_id: c.geonameid,
+            lat: lat as f32,
+            lon: lon as f32,
+            population: c.population,
+            country: cc_bytes(&c.code),
+            flags: 0,
+            kind: PlaceKind::Continent,
+            name,
+            admin1: NO_PLACE,
+            admin2: NO_PLACE,
+            admin1_place: NO_PLACE,
+        });
+        b.add_key(&c.name, i, false);
+        b.keys.entry(format!("{}{}", crate::CONTINENT_KEY_PREFIX, c.code.to_ascii_lowercase())).or_default().push(i);
     }
 
     // Admin names of cities: join cities500 to the cities-1000 table by country, name and
@@ -347,6 +389,7 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
             lon: lon as f32,
             population: *pop,
             country: cc_bytes(&k.0),
+            flags: 0,
             kind: PlaceKind::Admin1,
             name: name_id,
             admin1: name_id,
@@ -402,6 +445,7 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
             lon: lon as f32,
             population: county_pop.get(&k).copied().unwrap_or(0),
             country: *b"US",
+            flags: 0,
             kind: PlaceKind::Admin2,
             name,
             admin1,
@@ -411,6 +455,15 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
         b.add_key(&county.name, i, false);
         if let Some(stem) = county.name.strip_suffix(" County").or_else(|| county.name.strip_suffix(" Parish")) {
             b.add_key(&format!("{stem} Co."), i, true);
+        }
+    }
+
+    // Capitals: the most populous place of the country's capital name.
+    let mut capitals: HashMap<u64, ()> = HashMap::new();
+    for c in gnc_countries.values().filter(|c| !c.capital.is_empty()) {
+        let key = fold(&c.capital);
+        if let Some(best) = cities.values().filter(|x| x.countrycode == c.iso && fold(&x.name) == key).max_by_key(|x| (x.population, std::cmp::Reverse(x.geonameid))) {
+            capitals.insert(best.geonameid, ());
         }
     }
 
@@ -429,6 +482,7 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
             lon: c.longitude as f32,
             population: c.population,
             country: cc_bytes(&c.countrycode),
+            flags: if capitals.contains_key(&c.geonameid) { index::FLAG_CAPITAL } else { 0 },
             kind: PlaceKind::City,
             name,
             admin1,

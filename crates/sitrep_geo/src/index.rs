@@ -18,12 +18,14 @@ use std::fmt::Write as _;
 use crate::GazetteerError;
 
 pub const MAGIC: &[u8; 4] = b"SRGZ";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Marks a posting that came from an alternate name.
 pub const ALTERNATE_BIT: u32 = 1 << 31;
 /// `admin1_place` when a place has no admin1 region in the table.
 pub const NO_PLACE: u32 = u32::MAX;
-const PLACE_BYTES: usize = 8 + 4 + 4 + 8 + 2 + 1 + 4 + 4 + 4 + 4;
+const PLACE_BYTES: usize = 8 + 4 + 4 + 8 + 2 + 1 + 1 + 4 + 4 + 4 + 4;
+/// `PlaceRec::flags` bit: the place is its country's capital.
+pub const FLAG_CAPITAL: u8 = 1;
 
 /// What kind of GeoNames feature a place is (GeoNames class and code in the comment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -36,6 +38,8 @@ pub enum PlaceKind {
     Admin2 = 2,
     /// P/PPL*: a populated place.
     City = 3,
+    /// L/CONT: a continent.
+    Continent = 4,
 }
 
 impl PlaceKind {
@@ -45,6 +49,7 @@ impl PlaceKind {
             1 => Self::Admin1,
             2 => Self::Admin2,
             3 => Self::City,
+            4 => Self::Continent,
             _ => return None,
         })
     }
@@ -60,9 +65,12 @@ pub struct PlaceRec {
     pub population: u64,
     pub country: [u8; 2],
     pub kind: PlaceKind,
+    /// `FLAG_*` bits.
+    pub flags: u8,
     pub name: u32,
     /// String index of the admin1 name, `NO_PLACE` when unknown.
     pub admin1: u32,
+    /// For countries: their neighbours' codes, comma-separated (GeoNames `neighbours`).
     pub admin2: u32,
     /// Index of the admin1 region place, `NO_PLACE` when unknown.
     pub admin1_place: u32,
@@ -76,6 +84,7 @@ impl PlaceRec {
         out.extend_from_slice(&self.population.to_le_bytes());
         out.extend_from_slice(&self.country);
         out.push(self.kind as u8);
+        out.push(self.flags);
         out.extend_from_slice(&self.name.to_le_bytes());
         out.extend_from_slice(&self.admin1.to_le_bytes());
         out.extend_from_slice(&self.admin2.to_le_bytes());
@@ -91,6 +100,7 @@ impl PlaceRec {
             population: r.u64()?,
             country: [r.u8()?, r.u8()?],
             kind: PlaceKind::from_u8(r.u8()?)?,
+            flags: r.u8()?,
             name: r.u32()?,
             admin1: r.u32()?,
             admin2: r.u32()?,
@@ -194,7 +204,8 @@ pub fn write(parts: &IndexParts) -> Vec<u8> {
     out
 }
 
-pub fn read(bytes: &[u8]) -> Result<Index, GazetteerError> {
+pub fn read(mut owned: Vec<u8>) -> Result<Index, GazetteerError> {
+    let bytes = &owned[..];
     let bad = |what: &str| GazetteerError::Corrupt(what.to_owned());
     if bytes.len() < 16 || &bytes[..4] != MAGIC {
         return Err(bad("not a sitrep gazetteer index (bad magic)"));
@@ -231,7 +242,11 @@ pub fn read(bytes: &[u8]) -> Result<Index, GazetteerError> {
 
     let n_postings = r.u32().ok_or_else(|| bad("truncated postings"))? as usize;
     let postings = r.u32s(n_postings).ok_or_else(|| bad("truncated postings"))?;
-    let names = fst::Map::new(bytes[r.pos..].to_vec()).map_err(|e| GazetteerError::Corrupt(format!("name map: {e}")))?;
+    let fst_start = r.pos;
+    // The name map is the file's tail: split it off rather than copy ~15 MB at every load.
+    let fst_bytes = owned.split_off(fst_start);
+    drop(owned);
+    let names = fst::Map::new(fst_bytes).map_err(|e| GazetteerError::Corrupt(format!("name map: {e}")))?;
     Ok(Index { version: version_str, places, string_bytes, string_ends, postings, names })
 }
 

@@ -28,6 +28,7 @@ pub struct Lexicon {
     pub direction: HashSet<String>,
     pub follower: HashSet<String>,
     pub orghead: HashSet<String>,
+    pub notplace: HashSet<String>,
     pub common: HashSet<String>,
     /// Folded demonym → country code.
     pub demonyms: HashMap<String, String>,
@@ -58,6 +59,7 @@ impl Lexicon {
                 "direction" => &mut lex.direction,
                 "follower" => &mut lex.follower,
                 "orghead" => &mut lex.orghead,
+                "notplace" => &mut lex.notplace,
                 _ => continue,
             };
             set.insert(word.trim().to_owned());

@@ -30,6 +30,8 @@ use crate::lexicon::{AliasTarget, Lexicon};
 
 /// Key prefix of US state postal codes in the index (text folding never produces `#`).
 pub(crate) const US_STATE_KEY_PREFIX: &str = "#us-";
+/// Key prefix of continents by GeoNames continent code.
+pub(crate) const CONTINENT_KEY_PREFIX: &str = "#continent-";
 
 #[derive(Debug, thiserror::Error)]
 pub enum GazetteerError {
@@ -49,6 +51,8 @@ pub struct Gazetteer {
     lex: Lexicon,
     /// Country code → country place.
     countries: std::collections::HashMap<[u8; 2], u32>,
+    /// Country code → its neighbours' codes.
+    neighbours: std::collections::HashMap<[u8; 2], Vec<[u8; 2]>>,
     load_ms: f64,
 }
 
@@ -90,14 +94,21 @@ impl Gazetteer {
             return Err(GazetteerError::Missing { looked: dir.display().to_string() });
         }
         let bytes = std::fs::read(&path).map_err(|e| GazetteerError::Io(path.display().to_string(), e))?;
-        let index = index::read(&bytes)?;
+        let index = index::read(bytes)?;
         let mut countries = std::collections::HashMap::new();
+        let mut neighbours = std::collections::HashMap::new();
         for (i, p) in index.places.iter().enumerate() {
             if p.kind == PlaceKind::Country {
                 countries.insert(p.country, u32::try_from(i).unwrap_or(NO_PLACE));
+                let list: Vec<[u8; 2]> = index
+                    .string(p.admin2)
+                    .split(',')
+                    .filter_map(|c| <[u8; 2]>::try_from(c.trim().as_bytes()).ok())
+                    .collect();
+                neighbours.insert(p.country, list);
             }
         }
-        let mut gaz = Self { index, lex: Lexicon::compiled(), countries, load_ms: 0.0 };
+        let mut gaz = Self { index, lex: Lexicon::compiled(), countries, neighbours, load_ms: 0.0 };
         gaz.load_ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(gaz)
     }
@@ -166,7 +177,19 @@ impl Gazetteer {
         }
     }
 
+    pub(crate) fn continent(&self, code: &str) -> Option<u32> {
+        self.index.lookup(&format!("{CONTINENT_KEY_PREFIX}{}", code.to_ascii_lowercase())).next().map(|(id, _)| id)
+    }
+
+    pub(crate) fn neighbours(&self, cc: [u8; 2]) -> &[[u8; 2]] {
+        self.neighbours.get(&cc).map_or(&[], Vec::as_slice)
+    }
+
+    /// A country code, or `@XX` for a continent (demonyms and aliases use both).
     pub(crate) fn country_place(&self, cc: &str) -> Option<u32> {
+        if let Some(code) = cc.strip_prefix('@') {
+            return self.continent(code);
+        }
         let b = cc.as_bytes();
         (b.len() == 2).then(|| self.countries.get(&[b[0], b[1]]).copied()).flatten()
     }
@@ -189,10 +212,11 @@ impl Gazetteer {
             lat: round5(p.lat),
             lon: round5(p.lon),
             country: Some(String::from_utf8_lossy(&p.country).into_owned()),
-            admin1: if p.kind == PlaceKind::Country { None } else { opt(p.admin1) },
+            admin1: if matches!(p.kind, PlaceKind::Country | PlaceKind::Continent) { None } else { opt(p.admin1) },
             admin2: if matches!(p.kind, PlaceKind::City | PlaceKind::Admin2) { opt(p.admin2) } else { None },
             precision: match p.kind {
                 PlaceKind::Country => GeoPrecision::Country,
+                PlaceKind::Continent => GeoPrecision::Region,
                 PlaceKind::Admin1 | PlaceKind::Admin2 => GeoPrecision::Region,
                 PlaceKind::City => GeoPrecision::City,
             },

@@ -145,6 +145,7 @@ impl Gazetteer {
         };
         let mut surnames: HashSet<String> = HashSet::new();
         let mut mentions: Vec<Mention> = Vec::new();
+        let mut deferred: Vec<Mention> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
@@ -236,16 +237,28 @@ impl Gazetteer {
             let admin_after = next_word.is_some_and(|n| !n.newline_before) && lex.admin.contains(&next_lower);
             let strong = cands.iter().any(|&(id, alt)| {
                 let p = self.place(id);
-                !alt && (matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1) || p.population >= 100_000)
+                !alt && (matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent) || p.population >= 100_000)
             });
             let substantial = cands.iter().any(|&(id, alt)| !alt || self.place(id).population >= 5_000);
 
+            // A dateline without the text stage: "CORSICANA —", "HUDSON --".
+            let dash_after = t.newline_before || t.sentence_start || i == 0;
+            let dash_after = dash_after
+                && next.is_some_and(|n| matches!(n.span.of(text), "—" | "–" | "-"))
+                && toks.get(end + 2).is_some_and(|n| !n.word || n.space_before);
+            let mut weak_start = false;
             let reject = 'r: {
                 if in_dateline || ner_place {
                     break 'r false;
                 }
-                if let Some((_, kind)) = ner {
-                    if matches!(kind, EntityKind::Person | EntityKind::Org) {
+                // A country, region or big city inside an organisation's name is still a place
+                // mention ("the Ohio Department of Transportation"); a person's name is not.
+                let region = cands.iter().any(|&(id, alt)| {
+                    !alt && matches!(self.place(id).kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2 | PlaceKind::Continent)
+                });
+                if let Some((e, kind)) = ner {
+                    let inside_org = kind == EntityKind::Org && strong && doc.entities[e].mentions.iter().any(|m| m.contains(span) && *m != span);
+                    if kind == EntityKind::Person || (kind == EntityKind::Org && !inside_org) {
                         break 'r true;
                     }
                     if kind == EntityKind::Norp && !demonym {
@@ -253,6 +266,13 @@ impl Gazetteer {
                     }
                 }
                 if single && lex.calendar.contains(&key) {
+                    break 'r true;
+                }
+                if lex.notplace.contains(&key) {
+                    break 'r true;
+                }
+                // "an Apache helicopter": place names rarely take an indefinite article.
+                if prev_word.is_some_and(|p| p + 1 == i) && matches!(prev_lower.as_str(), "a" | "an") && !demonym {
                     break 'r true;
                 }
                 // "Gen. Jackson", "Mayor Austin".
@@ -265,10 +285,13 @@ impl Gazetteer {
                 // Part of a longer capitalised name ("Paris Hilton", "Washington Post").
                 if let Some(n) = next_word.filter(|n| n.space_before && !n.newline_before) {
                     let ns = n.span.of(text);
-                    if lex.orghead.contains(&next_lower) {
-                        break 'r true;
-                    }
-                    if is_cap(ns) && !is_all_caps(ns) && !lex.follower.contains(&next_lower) && !lex.calendar.contains(&next_lower) && !lex.admin.contains(&next_lower) && !demonym {
+                    // Only a region survives an unknown capitalised word after it ("Texas
+                    // Rangers"); a town does not ("Eugene Hasenfus").
+                    // A place before an institution word is still a place ("Fargo Police
+                    // Chief", "Tarrant County Public Health").
+                    if !region
+                        && !lex.orghead.contains(&next_lower)
+                        && is_cap(ns) && !is_all_caps(ns) && !lex.follower.contains(&next_lower) && !lex.calendar.contains(&next_lower) && !lex.admin.contains(&next_lower) && !demonym {
                         break 'r true;
                     }
                 }
@@ -277,6 +300,7 @@ impl Gazetteer {
                     let pl = ps.to_lowercase();
                     let attached = mentions.last().is_some_and(|m| m.toks.1 == p);
                     if is_cap(ps)
+                        && !region
                         && !attached
                         && !lex.function.contains(&pl)
                         && !lex.direction.contains(&pl)
@@ -290,22 +314,37 @@ impl Gazetteer {
                 if single && surnames.contains(&key) {
                     break 'r true;
                 }
-                let context = locative_before || comma_after || admin_after;
+                let context = locative_before || comma_after || admin_after || dash_after;
                 if demonym {
                     break 'r false;
                 }
-                if single && lex.common.contains(&key) && !(locative_before || admin_after) {
+                let abbreviation = toks[end].span.of(text) == ".";
+                if single && !abbreviation && lex.common.contains(&key) && !(locative_before || admin_after) {
                     break 'r true;
                 }
-                if t.sentence_start && !strong && !context {
-                    break 'r true;
-                }
-                if is_all_caps(surface) && !strong {
+                if (t.sentence_start || is_all_caps(surface)) && !strong && !context && !dash_after {
+                    // Capitalisation says nothing here: decided once the document's other
+                    // places are known.
+                    weak_start = true;
                     break 'r true;
                 }
                 !substantial && !context
             };
             if reject {
+                if weak_start {
+                    deferred.push(Mention {
+                        span,
+                        key,
+                        toks: (i, end),
+                        cands,
+                        demonym,
+                        entity: entity_exact(span).or(ner.map(|(e, _)| e)),
+                        admin_suffix: admin_after,
+                        city_cue: false,
+                        qualifier: Vec::new(),
+                        dateline: false,
+                    });
+                }
                 i = end + 1;
                 continue;
             }
@@ -326,8 +365,49 @@ impl Gazetteer {
             });
             i = end + 1;
         }
+        self.accept_deferred(&mut mentions, deferred);
         self.attach_qualifiers(doc, toks, &mut mentions);
         mentions
+    }
+
+    /// Sentence-initial and all-capitals names of small places, kept when the document's
+    /// other places vouch for them: the same name accepted elsewhere, or a candidate inside a
+    /// region (admin1) the document names ("Roselle police…" in an article about DuPage County).
+    fn accept_deferred(&self, mentions: &mut Vec<Mention>, deferred: Vec<Mention>) {
+        if deferred.is_empty() {
+            return;
+        }
+        let keys: HashSet<&str> = mentions.iter().map(|m| m.key.as_str()).collect();
+        let mut regions: HashSet<u32> = HashSet::new();
+        for m in mentions.iter() {
+            for &(id, alt) in &m.cands {
+                let p = self.place(id);
+                if alt {
+                    continue;
+                }
+                match p.kind {
+                    PlaceKind::Admin1 => {
+                        regions.insert(id);
+                    }
+                    PlaceKind::Admin2 | PlaceKind::City if m.cands.len() == 1 => {
+                        regions.insert(p.admin1_place);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        regions.remove(&crate::index::NO_PLACE);
+        let keep: Vec<Mention> = deferred
+            .into_iter()
+            .filter(|m| {
+                keys.contains(m.key.as_str())
+                    || m.cands.iter().any(|&(id, alt)| !alt && regions.contains(&self.place(id).admin1_place))
+            })
+            .collect();
+        if !keep.is_empty() {
+            mentions.extend(keep);
+            mentions.sort_by_key(|m| m.span.start);
+        }
     }
 
     /// "Alexandria, Louisiana", "Springfield, Ill.", "Springfield, IL": the second name is the

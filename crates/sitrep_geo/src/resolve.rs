@@ -10,12 +10,19 @@ use crate::index::{PlaceKind, NO_PLACE};
 use crate::recognise::{tokenize, Mention, Tok};
 use crate::{fold, Gazetteer};
 
+/// Score for a candidate in the country every other place of the document is in (a factor
+/// of 10^5 in population): an article about Texas means Paris, Texas.
+const COUNTRY_FOCUS: f64 = 5.0;
+/// Score for a candidate in the admin1 region every other place is in.
+const ADMIN1_FOCUS: f64 = 2.5;
+
 /// How much each kind of mention says about where the article is.
 fn focus_weight(kind: PlaceKind) -> f64 {
     match kind {
         PlaceKind::Country => 2.0,
         PlaceKind::Admin1 => 1.5,
         PlaceKind::Admin2 | PlaceKind::City => 1.0,
+        PlaceKind::Continent => 0.0,
     }
 }
 
@@ -65,7 +72,10 @@ impl Gazetteer {
         let trimmed = surface.trim().trim_start_matches("the ").trim_start_matches("The ");
         let trimmed = trimmed.strip_suffix("'s").or_else(|| trimmed.strip_suffix("’s")).unwrap_or(trimmed);
         let mut key = fold(trimmed);
-        let mut cands = self.candidate_ids(&key, true);
+        let mut cands = match self.lex.demonyms.get(&key).and_then(|cc| self.country_place(cc)) {
+            Some(country) => vec![(country, false)],
+            None => self.candidate_ids(&key, true),
+        };
         if cands.is_empty() {
             // "Helmand province" with no such key: the name before the region word.
             let words: Vec<&str> = key.split(' ').collect();
@@ -77,7 +87,7 @@ impl Gazetteer {
         if cands.is_empty() {
             return None;
         }
-        let demonym = self.index.lookup(&key).next().is_none() && self.lex.demonyms.contains_key(&key);
+        let demonym = self.lex.demonyms.contains_key(&key);
         let first = toks.partition_point(|t| t.span.end <= span.start);
         let last = toks.partition_point(|t| t.span.start < span.end).saturating_sub(1).max(first);
         mentions.push(Mention {
@@ -101,13 +111,17 @@ impl Gazetteer {
         let p = self.place(id);
         let kind_bonus = match p.kind {
             PlaceKind::Country => 3.0,
-            PlaceKind::Admin1 => 2.0,
+            PlaceKind::Admin1 => 1.0,
             PlaceKind::Admin2 => 0.5,
             PlaceKind::City => 0.0,
+            PlaceKind::Continent => 1.0,
         };
+        // Capitals are named far more often than their population says (and stand for
+        // governments: "Washington", "Moscow").
+        let capital = if p.flags & crate::index::FLAG_CAPITAL != 0 { 2.5 } else { 0.0 };
         #[allow(clippy::cast_precision_loss)] // populations are far below 2^52
         let pop = (p.population as f64 + 1.0).log10();
-        pop + kind_bonus - if alternate { 1.0 } else { 0.0 }
+        pop + kind_bonus + capital - if alternate { 1.0 } else { 0.0 }
     }
 
     /// Context bonus of one mention for one candidate: its named container, a region word
@@ -122,7 +136,7 @@ impl Gazetteer {
                     PlaceKind::Country => qp.country == p.country && p.kind != PlaceKind::Country,
                     PlaceKind::Admin1 => p.admin1_place == q && q != id,
                     PlaceKind::Admin2 => p.country == qp.country && p.admin2 == qp.name,
-                    PlaceKind::City => false,
+                    PlaceKind::City | PlaceKind::Continent => false,
                 }
             });
             if inside {
@@ -178,6 +192,9 @@ impl Gazetteer {
                 let n = (ms.len() as f64).min(3.0);
                 let dateline = if ms.iter().any(|&mi| mentions[mi].dateline) { 3.0 } else { 1.0 };
                 cv.insert(p.country, focus_weight(p.kind) * n * dateline);
+                if p.kind == PlaceKind::Continent {
+                    cv.clear();
+                }
                 if p.admin1_place != NO_PLACE {
                     av.insert(p.admin1_place, n * dateline);
                 }
@@ -211,14 +228,16 @@ impl Gazetteer {
                 .map(|&(id, s)| {
                     let p = self.place(id);
                     let mut s = s;
-                    if others_c > 0.0 {
-                        let w = total_c.get(&p.country).copied().unwrap_or(0.0) - country_votes[g].get(&p.country).copied().unwrap_or(0.0);
-                        s += 3.0 * w / others_c;
+                    if others_c > 0.0 && p.kind != PlaceKind::Continent {
+                        let other = |cc: &[u8; 2]| total_c.get(cc).copied().unwrap_or(0.0) - country_votes[g].get(cc).copied().unwrap_or(0.0);
+                        // Neighbours count half: "Gaza" in an article about Israel.
+                        let near: f64 = self.neighbours(p.country).iter().map(other).sum();
+                        s += COUNTRY_FOCUS * (other(&p.country) + 0.5 * near) / others_c;
                     }
                     if others_a > 0.0 && p.admin1_place != NO_PLACE {
                         let w = total_a.get(&p.admin1_place).copied().unwrap_or(0.0)
                             - admin_votes[g].get(&p.admin1_place).copied().unwrap_or(0.0);
-                        s += 2.5 * w / others_a;
+                        s += ADMIN1_FOCUS * w / others_a;
                     }
                     (id, s)
                 })
@@ -252,7 +271,7 @@ impl Gazetteer {
         let mut out = Vec::new();
         for (m, r) in mentions.iter().zip(resolved) {
             let Some(r) = r else { continue };
-            if m.demonym || self.place(r.place).kind == PlaceKind::Country {
+            if m.demonym || matches!(self.place(r.place).kind, PlaceKind::Country | PlaceKind::Continent) {
                 continue;
             }
             let parent = |conf: f64| {

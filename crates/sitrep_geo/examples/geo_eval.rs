@@ -1,0 +1,189 @@
+//! Quick geoparsing and event-location figures on ../shared/data, until `sitrep eval` runs the
+//! official scorers; also builds the index without the `sitrep` binary.
+//!
+//!   cargo run --release -p sitrep_geo --example geo_eval -- build .venv/gazetteer-sources data/gazetteer
+//!   cargo run --release -p sitrep_geo --example geo_eval -- eval [--errors FILE]
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use sitrep_core::{CharMap, Document, Event, Span, SubEventType};
+use sitrep_geo::{distance_km, locate_events, Gazetteer};
+
+struct Topo {
+    start: usize,
+    end: usize,
+    phrase: String,
+    is_toponym: bool,
+    coords: Option<(f64, f64)>,
+}
+
+fn child<'a>(n: roxmltree::Node<'a, 'a>, name: &str) -> Option<roxmltree::Node<'a, 'a>> {
+    n.children().find(|c| c.has_tag_name(name))
+}
+fn text_of(n: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+    child(n, name).and_then(|c| c.text()).map(str::to_owned)
+}
+fn num<T: std::str::FromStr>(s: Option<String>) -> Option<T> {
+    s.and_then(|s| s.trim().parse().ok())
+}
+
+fn load(path: &Path, gwn: bool, trnews: bool) -> Vec<(String, Vec<Topo>)> {
+    let xml = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse_with_options(&xml, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
+    let mut out = Vec::new();
+    for art in doc.descendants().filter(|n| n.has_tag_name("article")) {
+        let text = text_of(art, "text").unwrap_or_default();
+        let chars: Vec<char> = text.chars().collect();
+        let mut tops = Vec::new();
+        for t in child(art, "toponyms").into_iter().flat_map(|n| n.children().filter(|c| c.has_tag_name("toponym"))) {
+            let (Some(mut start), Some(mut end)) = (num::<usize>(text_of(t, "start")), num::<usize>(text_of(t, "end"))) else { continue };
+            let (phrase, is_toponym, coords) = if gwn {
+                let kind = text_of(t, "type").unwrap_or_default();
+                let ok = !(matches!(kind.as_str(), "Non_Toponym" | "Demonym" | "Homonym" | "Language") || kind.ends_with("_Expression"));
+                (text_of(t, "extractedName").unwrap_or_default(), ok, num::<f64>(text_of(t, "latitude")).zip(num::<f64>(text_of(t, "longitude"))))
+            } else {
+                let g = child(t, "gaztag");
+                (text_of(t, "phrase").unwrap_or_default(), true, g.and_then(|g| num::<f64>(text_of(g, "lat")).zip(num::<f64>(text_of(g, "lon")))))
+            };
+            if trnews {
+                let p: Vec<char> = phrase.chars().collect();
+                let at = |s: usize| s + p.len() <= chars.len() && chars[s..s + p.len()] == p[..];
+                if let Some(s) = (0..=10).find_map(|d| if at(start + d) { Some(start + d) } else if d <= start && at(start - d) { Some(start - d) } else { None }) {
+                    start = s;
+                    end = s + p.len();
+                }
+            }
+            if end > chars.len() || start > end { continue; }
+            tops.push(Topo { start, end, phrase, is_toponym, coords });
+        }
+        out.push((text, tops));
+    }
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("build") {
+        let t = Instant::now();
+        let r = sitrep_geo::build(Path::new(&args[1]), Path::new(&args[2])).unwrap();
+        eprintln!("built {} places, {} keys, {} bytes, {} in {:.1}s", r.places, r.keys, r.bytes, r.version, t.elapsed().as_secs_f64());
+        return;
+    }
+    let mut errors = args.iter().position(|a| a == "--errors").map(|i| std::fs::File::create(&args[i + 1]).unwrap());
+    let t = Instant::now();
+    let gaz = Gazetteer::load(Path::new("data/gazetteer")).unwrap();
+    eprintln!("gazetteer {} loaded in {:.1} ms ({} places; wall {:.1} ms)", gaz.version(), gaz.load_ms(), gaz.place_count(), t.elapsed().as_secs_f64() * 1e3);
+    let data = sitrep_core::testdata::require_shared_data().join("geoparsing");
+    for (name, file, gwn, tr) in [("lgl", "lgl/lgl.xml", false, false), ("geowebnews", "geowebnews/GWN.xml", true, false), ("trnews", "trnews/TR-News.xml", false, true)] {
+        let arts = load(&data.join(file), gwn, tr);
+        let (mut n, mut e2e, mut given, mut base) = (0usize, 0usize, 0usize, 0usize);
+        let (mut tp, mut pred, mut gold_n) = (0usize, 0usize, 0usize);
+        let mut chars_total = 0usize;
+        let started = Instant::now();
+        let mut errs_km: Vec<f64> = Vec::new();
+        for (ai, (text, tops)) in arts.iter().enumerate() {
+            chars_total += text.len();
+            let mut doc = Document::from_text(format!("{name}-{ai}"), text.clone());
+            gaz.annotate(&mut doc);
+            sitrep_core::check::assert_spans(&doc);
+            let map = CharMap::new(text);
+            let places: Vec<((usize, usize), Option<(f64, f64)>)> = doc.places.iter().map(|p| (map.span_to_chars(p.span), p.geo.as_ref().map(|g| (g.lat, g.lon)))).collect();
+            pred += places.len();
+            for t in tops.iter().filter(|t| t.is_toponym) {
+                gold_n += 1;
+                if places.iter().any(|(s, _)| *s == (t.start, t.end)) { tp += 1; }
+            }
+            for t in tops.iter().filter(|t| t.is_toponym) {
+                let Some((la, lo)) = t.coords else { continue };
+                n += 1;
+                let hit = places.iter().filter(|(s, _)| s.0 < t.end && t.start < s.1)
+                    .max_by_key(|(s, _)| (usize::from(*s == (t.start, t.end)), s.1.min(t.end) - s.0.max(t.start)));
+                let err = hit.and_then(|(_, g)| g.map(|(a, b)| distance_km(a, b, la, lo))).unwrap_or(20039.0);
+                errs_km.push(err);
+                if err <= 161.0 { e2e += 1; }
+                let span = map.span_from_chars(t.start, t.end);
+                let g = gaz.resolve_span(&doc_text_only(&doc), span);
+                let gerr = g.as_ref().map(|g| distance_km(g.lat, g.lon, la, lo));
+                if gerr.is_some_and(|d| d <= 161.0) { given += 1; }
+                if gaz.most_populous(&t.phrase).is_some_and(|g| distance_km(g.lat, g.lon, la, lo) <= 161.0) { base += 1; }
+                if let Some(f) = errors.as_mut() {
+                    if err > 161.0 {
+                        let got = hit.map(|(s, g)| format!("{:?}@{:?}", &text.chars().skip(s.0).take(s.1 - s.0).collect::<String>(), g)).unwrap_or_else(|| "UNRECOGNISED".into());
+                        let gname = g.map(|g| format!("{} {} ({:.0} km)", g.name, g.country.unwrap_or_default(), gerr.unwrap_or(0.0))).unwrap_or_else(|| "-".into());
+                        let ctx: String = text.chars().skip(t.start.saturating_sub(40)).take(t.end - t.start + 80).collect::<String>().replace('\n', " ");
+                        writeln!(f, "{name}\t{}\t{got}\tgiven:{gname}\t{ctx}", t.phrase).unwrap();
+                    }
+                }
+            }
+        }
+        let secs = started.elapsed().as_secs_f64();
+        errs_km.sort_by(f64::total_cmp);
+        let p = tp as f64 / pred.max(1) as f64;
+        let r = tp as f64 / gold_n.max(1) as f64;
+        println!(
+            "{name}: n={n} acc_161km={:.3} acc_161km_given_spans={:.3} most_populous_baseline={:.3} median_err_km={:.0} P={p:.3} R={r:.3} F1={:.3} docs={} ({:.0} docs/s incl. given-span runs, {:.1} MB)",
+            e2e as f64 / n as f64, given as f64 / n as f64, base as f64 / n as f64, errs_km.get(errs_km.len() / 2).copied().unwrap_or(0.0), 2.0 * p * r / (p + r).max(1e-9), arts.len(), arts.len() as f64 / secs, chars_total as f64 / 1e6
+        );
+    }
+    // Throughput: annotate only.
+    let arts = load(&data.join("lgl/lgl.xml"), false, false);
+    let t = Instant::now();
+    let mut bytes = 0;
+    for _ in 0..3 {
+        for (i, (text, _)) in arts.iter().enumerate() {
+            let mut doc = Document::from_text(format!("d{i}"), text.clone());
+            gaz.annotate(&mut doc);
+            bytes += text.len();
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!("throughput: {:.0} docs/s, {:.2} MB/s (annotate only, one thread, LGL x3)", (arts.len() * 3) as f64 / s, bytes as f64 / 1e6 / s);
+    event_location(&gaz, &data.join("../event_location/labeled_records.json"), errors.as_mut());
+}
+
+fn doc_text_only(doc: &Document) -> Document {
+    let mut d = doc.clone();
+    d.places.clear();
+    d
+}
+
+#[derive(serde::Deserialize)]
+struct Rec { text: String, spans: Vec<RecSpan> }
+#[derive(serde::Deserialize)]
+struct RecSpan { start: usize, end: usize, label: String }
+
+fn event_location(gaz: &Gazetteer, path: &Path, mut errors: Option<&mut std::fs::File>) {
+    let recs: Vec<Rec> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (mut n, mut right, mut with_loc, mut with_loc_right) = (0, 0, 0, 0);
+    for (ri, r) in recs.iter().enumerate() {
+        let verbs: Vec<&RecSpan> = r.spans.iter().filter(|s| s.label == "VERB").collect();
+        if verbs.is_empty() { continue; }
+        let locs: Vec<(usize, usize)> = r.spans.iter().filter(|s| s.label == "LOCATION").map(|s| (s.start, s.end)).collect();
+        let map = CharMap::new(&r.text);
+        let mut doc = Document::from_text(format!("rec{ri}"), r.text.clone());
+        gaz.annotate(&mut doc);
+        let trigger = map.span_from_chars(verbs[0].start, verbs[0].end);
+        doc.events.push(Event {
+            id: "V1".into(), sub_event_type: SubEventType::Attack, date: sitrep_core::DateRange::unknown(), date_span: None, location: None,
+            actor1: None, actor2: None, fatalities: None, injured: None, detained: None, target: None, instrument: None,
+            civilian_targeting: false, aggregate: false, trigger: Some(trigger), claims: vec![], contested: false,
+            evidence: vec![Span::new(0, r.text.len())], notes: None, confidence: None,
+        });
+        locate_events(&mut doc);
+        let got = doc.events[0].location.as_ref().and_then(|l| l.span).map(|s| map.span_to_chars(s));
+        n += 1;
+        let ok = if locs.is_empty() { got.is_none() } else { with_loc += 1; got.is_some_and(|g| locs.iter().any(|l| g.0 < l.1 && l.0 < g.1)) };
+        if ok { right += 1; if !locs.is_empty() { with_loc_right += 1; } }
+        if !ok {
+            if let Some(f) = errors.as_mut() {
+                let gl: Vec<String> = locs.iter().map(|l| r.text.chars().skip(l.0).take(l.1 - l.0).collect()).collect();
+                let gv: String = r.text.chars().skip(verbs[0].start).take(verbs[0].end - verbs[0].start).collect();
+                let gotname = doc.events[0].location.as_ref().map(|l| l.name.clone()).unwrap_or_default();
+                writeln!(f, "event_location\tverb={gv}\tgold={gl:?}\tgot={gotname:?}\t{}", r.text).unwrap();
+            }
+        }
+    }
+    println!("event_location: n={n} accuracy={:.3} (with gold location: {with_loc_right}/{with_loc}; without: {}/{})", right as f64 / n as f64, right - with_loc_right, n - with_loc);
+}
