@@ -125,7 +125,7 @@ impl Quotes {
             let quote_sentence = sentence_index(sentences, q.inner.start);
             let opens_sentence = quote_sentence.is_some_and(|i| doc.text[sentences[i].start..q.outer.start].trim().is_empty());
             let words = doc.text[q.inner.start..q.inner.end].split_whitespace().count();
-            let continued = if opens_sentence { quote_sentence.and_then(|qs| self.previous_speaker(doc, sentences, &made, &carried, qs, q)) } else { None };
+            let continued = if opens_sentence { quote_sentence.and_then(|qs| previous_speaker(&resolver, sentences, &made, &carried, qs, q)) } else { None };
             if let Some((speaker, source_span)) = continued {
                 let attribution = Attribution {
                     source: Some(speaker.name.clone()),
@@ -152,7 +152,7 @@ impl Quotes {
                         let subject = quote_sentence.and_then(|i| self.opening_name(doc, sentences[i], quotations));
                         match subject {
                             Some(span) if span.end <= q.outer.start => {
-                                let speaker = Resolver::new(doc, &self.lex).resolve(span);
+                                let speaker = resolver.resolve(span);
                                 quotes.push(quote(q.inner, Some(&speaker), Some(span)));
                             }
                             _ => quotes.push(quote(q.inner, None, None)),
@@ -189,30 +189,28 @@ impl Quotes {
         let (s0, s1) = view.sentence_subject()?;
         Some(view.span(s0, s1))
     }
+}
 
-    /// The speaker of the sentence just before a quotation that has no cue of its own: the source
-    /// of an attribution ending there, or a person named at its start.
-    fn previous_speaker(
-        &self,
-        doc: &Document,
-        sentences: &[Span],
-        made: &[(Attribution, usize, Option<Speaker>)],
-        carried: &[(Attribution, usize, Option<Speaker>)],
-        quote_sentence: usize,
-        q: &Quotation,
-    ) -> Option<(Speaker, Option<Span>)> {
-        let before = made
-            .iter()
-            .chain(carried.iter())
-            .filter(|(a, end, s)| s.is_some() && a.content.end <= q.outer.start && *end + 1 >= quote_sentence)
-            .max_by_key(|(a, _, _)| a.content.end);
-        if let Some((a, _, Some(s))) = before {
-            return Some((s.clone(), a.source_span));
-        }
-        let previous = quote_sentence.checked_sub(1)?;
-        let resolver = Resolver::new(doc, &self.lex);
-        resolver.subject_person(sentences[previous]).map(|s| (s, None))
+/// The speaker of the sentence just before a quotation that has no cue of its own: the source
+/// of an attribution ending there, or a person named at its start.
+fn previous_speaker(
+    resolver: &Resolver<'_>,
+    sentences: &[Span],
+    made: &[(Attribution, usize, Option<Speaker>)],
+    carried: &[(Attribution, usize, Option<Speaker>)],
+    quote_sentence: usize,
+    q: &Quotation,
+) -> Option<(Speaker, Option<Span>)> {
+    let before = made
+        .iter()
+        .chain(carried.iter())
+        .filter(|(a, end, s)| s.is_some() && a.content.end <= q.outer.start && *end + 1 >= quote_sentence)
+        .max_by_key(|(a, _, _)| a.content.end);
+    if let Some((a, _, Some(s))) = before {
+        return Some((s.clone(), a.source_span));
     }
+    let previous = quote_sentence.checked_sub(1)?;
+    resolver.subject_person(sentences[previous]).map(|s| (s, None))
 }
 
 fn quote(span: Span, speaker: Option<&Speaker>, speaker_span: Option<Span>) -> Quote {
