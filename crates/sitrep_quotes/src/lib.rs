@@ -239,7 +239,7 @@ fn is_title(text: &str, q: &Quotation) -> bool {
     let before = text[..q.outer.start].trim_end();
     let previous_word = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
     let after_preposition = matches!(previous_word, "on" | "in" | "at" | "from" | "of" | "for" | "about" | "with" | "titled" | "entitled" | "dubbed" | "named");
-    (title_case && capitalised) || (after_preposition && capitalised)
+    capitalised && (title_case || after_preposition)
 }
 
 /// True when `a` covers at least half of `b`.
