@@ -11,10 +11,12 @@
 //!    not an occurrence), not beside a reporting verb ("today confirmed the arrest … Saturday":
 //!    today is the report's date), not a date modifying a noun ("the July 2 attack").
 //! 2. **A continuation.** A sentence with no usable expression continues the nearest earlier
-//!    sentence in its paragraph that has one, and takes its last usable expression. A sentence
-//!    that opens a paragraph continues the previous paragraphs only when it opens with an
-//!    anaphoric word ("The", "They", "During", "Later", …) and does not announce another incident
-//!    ("separate", "another", "also", "elsewhere", "meanwhile" in its first words).
+//!    sentence that has one, and takes its last usable expression: a news paragraph without a
+//!    date of its own elaborates what came before. Not across a sentence that announces another
+//!    incident ("separate", "separately", "elsewhere", "meanwhile", "in another", "in a similar"
+//!    among its first eight words): such a sentence, and the rest of its paragraph, only look
+//!    back within that paragraph. An event in the title (a sentence ending before the
+//!    dateline) takes the first usable expression after the dateline: the lead's date.
 //! 3. **The document's date, widened.** The reference date P (dateline, publication or header
 //!    date) with precision `week`, as the contract says: "a date that the text leaves open is the
 //!    article's publication date with precision widened, never a guess presented as a day" —
@@ -30,11 +32,10 @@ use sitrep_core::{DatePrecision, DateRange, Document, Span, TimeExpr};
 use crate::resolve::Reference;
 
 const CLAUSE_WORDS: &[&str] = &["while", "but", "whereas", "who", "which", "that", "after", "before", "since"];
-const OPENERS: &[&str] = &[
-    "the", "they", "he", "she", "it", "its", "their", "during", "after", "later", "then", "following", "as", "when",
-    "while", "both", "this", "these", "those", "there", "one", "two", "three", "all",
-];
-const NEW_INCIDENT: &[&str] = &["separate", "another", "also", "elsewhere", "meanwhile", "other", "similar"];
+/// Words that, among a sentence's first eight, announce another incident ("In a separate
+/// operation…", "Elsewhere, …"); "in another" and "in a similar" count as phrases.
+const NEW_INCIDENT: &[&str] = &["separate", "separately", "elsewhere", "meanwhile"];
+const NEW_INCIDENT_PHRASES: &[&str] = &["in another", "in a similar"];
 
 /// Verbs of reporting: an expression right beside one dates the report ("today confirmed the
 /// arrest … Saturday", "said on Monday"), not the event reported.
@@ -100,11 +101,11 @@ fn paragraph_start(doc: &Document, pos: usize) -> usize {
     doc.paragraphs.iter().find(|p| p.start <= pos && pos < p.end.max(p.start + 1)).map_or(0, |p| p.start)
 }
 
-fn opens_continuation(doc: &Document, sentence: Span) -> bool {
-    let text = doc.slice(sentence);
-    let mut words = text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase);
-    let Some(first) = words.next() else { return false };
-    OPENERS.contains(&first.as_str()) && !words.take(8).any(|w| NEW_INCIDENT.contains(&w.as_str()))
+fn announces_new_incident(doc: &Document, sentence: Span) -> bool {
+    let words: Vec<String> =
+        doc.slice(sentence).split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(8).map(str::to_lowercase).collect();
+    let joined = format!(" {} ", words.join(" "));
+    words.iter().any(|w| NEW_INCIDENT.contains(&w.as_str())) || NEW_INCIDENT_PHRASES.iter().any(|p| joined.contains(&format!(" {p} ")))
 }
 
 /// Gives every event its date against `reference`; see the module documentation for the rules.
@@ -158,17 +159,29 @@ fn govern(doc: &Document, usable_times: &[usize], anchor: Span, evidence: Span) 
         // No sentence layer: the nearest usable expression before the evidence.
         return usable_times.iter().copied().rfind(|&i| doc.times[i].span.end <= evidence.start);
     };
+    // A title event: the lead's date.
+    if let Some(dateline) = doc.dateline.as_ref().filter(|d| sentence.end <= d.span.start) {
+        return usable_times.iter().copied().find(|&i| doc.times[i].span.start >= dateline.span.end);
+    }
     let para = paragraph_start(doc, sentence.start);
-    let crosses_paragraphs = opens_continuation(doc, sentence);
-    for prev in doc.sentences[..si].iter().rev() {
-        if prev.start < para && !crosses_paragraphs {
+    // Within the paragraph, stop at a sentence announcing another incident (that sentence
+    // included); across paragraphs, only when no sentence from here back to the paragraph's
+    // start announces one.
+    let mut within_only = false;
+    for (k, prev) in doc.sentences[..=si].iter().enumerate().rev() {
+        if prev.start < para && within_only {
             break;
         }
         if doc.is_removed(*prev) {
             continue;
         }
-        if let Some(i) = in_span(*prev).next_back() {
-            return Some(i);
+        if k < si {
+            if let Some(i) = in_span(*prev).next_back() {
+                return Some(i);
+            }
+        }
+        if prev.start >= para && announces_new_incident(doc, *prev) {
+            within_only = true;
         }
     }
     None
