@@ -191,8 +191,9 @@ impl Quotes {
     }
 }
 
-/// The speaker of the sentence just before a quotation that has no cue of its own: the source
-/// of an attribution ending there, or a person named at its start.
+/// The speaker of a quotation that has no cue of its own: the source of an attribution ending at
+/// most two sentences before it (news runs a speaker's quotes on without repeating "he said"), or
+/// a person named at the start of the sentence just before.
 fn previous_speaker(
     resolver: &Resolver<'_>,
     sentences: &[Span],
@@ -204,7 +205,7 @@ fn previous_speaker(
     let before = made
         .iter()
         .chain(carried.iter())
-        .filter(|(a, end, s)| s.is_some() && a.content.end <= q.outer.start && *end + 1 >= quote_sentence)
+        .filter(|(a, end, s)| s.is_some() && a.content.end <= q.outer.start && *end + 2 >= quote_sentence)
         .max_by_key(|(a, _, _)| a.content.end);
     if let Some((a, _, Some(s))) = before {
         return Some((s.clone(), a.source_span));
