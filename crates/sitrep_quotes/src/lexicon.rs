@@ -68,6 +68,12 @@ impl Roles {
     pub const fn has(self, role: u16) -> bool {
         self.0 & role != 0
     }
+
+    /// A grammatical word rather than a name or a content word.
+    #[must_use]
+    pub const fn is_function_word(self) -> bool {
+        self.has(Self::DET | Self::BOUNDARY | Self::ADVERB | Self::AUX | Self::PP_START | Self::TIME | Self::NEGATION | Self::ADJUNCT | Self::SOURCE_NOUN | Self::TOLD_OBJECT | Self::STATEMENT_NOUN)
+    }
 }
 
 /// Every table the stage reads.

@@ -138,7 +138,7 @@ impl Quotes {
                 quotes.push(quote(q.inner, Some(&speaker), source_span));
                 let end = sentence_index(sentences, q.inner.end.saturating_sub(1)).unwrap_or(usize::MAX);
                 carried.push((attribution, end, Some(speaker)));
-            } else if !is_title(&doc.text, q)
+            } else if !q.is_title(&doc.text)
                 && (words >= MIN_UNATTRIBUTED_QUOTE_WORDS || quote_sentence.is_some_and(|i| self.cue_before(doc, sentences[i], q, quotations)))
             {
                 // The speaker of a cue earlier in the same sentence, if one was found.
@@ -221,26 +221,6 @@ fn quote(span: Span, speaker: Option<&Speaker>, speaker_span: Option<Span>) -> Q
         speaker_span: speaker.and(speaker_span),
         speaker_entity: speaker.and_then(|s| s.entity.clone()),
     }
-}
-
-/// A quotation that names something rather than quoting speech: a short phrase in title case
-/// ("State of the Union", "Fox and Friends"), or one that directly follows a preposition
-/// ("appeared on “Meet the Nation”").
-fn is_title(text: &str, q: &Quotation) -> bool {
-    let inner = q.inner.of(text);
-    let words: Vec<&str> = inner.split_whitespace().collect();
-    if words.is_empty() || words.len() > 6 {
-        return false;
-    }
-    let title_case = words
-        .iter()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
-        .all(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase));
-    let capitalised = words[0].chars().next().is_some_and(char::is_uppercase);
-    let before = text[..q.outer.start].trim_end();
-    let previous_word = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
-    let after_preposition = matches!(previous_word, "on" | "in" | "at" | "from" | "of" | "for" | "about" | "with" | "titled" | "entitled" | "dubbed" | "named");
-    capitalised && (title_case || after_preposition)
 }
 
 /// True when `a` covers at least half of `b`.

@@ -14,6 +14,28 @@ pub struct Quotation {
     pub outer: Span,
 }
 
+impl Quotation {
+    /// A quotation that names something rather than quoting speech: a short phrase in title case
+    /// ("State of the Union", "Fox and Friends"), or one that directly follows a preposition
+    /// ("appeared on “Meet the Nation”").
+    pub fn is_title(&self, text: &str) -> bool {
+        let inner = self.inner.of(text);
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        if words.is_empty() || words.len() > 6 {
+            return false;
+        }
+        let title_case = words
+            .iter()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
+            .all(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase));
+        let capitalised = words[0].chars().next().is_some_and(char::is_uppercase);
+        let before = text[..self.outer.start].trim_end();
+        let previous_word = before.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        let after_preposition = matches!(previous_word, "on" | "in" | "at" | "from" | "of" | "for" | "about" | "with" | "titled" | "entitled" | "dubbed" | "named");
+        capitalised && (title_case || after_preposition)
+    }
+}
+
 const fn is_double_open(c: char) -> bool {
     matches!(c, '\u{201C}' | '\u{201E}' | '\u{00AB}')
 }

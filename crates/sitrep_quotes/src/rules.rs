@@ -492,7 +492,15 @@ impl Sentence<'_> {
         let stop = n.min(k + 9);
         for i in k + 1..stop {
             let t = &self.toks[i];
-            if t.lower == "that" || t.is(':') || t.is(',') || is_open_mark(t) {
+            if is_open_mark(t) {
+                // "on Fox News's “Fox and Friends”": a programme or document title ends the phrase.
+                if let Some(title) = self.quote_opening_at(i).filter(|q| q.is_title(self.text)) {
+                    let after = title.outer.end;
+                    return (i..n).find(|&j| self.toks[j].span.start >= after).unwrap_or(n);
+                }
+                return i;
+            }
+            if t.lower == "that" || t.is(':') || t.is(',') {
                 return i;
             }
         }

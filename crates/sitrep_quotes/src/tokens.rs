@@ -75,7 +75,29 @@ pub fn tokenize(text: &str, span: Span, lex: &Lexicon) -> Vec<Tok> {
             i += 1;
         }
     }
+    if shouting(piece) {
+        // Upper-case wire text ("THE NEW JUDGE SAID"): case says nothing, so treat function words
+        // and cue words as lower-case and everything else as a name, as mixed-case text reads.
+        for t in toks.iter_mut().filter(|t| t.word) {
+            let function = lex.roles(bare(&t.lower)).is_function_word() || lex.cue_at(&[t.lower.as_str()]).is_some();
+            t.cap = !function;
+        }
+    }
     toks
+}
+
+/// Whether a piece of text is written in capitals throughout.
+fn shouting(piece: &str) -> bool {
+    let (upper, lower) = piece.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(u, l), c| {
+        if c.is_uppercase() {
+            (u + 1, l)
+        } else if c.is_lowercase() {
+            (u, l + 1)
+        } else {
+            (u, l)
+        }
+    });
+    upper >= 12 && lower * 10 < upper
 }
 
 /// Lower-case form without a trailing full stop ("sen." → "sen").

@@ -312,3 +312,23 @@ fn titles_in_quotes_are_not_speech() {
         .all(|(text, _)| text != "Face the Nation"));
     assert!(quotes("Protesters marched to the \u{201C}Grand Bargain\u{201D} summit on Monday.").is_empty());
 }
+
+#[test]
+fn upper_case_wire_text() {
+    assert_eq!(
+        quotes("\"WE WILL TAKE THE CASE BACK TO THE LOWER COURTS,\" THE NEW JUDGE SAID."),
+        [q("WE WILL TAKE THE CASE BACK TO THE LOWER COURTS,", Some("THE NEW JUDGE"))]
+    );
+    let found = attributions("ARMED FORCES SPOKESMAN COLONEL LUIS ISAACS SAID THAT THE GUERRILLAS ATTACKED THE BRIDGE.");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0.as_deref(), Some("ARMED FORCES SPOKESMAN COLONEL LUIS ISAACS"));
+    assert_eq!(found[0].2, "THAT THE GUERRILLAS ATTACKED THE BRIDGE");
+}
+
+#[test]
+fn programme_title_after_the_cue_is_not_content() {
+    assert_eq!(
+        quotes("\u{201C}The army is exhausted,\u{201D} Amal Nasser, a former commander, said Thursday morning on Radio Free\u{2019}s \u{201C}Morning Report.\u{201D}"),
+        [q("The army is exhausted,", Some("Amal Nasser, a former commander"))]
+    );
+}
