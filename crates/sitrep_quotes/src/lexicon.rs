@@ -63,6 +63,7 @@ impl Roles {
     pub const OBJECT_CUE: u16 = 1 << 11;
     pub const NEGATION: u16 = 1 << 12;
     pub const ADJUNCT: u16 = 1 << 13;
+    pub const LABEL: u16 = 1 << 14;
 
     #[must_use]
     pub const fn has(self, role: u16) -> bool {
@@ -181,6 +182,7 @@ impl Lexicon {
                 "object_cue" => Roles::OBJECT_CUE,
                 "negation" => Roles::NEGATION,
                 "adjunct" => Roles::ADJUNCT,
+                "label" => Roles::LABEL,
                 other => {
                     return Err(LexiconError::BadLine {
                         file: "words.tsv",

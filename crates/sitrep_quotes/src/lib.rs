@@ -67,6 +67,14 @@ impl Quotes {
             let sentence = Sentence { text: &doc.text, span: *span, content_floor, toks: &toks, lex: &self.lex, quotes: &quotations };
             found.extend(sentence.attributions().into_iter().map(|f| (index, f)));
         }
+        for paragraph in paragraphs(doc) {
+            if let Some((source, cue, content)) = rules::transcript_turn(&doc.text, paragraph, &self.lex) {
+                // The turn replaces whatever the sentence rules read inside it.
+                found.retain(|(_, f)| !paragraph.contains(f.content));
+                let at = sentence_index(&sentences, content.start).unwrap_or(0);
+                found.push((at, Found { source: Some(source), cue: Some(cue), content }));
+            }
+        }
         for q in &quotations {
             if let Some((cue, source)) = rules::dash_signature(&doc.text, q) {
                 let at = sentence_index(&sentences, q.inner.start).unwrap_or(0);
@@ -258,12 +266,16 @@ fn sentence_index(sentences: &[Span], offset: usize) -> Option<usize> {
     (i < sentences.len() && sentences[i].start <= offset).then_some(i)
 }
 
-/// The sentences the rules read: the text stage's content sentences, or, when a document comes
-/// without them, its lines (so the stage still finds line-level attributions).
-fn reading_units(doc: &Document) -> Vec<Span> {
-    if !doc.sentences.is_empty() {
-        return doc.content_sentences().map(|(_, s)| s).collect();
+/// Paragraphs outside removed text: the text stage's, or the text's non-blank lines.
+fn paragraphs(doc: &Document) -> Vec<Span> {
+    if !doc.paragraphs.is_empty() {
+        return doc.paragraphs.iter().copied().filter(|p| !doc.is_removed(*p)).collect();
     }
+    lines(doc)
+}
+
+/// Non-blank lines outside removed text, trimmed.
+fn lines(doc: &Document) -> Vec<Span> {
     let mut units = Vec::new();
     let mut start = 0;
     for (i, c) in doc.text.char_indices().chain(std::iter::once((doc.text.len(), '\n'))) {
@@ -278,6 +290,15 @@ fn reading_units(doc: &Document) -> Vec<Span> {
         }
     }
     units
+}
+
+/// The sentences the rules read: the text stage's content sentences, or, when a document comes
+/// without them, its lines (so the stage still finds line-level attributions).
+fn reading_units(doc: &Document) -> Vec<Span> {
+    if !doc.sentences.is_empty() {
+        return doc.content_sentences().map(|(_, s)| s).collect();
+    }
+    lines(doc)
 }
 
 /// The stance of a cue phrase as written ("said", "denied", "according to"), from `data/cues.tsv`.

@@ -632,3 +632,29 @@ pub fn dash_signature(text: &str, q: &Quotation) -> Option<(Span, Span)> {
     let name_end = name_start + name.trim_end_matches([',', '.']).len();
     Some((Span::new(dash_at, dash_at + dash.len_utf8()), Span::new(name_start, name_end)))
 }
+
+/// A transcript turn: a paragraph opening with a speaker's name in capitals and a colon
+/// ("PENCE: Well, the question …"). Returns (source, cue, content).
+pub fn transcript_turn(text: &str, paragraph: Span, lex: &Lexicon) -> Option<(Span, Span, Span)> {
+    let para = paragraph.of(text);
+    let colon = para.find(':')?;
+    let label = &para[..colon];
+    let words: Vec<&str> = label.split_whitespace().collect();
+    let names_in_capitals = !words.is_empty()
+        && words.len() <= 4
+        && words.iter().all(|w| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            letters >= 2 && w.chars().all(|c| !c.is_lowercase()) && !lex.roles(&w.to_lowercase()).has(Roles::LABEL)
+        });
+    let rest = &para[colon + 1..];
+    let content_start = paragraph.start + colon + 1 + (rest.len() - rest.trim_start().len());
+    let content_end = paragraph.start + para.trim_end().len();
+    let has_content = rest.split_whitespace().count() >= 2;
+    (names_in_capitals && has_content).then(|| {
+        (
+            Span::new(paragraph.start, paragraph.start + label.trim_end().len()),
+            Span::new(paragraph.start + colon, paragraph.start + colon + 1),
+            Span::new(content_start, content_end),
+        )
+    })
+}

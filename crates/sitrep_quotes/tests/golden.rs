@@ -332,3 +332,13 @@ fn programme_title_after_the_cue_is_not_content() {
         [q("The army is exhausted,", Some("Amal Nasser, a former commander"))]
     );
 }
+
+#[test]
+fn transcript_turns() {
+    let found = attributions("HOST: Did the army shell the town?\nGEN. MUSA: We fired only at positions the rebels held.\nWATCH: the full interview");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0.as_deref(), Some("HOST"));
+    assert_eq!(found[1].0.as_deref(), Some("GEN. MUSA"));
+    assert_eq!(found[1].1.as_deref(), Some(":"));
+    assert_eq!(found[1].2, "We fired only at positions the rebels held.");
+}
