@@ -157,7 +157,7 @@ impl Quotes {
                     Some((a, _, speaker)) => quotes.push(quote(q.inner, speaker.as_ref(), a.source_span)),
                     None => {
                         // "Reid has long called Trump a “con artist”": the name opening the sentence.
-                        let subject = quote_sentence.and_then(|i| self.opening_name(doc, sentences[i], quotations));
+                        let subject = quote_sentence.and_then(|i| resolver.opening_entity(sentences[i]));
                         match subject {
                             Some(span) if span.end <= q.outer.start => {
                                 let speaker = resolver.resolve(span);
@@ -190,13 +190,6 @@ impl Quotes {
         })
     }
 
-    /// The capitalised name or pronoun that opens a sentence.
-    fn opening_name(&self, doc: &Document, sentence: Span, quotations: &[Quotation]) -> Option<Span> {
-        let toks = tokens::tokenize(&doc.text, sentence, &self.lex);
-        let view = Sentence { text: &doc.text, span: sentence, content_floor: 0, toks: &toks, lex: &self.lex, quotes: quotations };
-        let (s0, s1) = view.sentence_subject()?;
-        Some(view.span(s0, s1))
-    }
 }
 
 /// The speaker of a quotation that has no cue of its own: the source of an attribution ending at

@@ -76,7 +76,7 @@ impl Sentence<'_> {
         self.quotes.iter().find(|q| q.outer.end <= t.span.end && q.outer.end + 3 >= t.span.start && q.inner.end <= t.span.start.max(q.inner.end))
     }
 
-    pub fn span(&self, from: usize, to: usize) -> Span {
+    fn span(&self, from: usize, to: usize) -> Span {
         Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
     }
 
@@ -597,16 +597,25 @@ impl Sentence<'_> {
     }
 
     /// The name or pronoun that opens the sentence: "Trump attacked Clinton, saying …".
-    pub fn sentence_subject(&self) -> Option<(usize, usize)> {
+    fn sentence_subject(&self) -> Option<(usize, usize)> {
         let start = (0..self.toks.len()).find(|&i| self.toks[i].word)?;
         if self.is_pronoun(start) {
             return Some((start, start + 1));
         }
+        if self.roles(start).is_function_word() {
+            return None;
+        }
         let mut k = start;
-        while k < self.toks.len() && self.toks[k].word && self.toks[k].cap && !self.has(k, Roles::BOUNDARY | Roles::PP_START) {
+        while k < self.toks.len() && self.toks[k].word && self.toks[k].cap && !self.roles(k).is_function_word() {
             k += 1;
         }
-        (k > start).then_some((start, k))
+        // One capitalised word opens every sentence ("Following the attack", "Instead,"): it is a
+        // name only when a verb-like lower-case word follows it.
+        let single = k == start + 1;
+        let next_is_verb = self.toks.get(k).is_some_and(|t| t.word && !t.cap && !self.roles(k).is_function_word());
+        let word = &self.toks[start].lower;
+        let adverbial = word.ends_with("ing") || word.ends_with("ly");
+        (k > start && (!single || (next_is_verb && !adverbial))).then_some((start, k))
     }
 }
 

@@ -161,6 +161,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The person or organisation named at the start of `sentence` ("Reid has long called Trump
+    /// a “con artist”"), read from the entity layer: without entities, no guess is made.
+    pub fn opening_entity(&self, sentence: Span) -> Option<Span> {
+        let text = sentence.of(&self.doc.text);
+        let lead = text.len() - text.trim_start().len();
+        let (m, e) = self.mentions.iter().find(|(m, _)| m.start >= sentence.start && m.start < sentence.end)?;
+        let kind = self.doc.entities[*e].kind;
+        let opens = self.doc.text[sentence.start + lead..m.start].split_whitespace().count() <= 1;
+        (opens && matches!(kind, EntityKind::Person | EntityKind::Org)).then_some(*m)
+    }
+
     /// The first person named at the start of the sentence `sentence`, as a speaker for a quote
     /// that follows it with no cue of its own.
     pub fn subject_person(&self, sentence: Span) -> Option<Speaker> {
