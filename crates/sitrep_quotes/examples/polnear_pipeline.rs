@@ -1,0 +1,42 @@
+//! PolNeAR dev figures through the stages the pipeline runs before this one: the text stage
+//! (sentences, tokens, dateline) and the entity stage (speaker entities, pronoun antecedents), then
+//! quotes. `cargo run -p sitrep_quotes --example polnear_pipeline`. The test `tests/polnear.rs`
+//! measures the stage alone; ACCURACY.md records both.
+#![allow(clippy::print_stdout)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use sitrep_core::testdata::require_shared_data;
+
+fn main() {
+    let dir = require_shared_data().join("polnear/dev");
+    let quotes = sitrep_quotes::Quotes::load().expect("sitrep_quotes data files are valid");
+    let ner = sitrep_ner::Ner::load().expect("sitrep_ner model loads");
+    let (mut quote, mut speaker, mut attribution, mut diagnostic) =
+        (common::Tally::default(), common::Tally::default(), common::Tally::default(), common::Tally::default());
+    let mut skipped = 0;
+    for mut article in common::read_polnear(&dir) {
+        sitrep_text::annotate(&mut article.doc);
+        if article.doc.skipped.is_some() {
+            // PolNeAR is English throughout; score the document anyway so the denominators hold.
+            skipped += 1;
+            article.doc.skipped = None;
+        }
+        ner.annotate(&mut article.doc);
+        quotes.annotate(&mut article.doc);
+        sitrep_core::check::assert_spans(&article.doc);
+        let (q, s, a) = common::score(&article.doc, &article.gold);
+        quote.add(q);
+        speaker.add(s);
+        attribution.add(a);
+        diagnostic.add(common::speaker_with_pronoun_spans(&article.doc, &article.gold));
+    }
+    for (name, t) in [("polnear.quote_f1", quote), ("polnear.speaker_f1", speaker), ("polnear.attribution_f1", attribution)] {
+        println!("{name} = {:.3} (P {:.3} {}/{}, R {:.3} {}/{})", t.f1(), t.precision(), t.tp_pred, t.pred, t.recall(), t.tp_gold, t.gold);
+    }
+    println!("diagnostic: speaker F1 with pronoun sources judged by the resolved pronoun span = {:.3}", diagnostic.f1());
+    if skipped > 0 {
+        println!("note: the text stage marked {skipped} documents as not English");
+    }
+}
