@@ -64,6 +64,7 @@ impl Roles {
     pub const NEGATION: u16 = 1 << 12;
     pub const ADJUNCT: u16 = 1 << 13;
     pub const LABEL: u16 = 1 << 14;
+    pub const CLAIM_NOUN: u16 = 1 << 15;
 
     #[must_use]
     pub const fn has(self, role: u16) -> bool {
@@ -183,6 +184,7 @@ impl Lexicon {
                 "negation" => Roles::NEGATION,
                 "adjunct" => Roles::ADJUNCT,
                 "label" => Roles::LABEL,
+                "claim_noun" => Roles::CLAIM_NOUN,
                 other => {
                     return Err(LexiconError::BadLine {
                         file: "words.tsv",

@@ -105,6 +105,15 @@ impl Sentence<'_> {
                             }
                         }
                         Some(outer) => {
+                            // "…, a claim the army denied": the cue takes up the clause before the comma.
+                            if let Some((f, comma)) = self.claim_taken_up(i, end, cue, &found[outer]) {
+                                found[outer].content.end = self.toks[comma].span.start;
+                                let mut f = f;
+                                f.content = found[outer].content;
+                                found.push(f);
+                                i = end;
+                                continue;
+                            }
                             // "…, and the governor said …": a coordinated clause is an attribution of its
                             // own, and the first one's content stops at the comma.
                             if let Some((f, comma)) = self.coordinated(i, end, cue, &found) {
@@ -123,6 +132,26 @@ impl Sentence<'_> {
             i += 1;
         }
         found
+    }
+
+    /// "…, a claim the army denied": a claim noun after a comma, then a subject and a cue. Returns
+    /// the attribution (its content to be set to the clause before the comma) and the comma's index.
+    fn claim_taken_up(&self, c0: usize, c1: usize, cue: Cue, outer: &Found) -> Option<(Found, usize)> {
+        if cue.class != CueClass::Verb && cue.class != CueClass::That {
+            return None;
+        }
+        let (s0, s1) = self.subject_before(c0)?;
+        let noun = s0.checked_sub(1)?;
+        if !self.has(noun, Roles::CLAIM_NOUN) {
+            return None;
+        }
+        let det = noun.checked_sub(1).filter(|&d| self.has(d, Roles::DET))?;
+        let comma = det.checked_sub(1).filter(|&c| self.toks[c].is(','))?;
+        if self.toks[comma].span.start <= outer.content.start {
+            return None;
+        }
+        let found = Found { source: Some(self.span(s0, s1)), cue: Some(self.span(c0, c1)), content: outer.content };
+        Some((found, comma))
     }
 
     /// A cue inside an earlier content whose subject follows ", and" / ", but": the attribution and

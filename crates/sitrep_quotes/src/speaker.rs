@@ -68,7 +68,9 @@ impl<'a> Resolver<'a> {
                 }
                 self.name_agreement(&entity.canonical).or(Some(Agreement::Person))
             }
-            EntityKind::Org | EntityKind::Norp | EntityKind::Gpe => Some(Agreement::Group),
+            EntityKind::Org | EntityKind::Norp => Some(Agreement::Group),
+            // Countries speak as "it" ("Russia said it …"), rarely as "they".
+            EntityKind::Gpe => Some(Agreement::Thing),
             EntityKind::Loc | EntityKind::Fac => None,
         }
     }

@@ -342,3 +342,24 @@ fn transcript_turns() {
     assert_eq!(found[1].1.as_deref(), Some(":"));
     assert_eq!(found[1].2, "We fired only at positions the rebels held.");
 }
+
+#[test]
+fn claims_denials_and_disputes() {
+    let found = attributions("The Taliban denied responsibility for the attack.");
+    assert_eq!(found[0].0.as_deref(), Some("The Taliban"));
+    assert_eq!(cue_stance(found[0].1.as_deref().unwrap()), Some(Stance::Denies));
+    assert_eq!(found[0].2, "responsibility for the attack");
+    let disputed = attributions("The army disputed the death toll given by the health ministry.");
+    assert_eq!(cue_stance(disputed[0].1.as_deref().unwrap()), Some(Stance::Disputes));
+}
+
+#[test]
+fn claim_taken_up_by_a_denial() {
+    let found = attributions("Residents said soldiers fired on the crowd, a claim the army denied.");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0.as_deref(), Some("Residents"));
+    assert_eq!(found[0].2, "soldiers fired on the crowd");
+    assert_eq!(found[1].0.as_deref(), Some("the army"));
+    assert_eq!(found[1].1.as_deref(), Some("denied"));
+    assert_eq!(found[1].2, "soldiers fired on the crowd");
+}
