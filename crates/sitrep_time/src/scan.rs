@@ -465,6 +465,10 @@ impl Scanner<'_> {
         if !win.starts_upper(i) {
             return None;
         }
+        // "the Sunday Times", "the Friday Mosque": a name, not a day.
+        if i > 0 && win.is_word(i - 1, &["the", "a"]) && win.starts_upper(i + 1) && !win.all_upper(i) {
+            return None;
+        }
         let mut start = win.toks[i].start;
         let mut shift = 0;
         if i > 0 {
@@ -552,8 +556,8 @@ impl Scanner<'_> {
                 return Some(mk(start, win.toks[i + 1].end, Point::Shift { n: sign * n, unit }));
             }
         }
-        // "(over|in|during) the past/last [N] units"
-        if k > 0 && win.is_word(k - 1, &["past", "last"]) {
+        // "(over|in|during) the past/last [N] units", but not "the last days of the siege".
+        if k > 0 && win.is_word(k - 1, &["past", "last"]) && !win.is_word(i + 1, &["of"]) {
             let start = if k >= 2 && win.is_word(k - 2, &["the"]) { win.toks[k - 2].start } else { win.toks[k - 1].start };
             return Some(mk(start, end, Point::Back { n: n.unwrap_or(1), unit, vague }));
         }

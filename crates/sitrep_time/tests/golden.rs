@@ -354,3 +354,22 @@ fn article_with_no_date_at_all_leaves_events_unknown() {
     assert_eq!(d.events[0].date, DateRange::unknown());
     assert!(d.times.iter().all(|t| t.range.precision == DatePrecision::Unknown));
 }
+
+time_test!(newspaper_names_are_not_weekdays, "The Sunday Times reported the raid on Friday.", MONDAY, [
+    ("Friday", Some(date(2013, 1, 25)), Some(date(2013, 1, 25)), Day)
+]);
+
+time_test!(the_last_days_of_is_no_duration, "Civilians fled in the last days of the siege.", MONDAY, []);
+
+time_test!(possessive_weekday_and_phrase, "Sunday's blast followed last night's raid.", MONDAY, [
+    ("Sunday's", Some(date(2013, 1, 27)), Some(date(2013, 1, 27)), Day),
+    ("last night's", Some(date(2013, 1, 27)), Some(date(2013, 1, 27)), Day),
+]);
+
+time_test!(since_runs_to_publication, "More than 300 people have been killed since March 3.", Some(date(2013, 3, 10)), [
+    ("since March 3", Some(date(2013, 3, 3)), Some(date(2013, 3, 10)), Day)
+]);
+
+time_test!(weekday_with_its_date_is_the_date, "Polls opened on Monday, March 4, 2013.", Some(date(2013, 3, 10)), [
+    ("Monday, March 4, 2013", Some(date(2013, 3, 4)), Some(date(2013, 3, 4)), Day)
+]);
