@@ -95,6 +95,19 @@ const PRONOUNS: &str = include_str!("../data/pronouns.tsv");
 const TITLES: &str = include_str!("../data/titles.tsv");
 const GIVEN_NAMES: &str = include_str!("../data/given_names.tsv");
 
+/// A stable hash (FNV-1a, 64 bits) of every data file, for the output's `provenance.lexicons`.
+#[must_use]
+pub fn fingerprint() -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in [CUES, WORDS, PRONOUNS, TITLES, GIVEN_NAMES] {
+        for byte in file.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
 fn rows(file: &'static str, text: &'static str, columns: usize) -> Result<Vec<(usize, Vec<&'static str>)>, LexiconError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {

@@ -294,6 +294,12 @@ fn reading_units(doc: &Document) -> Vec<Span> {
     lines(doc)
 }
 
+/// A stable hash of this stage's data files, for the output's `provenance.lexicons`.
+#[must_use]
+pub fn data_fingerprint() -> u64 {
+    lexicon::fingerprint()
+}
+
 /// The stance of a cue phrase as written ("said", "denied", "according to"), from `data/cues.tsv`.
 ///
 /// # Panics

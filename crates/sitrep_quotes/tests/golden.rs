@@ -363,3 +363,9 @@ fn claim_taken_up_by_a_denial() {
     assert_eq!(found[1].1.as_deref(), Some("denied"));
     assert_eq!(found[1].2, "soldiers fired on the crowd");
 }
+
+#[test]
+fn data_fingerprint_is_stable_within_a_build() {
+    assert_eq!(sitrep_quotes::data_fingerprint(), sitrep_quotes::data_fingerprint());
+    assert_ne!(sitrep_quotes::data_fingerprint(), 0);
+}
