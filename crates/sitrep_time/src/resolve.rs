@@ -66,7 +66,7 @@ fn precision_for_days(days: i32) -> DatePrecision {
     match days {
         ..=1 => DatePrecision::Day,
         2..=7 => DatePrecision::Week,
-        8..=31 => DatePrecision::Month,
+        8..=62 => DatePrecision::Month,
         _ => DatePrecision::Year,
     }
 }
@@ -128,6 +128,7 @@ fn resolve_point_opt(point: Point, reference: Reference, future: bool, previous_
                     Some(DateRange::day(Date::new(y, m, day).ok()?))
                 }
                 Point::Month { month: m, .. } => month_range(if m > month && !future { year - 1 } else { year }, m),
+                Point::MonthOfYear { month: m, year_offset } => month_range(year + i16::from(year_offset), m),
                 _ => month_range(year, month),
             };
         }
@@ -162,6 +163,7 @@ fn resolve_point_opt(point: Point, reference: Reference, future: bool, previous_
             let r = month_range(year, month)?;
             if future { r } else { clip_end(r, p) }
         }
+        Point::MonthOfYear { month, year_offset } => month_range(p.year() + i16::from(year_offset), month)?,
         Point::Weekday { weekday, shift } => {
             let date = if shift > 0 || future {
                 let mut k = (7 - days_back_to(p, weekday)) % 7;

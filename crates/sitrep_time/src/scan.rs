@@ -14,6 +14,8 @@ pub enum Point {
     Date { year: Option<i16>, month: i8, day: i8 },
     /// A month; `shift` is -1 for "last November", +1 for "next March", 0 otherwise.
     Month { year: Option<i16>, month: i8, shift: i8 },
+    /// "December of this year" (`year_offset` 0), "March of last year" (-1).
+    MonthOfYear { month: i8, year_offset: i8 },
     Year(i16),
     /// A weekday; `shift` -1 for "last Monday", +1 for "next Monday".
     Weekday { weekday: Weekday, shift: i8 },
@@ -122,9 +124,11 @@ fn tokenize(text: &str, lo: usize, hi: usize) -> Vec<Tok> {
 /// Words that, before a bare month name, make it a month ("in May", "last March") rather than a
 /// verb or noun ("may", "a march").
 const MONTH_MODIFIERS: &[&str] = &[
-    "in", "last", "next", "this", "since", "until", "till", "by", "of", "early", "late", "mid", "during", "from",
-    "between", "before", "after", "through", "throughout", "and", "or", "to", "end", "beginning", "start",
+    "in", "last", "next", "this", "since", "until", "till", "early", "late", "mid", "during", "from", "between",
+    "before", "after", "through", "throughout", "end", "beginning", "start", "by", "of", "and", "or", "to",
 ];
+/// How many of `MONTH_MODIFIERS` (from the front) make an ambiguous month name a month.
+const MONTH_MODIFIERS_STRICT: usize = 20;
 
 /// Words that, before a bare four-digit number, make it a year ("in 2011").
 const YEAR_MODIFIERS: &[&str] =
@@ -136,6 +140,18 @@ const CLAUSE_WORDS: &[&str] = &["said", "says", "told", "added", "reported", "an
 struct Window<'a> {
     text: &'a str,
     toks: Vec<Tok>,
+    /// The whole text is lower case (some archives are): capitals carry no signal.
+    caseless: bool,
+}
+
+/// True when a text has (almost) no capital letters, as some lower-cased archives do.
+fn is_caseless(text: &str) -> bool {
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()).take(5_000) {
+        letters += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    letters >= 200 && upper * 200 < letters
 }
 
 impl Window<'_> {
@@ -163,7 +179,7 @@ impl Window<'_> {
     }
 
     fn starts_upper(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| self.text[t.start..].chars().next().is_some_and(char::is_uppercase))
+        self.toks.get(i).is_some_and(|t| self.caseless || self.text[t.start..].chars().next().is_some_and(char::is_uppercase))
     }
 
     fn all_upper(&self, i: usize) -> bool {
@@ -228,6 +244,7 @@ impl Scanner<'_> {
     /// Every expression in `text`, sorted, without overlaps (the longer of two overlapping wins).
     pub fn scan(&self, text: &str) -> Vec<RawExpr> {
         let mut found = Vec::new();
+        let caseless = is_caseless(text);
         for m in self.lex.anchors.find_iter(text) {
             let (s, e) = (m.start(), m.end());
             let before_ok = text[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
@@ -237,14 +254,14 @@ impl Scanner<'_> {
             }
             let anchor = self.lex.anchor_kinds[m.pattern().as_usize()];
             let (lo, hi) = window_bounds(text, s, e, 90, 70);
-            let win = Window { text, toks: tokenize(text, lo, hi) };
+            let win = Window { text, toks: tokenize(text, lo, hi), caseless };
             // Cut the window at line breaks around the anchor.
             let Some(first) = win.index_at(s) else { continue };
             // A word the automaton matched a prefix of ("Monday's") is one token here.
             let last = win.toks.partition_point(|t| t.start < e).saturating_sub(1).max(first);
             let line_lo = win.toks[..first].iter().rposition(|t| t.kind == Kind::Break).map_or(0, |b| b + 1);
             let line_hi = win.toks[last..].iter().position(|t| t.kind == Kind::Break).map_or(win.toks.len(), |b| last + b);
-            let win = Window { text, toks: win.toks[line_lo..line_hi].to_vec() };
+            let win = Window { text, toks: win.toks[line_lo..line_hi].to_vec(), caseless };
             let (first, last) = (first - line_lo, last - line_lo);
             let expr = match anchor {
                 Anchor::Month { month, abbr } => self.month(&win, first, month, abbr),
@@ -424,6 +441,20 @@ impl Scanner<'_> {
             let start = self.range_opener(win, b.saturating_sub(usize::from(last.is_some()) * 2), start, last.is_some());
             return Some(mk(start, end, with_year(first), last.map(with_year)));
         }
+        // Month [of] this/last/next year.
+        let of = usize::from(win.is_word(j, &["of"]));
+        if win.is_word(j + of + 1, &["year"]) {
+            let j = j + of;
+            let year_offset = match win.word(j).as_deref() {
+                Some("this") => Some(0),
+                Some("last") => Some(-1),
+                Some("next") => Some(1),
+                _ => None,
+            };
+            if let Some(year_offset) = year_offset {
+                return Some(mk(win.toks[i].start, win.toks[j + 1].end, Point::MonthOfYear { month, year_offset }, None));
+            }
+        }
         // Month YYYY.
         let comma = usize::from(win.punct(j) == Some(','));
         if let Some(y) = win.num(j + comma).and_then(|(v, d)| year4(v, d)) {
@@ -438,7 +469,12 @@ impl Scanner<'_> {
             p -= 1;
         }
         let modifier = win.word(p)?;
-        if !MONTH_MODIFIERS.contains(&modifier.as_str()) {
+        // "may" and "march" are also a verb and a noun (and "May" a surname): only the clearly
+        // temporal words make them months ("in May", not "and may", "Trump and May").
+        let ambiguous = matches!(win.word(i).as_deref(), Some("may" | "march"));
+        let allowed = if ambiguous { &MONTH_MODIFIERS[..MONTH_MODIFIERS_STRICT] } else { MONTH_MODIFIERS };
+        let part_of = modifier == "of" && p > 0 && win.is_word(p - 1, &["end", "beginning", "start", "middle"]);
+        if !allowed.contains(&modifier.as_str()) && !part_of {
             return None;
         }
         let (shift, start) = match modifier.as_str() {
@@ -466,7 +502,7 @@ impl Scanner<'_> {
             return None;
         }
         // "the Sunday Times", "the Friday Mosque": a name, not a day.
-        if i > 0 && win.is_word(i - 1, &["the", "a"]) && win.starts_upper(i + 1) && !win.all_upper(i) {
+        if !win.caseless && i > 0 && win.is_word(i - 1, &["the", "a"]) && win.starts_upper(i + 1) && !win.all_upper(i) {
             return None;
         }
         let mut start = win.toks[i].start;

@@ -373,3 +373,27 @@ time_test!(since_runs_to_publication, "More than 300 people have been killed sin
 time_test!(weekday_with_its_date_is_the_date, "Polls opened on Monday, March 4, 2013.", Some(date(2013, 3, 10)), [
     ("Monday, March 4, 2013", Some(date(2013, 3, 4)), Some(date(2013, 3, 4)), Day)
 ]);
+
+time_test!(month_of_this_year, "Elections were moved to December of this year.", Some(date(2016, 6, 15)), [
+    ("December of this year", Some(date(2016, 12, 1)), Some(date(2016, 12, 31)), Month)
+]);
+
+#[test]
+fn lower_cased_archive_text_still_has_weekdays_and_months() {
+    let filler = "the police said the situation in the district remained tense and that more forces were deployed. ".repeat(4);
+    let text = format!("{filler}violence was reported overnight and on tuesday, after clashes on march 3.");
+    let got = times(&text, Some(date(2002, 3, 7)));
+    let surfaces: Vec<&str> = got.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(surfaces, vec!["tuesday", "march 3"], "{got:?}");
+    assert_eq!(got[0].1, Some(date(2002, 3, 5)));
+}
+
+time_test!(may_the_verb_and_the_surname_are_no_months, "Trump and May met; rebels may attack and may retreat.", MONDAY, []);
+
+time_test!(month_this_year_without_of, "The summit is planned in November this year.", Some(date(2016, 6, 15)), [
+    ("November this year", Some(date(2016, 11, 1)), Some(date(2016, 11, 30)), Month)
+]);
+
+time_test!(end_of_march, "The offensive stalled at the end of March.", Some(date(2016, 6, 15)), [
+    ("March", Some(date(2016, 3, 1)), Some(date(2016, 3, 31)), Month)
+]);
