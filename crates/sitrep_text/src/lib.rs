@@ -11,7 +11,9 @@
 //! Patterns and word lists are data files under `data/`, compiled in and parsed once by
 //! [`Cleaner::new`]; [`data_fingerprint`] hashes them for the output's provenance.
 
+pub mod boilerplate;
 pub mod data;
+pub mod dateline;
 pub mod language;
 pub mod lines;
 pub mod sentences;
@@ -19,9 +21,11 @@ pub mod tokens;
 
 use std::sync::OnceLock;
 
-use sitrep_core::Document;
+use sitrep_core::{Document, PublishedSource};
 
 pub use data::DataError;
+use boilerplate::Boilerplate;
+use dateline::DatelineRules;
 use language::LanguageRules;
 use sentences::SentenceRules;
 
@@ -29,6 +33,8 @@ use sentences::SentenceRules;
 #[derive(Debug)]
 pub struct Cleaner {
     language: LanguageRules,
+    boilerplate: Boilerplate,
+    datelines: DatelineRules,
     sentences: SentenceRules,
 }
 
@@ -49,6 +55,8 @@ impl Cleaner {
     pub fn from_data<'a>(file: impl Fn(&str) -> &'a str) -> Result<Self, DataError> {
         Ok(Self {
             language: LanguageRules::parse(file("english_words.txt"), file("iso639.txt"))?,
+            boilerplate: Boilerplate::parse(file("boilerplate.txt"))?,
+            datelines: DatelineRules::parse(file("dateline_words.txt"))?,
             sentences: SentenceRules::parse(file("abbreviations.txt"), file("sentence_words.txt"))?,
         })
     }
@@ -61,11 +69,27 @@ impl Cleaner {
             doc.skipped = verdict.skip;
         }
         doc.paragraphs = lines::paragraphs(&doc.text);
-        let forced: Vec<usize> = Vec::new();
-        doc.sentences = self.sentences.split(&doc.text, &doc.paragraphs, &forced);
         if !doc.is_codable() {
+            doc.sentences = self.sentences.split(&doc.text, &doc.paragraphs, &[]);
             return;
         }
+        doc.removed = self.boilerplate.find(&doc.text, &doc.paragraphs);
+        let found = self.datelines.find(&doc.text, doc.published, |span| doc.is_removed(span));
+        if let Some(found) = found {
+            if doc.published.is_none() && found.year_stated {
+                doc.published = found.dateline.date;
+                doc.published_source = PublishedSource::Dateline;
+            }
+            doc.dateline = Some(found.dateline);
+        }
+        // The dateline is not part of the first sentence: "KABUL, Afghanistan (June 14) —" names
+        // where the report was filed, not where its first event happened.
+        // Nor does boilerplate share a sentence with article text, or the whole sentence would
+        // count as removed.
+        let mut forced: Vec<usize> = doc.dateline.iter().flat_map(|d| [d.span.start, d.span.end]).collect();
+        forced.extend(doc.removed.iter().flat_map(|r| [r.span.start, r.span.end]));
+        forced.sort_unstable();
+        doc.sentences = self.sentences.split(&doc.text, &doc.paragraphs, &forced);
         let mut tokens = Vec::with_capacity(doc.text.len() / 5);
         for &para in &doc.paragraphs {
             tokens::tokenize(&doc.text, para, &self.sentences, &mut tokens);
