@@ -23,6 +23,7 @@ struct Cli {
 enum Command {
     Extract(cmd::extract::Args),
     Gazetteer(cmd::gazetteer::Args),
+    Train(cmd::train::Args),
 }
 
 /// Exit status for "some inputs were skipped, the rest were written".
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(&args),
         Command::Gazetteer(args) => cmd::gazetteer::run(&args),
+        Command::Train(args) => cmd::train::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -1,2 +1,3 @@
 pub mod extract;
 pub mod gazetteer;
+pub mod train;
