@@ -9,6 +9,7 @@ pub mod check;
 pub mod contract;
 pub mod document;
 pub mod event;
+pub mod fingerprint;
 pub mod span;
 pub mod testdata;
 
