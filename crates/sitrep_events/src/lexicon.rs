@@ -60,6 +60,7 @@ pub enum CueKind {
     Speech,
     CivilianPlace,
     Facility,
+    WeaponsFound,
 }
 
 impl CueKind {
@@ -86,6 +87,7 @@ impl CueKind {
             "speech" => Self::Speech,
             "civilian_place" => Self::CivilianPlace,
             "facility" => Self::Facility,
+            "weapons_found" => Self::WeaponsFound,
             _ => return None,
         })
     }

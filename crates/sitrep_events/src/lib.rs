@@ -387,6 +387,15 @@ impl Events {
                 c.sub = sub;
                 match sub.event_type() {
                     EventType::ExplosionsRemoteViolence => {
+                        let hurt = s.words.iter().any(|w| category_of(w.span.of(s.text)).is_some_and(|c| c != Category::Detained));
+                        if s.has_cue(CueKind::WeaponsFound) && !hurt {
+                            c.sub = SubEventType::DisruptedWeaponsUse;
+                            c.priority = 34;
+                            if !kind1.is_some_and(is_armed) {
+                                c.actor1 = self.generic_actor("security forces", doc_country);
+                            }
+                            return Some(c);
+                        }
                         if c.actor1.as_ref().is_none_or(|a| !is_armed(a.kind)) {
                             c.actor2 = c.actor2.or(c.actor1.take());
                             c.actor1 = unidentified();
@@ -838,11 +847,17 @@ fn counts(s: &Sentence) -> [Option<Count>; 3] {
             continue;
         }
         // The nearest casualty word: after the phrase within 6 words, or before it within 4 (preferred on ties).
-        let fwd = (p.next..(p.next + 6).min(n)).find_map(|j| category_of(s.word(j)).map(|c| (j - p.next, c)));
+        let fwd = (p.next..(p.next + 6).min(n)).find_map(|j| category_of(s.word(j)).map(|c| (j, c)));
         let back = (i.saturating_sub(4)..i).rev().find_map(|j| category_of(s.word(j)).map(|c| (i - 1 - j, c)));
+        // The phrase is the subject of the casualty word after it ("seven others were wounded") when nothing but
+        // its noun and auxiliaries stand between; otherwise the casualty word before it governs ("killing two").
+        let tight = fwd.is_some_and(|(j, _)| {
+            (p.next..j).all(|k| !s.words[k].punct && !s.lower_word_is(k, &["and", "or", "but", "while", "after", "before"]))
+        });
         let cat = match (fwd, back) {
-            (Some((df, cf)), Some((db, cb))) => Some(if df < db { cf } else { cb }),
-            (Some((_, c)), None) | (None, Some((_, c))) => Some(c),
+            (Some((_, cf)), _) if tight => Some(cf),
+            (_, Some((_, cb))) => Some(cb),
+            (Some((_, cf)), None) => Some(cf),
             (None, None) => None,
         };
         if let Some(cat) = cat {
@@ -925,9 +940,10 @@ fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event 
     }
 }
 
+/// Two actors may be one: same name, or either is a default the text did not name (no span).
 fn compatible(a: &Option<Actor>, b: &Option<Actor>) -> bool {
     match (a, b) {
-        (Some(x), Some(y)) => x.name == y.name,
+        (Some(x), Some(y)) => x.name == y.name || x.span.is_none() || y.span.is_none(),
         _ => true,
     }
 }
@@ -965,7 +981,10 @@ fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 
                 combine(&mut last.fatalities, f);
                 combine(&mut last.injured, i);
                 combine(&mut last.detained, d);
-                if last.actor2.is_none() {
+                if last.actor1.as_ref().is_none_or(|a| a.span.is_none()) && ev.actor1.as_ref().is_some_and(|a| a.span.is_some()) {
+                    last.actor1 = ev.actor1;
+                }
+                if last.actor2.as_ref().is_none_or(|a| a.span.is_none()) && ev.actor2.is_some() {
                     last.actor2 = ev.actor2;
                 }
                 if last.target.is_none() {
