@@ -3,8 +3,9 @@
 //!
 //! The split rule, shared with the evaluator: read the sentences in file order, drop every
 //! sentence whose word sequence already occurred earlier (the file has 384 such duplicates),
-//! and of the `n` sentences left, those at index `gmb_heldout_start(n)` and after (the last
-//! 10%, whole articles at the end of the file) are held out: never trained on, scored as `gmb`.
+//! and of the `n` sentences left, the last `ceil(n / 10)` — from index `gmb_heldout_start(n)`
+//! on, whole articles at the end of the file — are held out: never trained on, scored as `gmb`.
+//! (`sitrep_eval::sets::ner::gmb_split` applies the same rule.)
 
 use std::path::Path;
 
@@ -15,7 +16,7 @@ use crate::tagger::{begin, Example, Model, TagKind, Trainer, N_LABELS, O};
 /// Index of the first held-out sentence among `n_sentences` de-duplicated GMB sentences.
 #[must_use]
 pub fn gmb_heldout_start(n_sentences: usize) -> usize {
-    n_sentences - n_sentences / 10
+    n_sentences - n_sentences.div_ceil(10)
 }
 
 /// One GMB sentence: its words and their IOB tags as written in the file (`B-geo`, `O`, …).
@@ -291,7 +292,7 @@ mod tests {
     #[test]
     fn heldout_block_is_the_last_tenth() {
         assert_eq!(gmb_heldout_start(100), 90);
-        assert_eq!(gmb_heldout_start(47_575), 42_818);
+        assert_eq!(gmb_heldout_start(47_575), 42_817);
     }
 
     #[test]
