@@ -13,6 +13,7 @@ pub struct Pipeline {
     provenance: Provenance,
     text: sitrep_text::Cleaner,
     ner: sitrep_ner::Ner,
+    gazetteer: sitrep_geo::Gazetteer,
     quotes: sitrep_quotes::Quotes,
     events: sitrep_events::Events,
 }
@@ -26,14 +27,17 @@ impl Pipeline {
     pub fn load() -> Result<Self, String> {
         let provenance = Provenance {
             sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
-            gazetteer: "none".to_owned(),
+            gazetteer: String::new(),
             lexicons: format!("text:{:016x}", sitrep_text::data_fingerprint()),
         };
         let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
         let events = sitrep_events::Events::load().map_err(|e| e.to_string())?;
         let text = sitrep_text::Cleaner::new();
         let ner = sitrep_ner::Ner::load().map_err(|e| e.to_string())?;
-        Ok(Self { provenance, text, ner, quotes, events })
+        let gazetteer = sitrep_geo::Gazetteer::load_default().map_err(|e| e.to_string())?;
+        let mut provenance = provenance;
+        provenance.gazetteer = gazetteer.version().to_owned();
+        Ok(Self { provenance, text, ner, gazetteer, quotes, events })
     }
 
     #[must_use]
@@ -47,6 +51,9 @@ impl Pipeline {
         self.text.annotate(doc);
         // Entities with in-document coreference (reads sentences and tokens).
         self.ner.annotate(doc);
+        // Places: gazetteer matches filtered by context, NER's GPE/LOC entities as candidates;
+        // sets entity.geo and creates entities for toponyms NER missed.
+        self.gazetteer.annotate(doc);
         // Time expressions, resolved against the dateline or publication date (reads sentences).
         sitrep_time::annotate(doc);
         // Quotes and attributions read sentences and entities: after text, NER, geo and time.
