@@ -243,9 +243,12 @@ impl Rules<'_> {
         }
         let lone_titles: Vec<Span> = mentions
             .iter()
+            .filter(|m| m.kind != EntityKind::Person || m.tokens.len() == 1)
             .filter(|m| {
                 let (Some(a), Some(b)) = (index(m.tokens[0]), m.tokens.last().and_then(|t| index(*t))) else { return false };
-                let whole = self.lex.titles.longest_at(&keys[a..=b]).is_some_and(|(len, ())| a + len == b + 1);
+                // The title covers the whole mention, maybe running on into the person
+                // ("Prime" | "Minister Rafik Hariri").
+                let whole = self.lex.titles.longest_at(&keys[a..]).is_some_and(|(len, ())| a + len > b);
                 whole && mentions.iter().any(|p| p.kind == EntityKind::Person && index(p.tokens[0]) == Some(b + 1))
             })
             .map(|m| m.span)

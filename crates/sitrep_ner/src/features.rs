@@ -206,13 +206,18 @@ impl<'a> Featurizer<'a> {
         self.info.clear();
         self.keys.clear();
         self.keys.extend(words.iter().map(|w| word_key(w)));
-        for w in words {
+        for (w, &key) in words.iter().zip(&self.keys) {
             let (shape, short) = shapes(w, mode);
             let suf3 = {
-                let chars: Vec<char> = w.chars().rev().take(3).collect();
-                lower_hash(chars.into_iter().rev())
+                let mut last = ['\0'; 3];
+                let mut n = 0;
+                for c in w.chars().rev().take(3) {
+                    last[n] = c;
+                    n += 1;
+                }
+                lower_hash(last[..n].iter().rev().copied())
             };
-            self.info.push(TokenInfo { key: word_key(w), shape, short, suf3, run: 0, gaz: 0 });
+            self.info.push(TokenInfo { key, shape, short, suf3, run: 0, gaz: 0 });
         }
         if mode == CaseMode::Mixed {
             let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);

@@ -19,10 +19,38 @@ fn entries(src: &str) -> impl Iterator<Item = &str> {
     src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// Keys are already well-mixed word hashes: hashing them again would be wasted work per token.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b) ^ (self.0 >> 56);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// Multi-word phrases keyed by their first word, matched longest first over token keys.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PhraseTable<V> {
-    by_first: HashMap<u64, Vec<(Vec<u64>, V)>>,
+    by_first: KeyMap<Vec<(Vec<u64>, V)>>,
+}
+
+impl<V> Default for PhraseTable<V> {
+    fn default() -> Self {
+        Self { by_first: KeyMap::default() }
+    }
 }
 
 impl<V: Clone> PhraseTable<V> {

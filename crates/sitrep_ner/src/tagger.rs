@@ -144,28 +144,35 @@ fn viterbi(emit: &[f32], trans: &Transitions, out: &mut Vec<u8>) {
     if n == 0 {
         return;
     }
+    // The BIO constraint folded into the transitions once, so the inner loop is a plain max.
+    let mut masked = *trans;
+    for (prev, row) in masked.iter_mut().enumerate() {
+        let prev = (prev < N_LABELS).then_some(prev as u8);
+        for (cur, v) in row.iter_mut().enumerate() {
+            if !allowed(prev, cur as u8) {
+                *v = f32::NEG_INFINITY;
+            }
+        }
+    }
     let mut score = vec![f32::NEG_INFINITY; n * N_LABELS];
     let mut back = vec![0u8; n * N_LABELS];
     for l in 0..N_LABELS {
-        if allowed(None, l as u8) {
-            score[l] = trans[N_LABELS][l] + emit[l];
-        }
+        score[l] = masked[N_LABELS][l] + emit[l];
     }
     for i in 1..n {
+        let (done, rest) = score.split_at_mut(i * N_LABELS);
+        let prev_scores = &done[(i - 1) * N_LABELS..];
         for cur in 0..N_LABELS {
             let mut best = f32::NEG_INFINITY;
             let mut arg = 0u8;
-            for prev in 0..N_LABELS {
-                if !allowed(Some(prev as u8), cur as u8) {
-                    continue;
-                }
-                let s = score[(i - 1) * N_LABELS + prev] + trans[prev][cur];
+            for (prev, ps) in prev_scores.iter().enumerate() {
+                let s = ps + masked[prev][cur];
                 if s > best {
                     best = s;
                     arg = prev as u8;
                 }
             }
-            score[i * N_LABELS + cur] = best + emit[i * N_LABELS + cur];
+            rest[cur] = best + emit[i * N_LABELS + cur];
             back[i * N_LABELS + cur] = arg;
         }
     }
