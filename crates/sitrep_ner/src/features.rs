@@ -141,6 +141,7 @@ impl<'a> Featurizer<'a> {
         self.token_infos(words, mode);
         let n = words.len();
         let mode_code = mode as u64;
+        #[allow(clippy::needless_range_loop)] // neighbours at i±1, i±2 are read too
         for i in 0..n {
             offsets.push(out.len());
             let t = self.info[i];
@@ -239,8 +240,7 @@ impl<'a> Featurizer<'a> {
             }
         }
         let lex = self.lex;
-        let n = words.len();
-        for i in 0..n {
+        for (i, word) in words.iter().enumerate() {
             let key = self.keys[i];
             let mut g = 0;
             if lex.titles.contains_word(key) {
@@ -249,7 +249,7 @@ impl<'a> Featurizer<'a> {
             if lex.particles.contains_word(key) {
                 g |= G_PARTICLE;
             }
-            if lex.has_particle_prefix(words[i]) {
+            if lex.has_particle_prefix(word) {
                 g |= G_PARTICLE_PREFIX;
             }
             if lex.org_heads.contains_word(key) {

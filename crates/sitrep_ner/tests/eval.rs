@@ -221,3 +221,90 @@ fn read_re3d(dir: &Path) -> (Vec<(String, String)>, Re3dGold) {
         .collect();
     (texts, gold)
 }
+
+/// Coreference on WikiEvents' entity clusters: B³ over the gold mentions the stage also found
+/// (exact span; most gold mentions are pronouns and descriptions, which this stage does not
+/// produce), with that coverage reported.
+#[test]
+fn wikievents_coreference_b3() {
+    let dir = require_shared_data().join("wikievents");
+    let mut clusters: std::collections::HashMap<String, Vec<Vec<String>>> = std::collections::HashMap::new();
+    for line in std::fs::read_to_string(dir.join("coref/dev.jsonlines")).expect("coref file").lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("coref JSON");
+        let c = v["clusters"]
+            .as_array()
+            .map(|cs| cs.iter().map(|c| c.as_array().map(|m| m.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()).collect())
+            .unwrap_or_default();
+        clusters.insert(v["doc_key"].as_str().unwrap_or_default().to_owned(), c);
+    }
+    let ner = ner();
+    let (mut p_sum, mut r_sum, mut n, mut gold_total) = (0.0, 0.0, 0usize, 0usize);
+    for line in std::fs::read_to_string(dir.join("dev.jsonl")).expect("wikievents dev").lines() {
+        let d: serde_json::Value = serde_json::from_str(line).expect("wikievents JSON");
+        let text = d["text"].as_str().unwrap_or_default().to_owned();
+        // Token byte offsets, found in order in the text (the file's own character offsets
+        // drift from its text after the headline).
+        let mut cursor = 0;
+        let offsets: Vec<(usize, usize)> = d["tokens"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                let w = t.as_str().unwrap_or_default();
+                let at = text[cursor..].find(w).map_or(cursor, |i| cursor + i);
+                cursor = (at + w.len()).min(text.len());
+                (at, cursor)
+            })
+            .collect();
+        let mut gold_of: std::collections::HashMap<Span, usize> = std::collections::HashMap::new();
+        let id_span: std::collections::HashMap<String, Span> = d["entity_mentions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| {
+                let (s, e) = (m["start"].as_u64()? as usize, m["end"].as_u64()? as usize);
+                let span = Span::new(offsets.get(s)?.0, offsets.get(e.checked_sub(1)?)?.1);
+                Some((m["id"].as_str()?.to_owned(), span))
+            })
+            .collect();
+        gold_total += id_span.len();
+        let doc_clusters = clusters.get(d["doc_id"].as_str().unwrap_or_default()).cloned().unwrap_or_default();
+        for (ci, c) in doc_clusters.iter().enumerate() {
+            for id in c {
+                if let Some(s) = id_span.get(id) {
+                    gold_of.insert(*s, ci);
+                }
+            }
+        }
+        let mut next = doc_clusters.len();
+        for s in id_span.values() {
+            gold_of.entry(*s).or_insert_with(|| {
+                next += 1;
+                next
+            });
+        }
+        let mut doc = Document::from_text("w", text);
+        support::segment(&mut doc);
+        ner.annotate(&mut doc);
+        assert_spans(&doc);
+        let pred_of: std::collections::HashMap<Span, usize> =
+            doc.entities.iter().enumerate().flat_map(|(i, e)| e.mentions.iter().map(move |m| (*m, i))).collect();
+        let both: Vec<(usize, usize)> =
+            gold_of.iter().filter_map(|(s, g)| pred_of.get(s).map(|p| (*g, *p))).collect();
+        for &(g, p) in &both {
+            let same_pred = both.iter().filter(|(_, q)| *q == p).count() as f64;
+            let same_gold = both.iter().filter(|(h, _)| *h == g).count() as f64;
+            let agree = both.iter().filter(|(h, q)| *h == g && *q == p).count() as f64;
+            p_sum += agree / same_pred;
+            r_sum += agree / same_gold;
+        }
+        n += both.len();
+    }
+    let (p, r) = (p_sum / n.max(1) as f64, r_sum / n.max(1) as f64);
+    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    if std::env::var_os("SITREP_NER_REPORT").is_some() {
+        eprintln!("wikievents.coref_b3_f1 {f:.4}  p {p:.4}  r {r:.4}  over {n} of {gold_total} gold mentions found exactly");
+    }
+    assert!(n > 100, "only {n} gold mentions matched");
+    assert!(f >= 0.8, "coreference B³ F1 fell to {f:.4}");
+}

@@ -29,7 +29,8 @@ fn word_end(s: &str, i: usize) -> usize {
             '\'' | '\u{2019}' => {
                 // "O'Brien", "Shi'ite" join; the possessive "'s" does not.
                 let rest = &s[o + c.len_utf8()..];
-                next_alnum && !(rest.starts_with(['s', 'S']) && !rest[1..].starts_with(char::is_alphanumeric))
+                let possessive = rest.starts_with(['s', 'S']) && !rest[1..].starts_with(char::is_alphanumeric);
+                next_alnum && !possessive
             }
             // "U.S.", "3.5": a period between letters/digits of a dotted form.
             '.' => next_alnum && chars.get(k + 2).is_some_and(|(_, d)| *d == '.' || !d.is_alphanumeric()) && end - i <= 2,
