@@ -495,6 +495,14 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
                 b.add_key(alt, i, true);
             }
         }
+        // Transliterations join and split words freely ("Miram Shah" / "Miramshah").
+        for name in std::iter::once(&c.name).chain(c.alternatenames.iter().filter(|a| usable_alternate(a))) {
+            let key = fold(name);
+            let words: Vec<&str> = key.split(' ').collect();
+            if words.len() == 2 && words.iter().all(|w| w.len() >= 3) {
+                b.add_key(&words.concat(), i, true);
+            }
+        }
     }
     let _ = country_place;
 

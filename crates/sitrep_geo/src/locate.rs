@@ -3,8 +3,17 @@
 use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
-const TIES: [&str; 14] =
-    ["in", "near", "at", "outside", "inside", "of", "from", "around", "across", "into", "on", "throughout", "to", "toward"];
+const TIES: [&str; 17] = [
+    "in", "near", "at", "outside", "inside", "of", "from", "around", "across", "into", "on", "throughout", "to", "toward",
+    "over", "entered", "stormed",
+];
+/// Reporting verbs: a place before one of these, ahead of the trigger, frames the report.
+const REPORTING: [&str; 6] = [" said ", " says ", " told ", " reported ", " announced ", " claimed "];
+/// Words between a preposition and the place that do not break the tie.
+const QUALIFIERS: [&str; 15] = [
+    "the", "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+    "southwestern", "restive", "neighbouring", "neighboring", "nearby", "downtown",
+];
 /// Words before a place that put the event beside it rather than in it ("near X",
 /// "5 miles northwest of X"): the location is the place, at `district` precision.
 const NEAR: [&str; 12] = [
@@ -94,31 +103,76 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                     && (q.span.overlaps(p.span) || q.span.end.abs_diff(p.span.start) < 20 || p.span.end.abs_diff(q.span.start) < 20)
             })
         })
-        .map(|p| {
+        .filter_map(|p| {
+            // Only a place the clause ties to the event by a preposition counts: "U.S. soldiers
+            // shot…" or "Yemen's Ansar al-Sharia claimed…" name no place of the event.
+            // The reporting frame ("Officials in Damascus said forces shelled…") is no place
+            // of the event.
+            if p.span.end <= anchor.start && REPORTING.iter().any(|w| text[p.span.end..anchor.start].contains(w)) {
+                return None;
+            }
             let before = last_word_before(text, p.span.start, within.start);
-            let tied = TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
+            // The trigger's own object: "shelled Aleppo's Salaheddine district", "stormed X".
+            let object = p.span.start >= anchor.end && p.span.start - anchor.end <= 30 && {
+                let gap = &text[anchor.end..p.span.start];
+                gap.split_whitespace().count() <= 3 && !gap.contains([',', ';', '.'])
+                    && gap.split_whitespace().all(|w| {
+                        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+                        w.is_empty() || w.chars().next().is_some_and(char::is_uppercase) || QUALIFIERS.contains(&w.as_str()) || TIES.contains(&w.as_str()) || w == "s" || w.ends_with("'s")
+                            || text[p.span.start..].is_empty()
+                    })
+            };
+            let possessive_head = text[p.span.end..].starts_with("'s") || text[p.span.end..].starts_with("’s");
+            let tied = object || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
+            if !tied || possessive_head && !is_subplace(p) {
+                return None;
+            }
             #[allow(clippy::cast_precision_loss)] // sentence lengths
             let distance = if p.span.start >= anchor.end {
                 (p.span.start - anchor.end) as f64
             } else {
                 (anchor.start.saturating_sub(p.span.end)) as f64 * 1.5
             };
-            let score = if tied { 200.0 } else { 0.0 } - distance;
-            (p, score)
+            // The most specific place named wins over its containers.
+            let specific = match p.geo.as_ref().map(|g| g.precision) {
+                Some(GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City) => 40.0,
+                Some(GeoPrecision::Region) => 20.0,
+                _ => 0.0,
+            };
+            Some((p, specific - distance))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(p, _)| p)
 }
 
+fn is_subplace(p: &Place) -> bool {
+    p.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::District)
+}
+
 fn last_word_before(text: &str, at: usize, floor: usize) -> String {
     let before = &text[floor.min(at)..at];
     let before = before.trim_end().trim_end_matches(['\'', '’', '"', '“', '(']);
-    let before = before.strip_suffix("the").unwrap_or(before).trim_end();
-    before
-        .rsplit(|c: char| !c.is_alphanumeric() && c != '-')
-        .next()
-        .unwrap_or("")
-        .to_lowercase()
+    // "in the northern city of X" ties through "of"; "in northern Syria", "in the south of X"
+    // through the preposition before the qualifiers.
+    let mut words = before.rsplit(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).peekable();
+    // "in Iraq's northern Nineveh province": the possessor's preposition ties the place.
+    let mut skipped_possessive = false;
+    for _ in 0..5 {
+        let Some(w) = words.next() else { return String::new() };
+        let w = w.to_lowercase();
+        if w == "s" && !skipped_possessive {
+            // Skip the possessor itself too: one capitalised word (or a hyphenated one).
+            skipped_possessive = true;
+            if words.peek().is_some_and(|p| p.chars().next().is_some_and(char::is_uppercase)) {
+                words.next();
+            }
+            continue;
+        }
+        if !QUALIFIERS.contains(&w.as_str()) {
+            return w;
+        }
+    }
+    String::new()
 }
 
 fn to_location(doc: &Document, p: &Place) -> Location {

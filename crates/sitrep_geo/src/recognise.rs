@@ -239,7 +239,7 @@ impl Gazetteer {
                 let p = self.place(id);
                 !alt && (matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent) || p.population >= 100_000)
             });
-            let substantial = cands.iter().any(|&(id, alt)| !alt || self.place(id).population >= 5_000);
+            let substantial = !single || cands.iter().any(|&(id, alt)| !alt || self.place(id).population >= 5_000);
 
             // A dateline without the text stage: "CORSICANA —", "HUDSON --".
             let dash_after = t.newline_before || t.sentence_start || i == 0;

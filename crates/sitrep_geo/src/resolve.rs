@@ -58,6 +58,9 @@ impl Gazetteer {
         found.extend(self.subplaces(doc, &toks, &mentions, &resolved));
         found.sort_by_key(|f| (f.0.start, f.0.end));
         found.dedup_by_key(|f| f.0);
+        let unknown = self.unknown_places(doc, &toks, &found);
+        found.extend(unknown);
+        found.sort_by_key(|f| (f.0.start, f.0.end));
         write_places(doc, found);
     }
 
@@ -174,6 +177,18 @@ impl Gazetteer {
                         match scores.iter_mut().find(|(c, _)| *c == id) {
                             Some(e) => e.1 = e.1.max(s),
                             None => scores.push((id, s)),
+                        }
+                    }
+                }
+                // A province and its capital of the same name ("Aleppo", "Kabul"): the city is
+                // meant unless the text says "province".
+                let suffix = ms.iter().any(|&mi| mentions[mi].admin_suffix);
+                if !suffix {
+                    let regions: Vec<u32> = scores.iter().map(|&(id, _)| id).filter(|&id| self.place(id).kind == PlaceKind::Admin1).collect();
+                    for (id, score) in &mut scores {
+                        let p = self.place(*id);
+                        if p.kind == PlaceKind::City && regions.contains(&p.admin1_place) {
+                            *score += 2.0;
                         }
                     }
                 }
@@ -323,6 +338,135 @@ impl Gazetteer {
         out.retain(|(span, ..)| !doc.is_removed(*span));
         out
     }
+}
+
+impl Gazetteer {
+    /// Names the gazetteer lacks but the text marks as places ("the village of Mainok",
+    /// "the Abu Chir district", "near Batrah", "in Darfur"), resolved to their nearest named
+    /// parent: a place named right after them ("Mardes in Hama province"), else the closest
+    /// place in the sentence, else the dateline's place, else the country most of the
+    /// document's places are in. The precision says how far that parent is from a point:
+    /// `district` under a town, `region` under a region, `country` under a country.
+    fn unknown_places(&self, doc: &Document, toks: &[Tok], found: &[(Span, Option<usize>, Geo, EntityKind)]) -> Vec<(Span, Option<usize>, Geo, EntityKind)> {
+        let text = &doc.text;
+        let lex = &self.lex;
+        let s = |i: usize| toks.get(i).map_or("", |t| t.span.of(text));
+        let lower = |i: usize| s(i).to_lowercase();
+        let cap = |i: usize| {
+            toks.get(i).is_some_and(|t| t.word && s(i).chars().next().is_some_and(char::is_uppercase) && !doc.is_removed(t.span))
+        };
+        let taken = |span: Span| found.iter().any(|f| f.0.overlaps(span));
+        let person_or_org = |span: Span| {
+            doc.entities.iter().any(|e| matches!(e.kind, EntityKind::Person | EntityKind::Org | EntityKind::Norp) && e.mentions.iter().any(|m| m.overlaps(span)))
+        };
+        let places: Vec<&(Span, Option<usize>, Geo, EntityKind)> =
+            found.iter().filter(|f| f.3 != EntityKind::Norp && f.2.precision != GeoPrecision::Region || f.2.admin1.is_some()).collect();
+        let dateline = doc.dateline.as_ref().and_then(|d| d.place_span).and_then(|d| places.iter().find(|f| f.0.overlaps(d)).map(|f| &f.2));
+        let mut country_counts: HashMap<&str, usize> = HashMap::new();
+        for f in &places {
+            if let Some(c) = f.2.country.as_deref() {
+                *country_counts.entry(c).or_default() += 1;
+            }
+        }
+        // Demonyms say which country a sentence is about ("the Syrian army entered the
+        // village of X"): the last resort for a parent.
+        for f in found.iter().filter(|f| f.3 == EntityKind::Norp) {
+            if let Some(c) = f.2.country.as_deref() {
+                *country_counts.entry(c).or_default() += 1;
+            }
+        }
+        let focus_country = country_counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .filter(|(cc, n)| **n >= 2 || country_counts.len() == 1 && cc.len() == 2)
+            .and_then(|(cc, _)| self.country_place(cc))
+            .map(|id| self.geo(id, 0.5));
+
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            if !cap(i) || toks[i].sentence_start && !(i >= 2 && lower(i - 1) == "of") {
+                i += 1;
+                continue;
+            }
+            // The capitalised run: words, connectors and hyphens ("Dahiyat Al-Assad").
+            let mut end = i;
+            while end + 1 < toks.len() && end < i + 6 {
+                let n = end + 1;
+                let ns = s(n);
+                if toks[n].newline_before {
+                    break;
+                }
+                if cap(n) && toks[n].space_before || matches!(ns, "-" | "'" | "’") && !toks[n].space_before && cap(n + 1) {
+                    end = n;
+                } else if cap(n) && !toks[n].space_before && matches!(s(end), "-" | "'" | "’") {
+                    end = n;
+                } else {
+                    break;
+                }
+            }
+            let span = Span::new(toks[i].span.start, toks[end].span.end);
+            let words: Vec<String> = (i..=end).filter(|&k| toks[k].word).map(lower).collect();
+            let next = lower(end + 1);
+            let before1 = if i >= 1 { lower(i - 1) } else { String::new() };
+            let before2 = if i >= 2 { lower(i - 2) } else { String::new() };
+            let before3 = if i >= 3 { lower(i - 3) } else { String::new() };
+            let of_cue = before1 == "of" && (lex.subplace.contains(&before2) || lex.admin.contains(&before2) || matches!(before2.as_str(), "town" | "city" | "villages" | "towns" | "outskirts" | "suburbs"));
+            let the_of_cue = before1 == "of" && before2 == "the" && lex.subplace.contains(&before3);
+            let suffix_cue = lex.subplace.contains(&next) || (lex.admin.contains(&next) && next != "state");
+            let prep_cue = matches!(before1.as_str(), "near" | "in" | "outside" | "at" | "of" | "entered" | "stormed" | "into");
+            let plausible = words.iter().all(|w| !lex.calendar.contains(w) && !lex.function.contains(w) && !lex.title.contains(w) && !lex.orghead.contains(w) && !lex.notplace.contains(w))
+                && !(words.len() == 1 && lex.common.contains(&words[0]))
+                && !taken(span)
+                && !person_or_org(span)
+                && !lex.demonyms.contains_key(&fold(span.of(text)))
+                && !s(end + 1).starts_with('\'');
+            // "in X" alone is weak: "in Congress", "in Christ". Only when X ends the phrase.
+            let prep_ok = prep_cue && !cap(end + 1) && matches!(before1.as_str(), "near" | "outside" | "entered" | "stormed")
+                || prep_cue && before1 == "in" && (matches!(s(end + 1), "," | "." | ";") || next == "on" || next == "and") && words.len() <= 3;
+            if !(plausible && (of_cue || the_of_cue || suffix_cue || prep_ok)) {
+                i = end + 1;
+                continue;
+            }
+            // Parent: a place named just after ("X in Y", "X, Y", "X of Y"), else the nearest in
+            // the sentence, else the dateline's, else the document's country.
+            let sentence = sentence_bounds(doc, toks, i);
+            let after = places
+                .iter()
+                .filter(|f| f.0.start >= span.end && f.0.start <= span.end + 40 && f.0.end <= sentence.end)
+                .min_by_key(|f| f.0.start);
+            let nearest = places
+                .iter()
+                .filter(|f| sentence.contains(f.0))
+                .min_by_key(|f| if f.0.start >= span.end { f.0.start - span.end } else { span.start.saturating_sub(f.0.end) });
+            let parent = after.or(nearest).map(|f| f.2.clone()).or_else(|| dateline.cloned()).or_else(|| focus_country.clone());
+            if let Some(mut geo) = parent {
+                geo.precision = match geo.precision {
+                    GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City => GeoPrecision::District,
+                    other => other,
+                };
+                geo.confidence *= 0.5;
+                out.push((span, None, geo, EntityKind::Loc));
+            }
+            i = end + 1;
+        }
+        out
+    }
+}
+
+/// The sentence around token `i` (the text stage's, else punctuation-bounded).
+fn sentence_bounds(doc: &Document, toks: &[Tok], i: usize) -> Span {
+    let at = toks[i].span.start;
+    if let Some(k) = doc.sentence_at(at) {
+        return doc.sentences[k];
+    }
+    let start = toks[..=i].iter().rev().find(|t| t.sentence_start).map_or(0, |t| t.span.start);
+    let end = toks[i..]
+        .iter()
+        .skip(1)
+        .find(|t| t.sentence_start)
+        .map_or(doc.text.len(), |t| t.span.start);
+    Span::new(start, end)
 }
 
 /// Writes the resolved toponyms into `doc.places`, linking each to its entity (an existing
