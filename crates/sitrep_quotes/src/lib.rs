@@ -182,11 +182,12 @@ impl Quotes {
         let toks = tokens::tokenize(&doc.text, before, &self.lex);
         (0..toks.len()).any(|i| {
             let t = &toks[i];
-            let window: Vec<&str> = toks[i..toks.len().min(i + 4)].iter().map(|t| t.lower.as_str()).collect();
+            let (words, n) = tokens::window(&toks, i);
+            let window = &words[..n];
             t.word
                 && !t.cap
                 && !quotations.iter().any(|o| o.inner.start <= t.span.start && t.span.start < o.inner.end)
-                && self.lex.cue_at(&window).is_some()
+                && self.lex.cue_at(window).is_some()
         })
     }
 

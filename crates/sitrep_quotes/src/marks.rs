@@ -63,40 +63,44 @@ pub fn find_quotations(text: &str) -> Vec<Quotation> {
     // Set when a quote is left open at a paragraph break; the next paragraph must reopen it.
     let mut awaiting_reopen: Option<(usize, usize, usize)> = None; // (mark start, inner start, paragraph end)
     let mut paragraph_start = true;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        let prev = i.checked_sub(1).map(|j| chars[j].1);
-        let next = chars.get(i + 1).map(|x| x.1);
+    let char_at = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
+    let mut pos = 0;
+    while let Some(c) = char_at(pos) {
+        let clen = c.len_utf8();
         if c == '\n' {
             if let Some((mark, inner)) = open.take() {
                 awaiting_reopen = Some((mark, inner, trim_end(text, pos)));
             }
             paragraph_start = true;
-            i += 1;
+            pos += clen;
             continue;
         }
         if c.is_whitespace() {
-            i += 1;
+            pos += clen;
             continue;
         }
         let at_paragraph_start = paragraph_start;
         paragraph_start = false;
+        let is_mark = matches!(c, '"' | '\'' | '\u{2018}') || is_double_open(c) || is_double_close(c);
+        if !is_mark && awaiting_reopen.is_none() {
+            pos += clen;
+            continue;
+        }
+        let prev = text[..pos].chars().next_back();
+        let next = char_at(pos + clen);
         // Two apostrophes stand for a double mark in some wire and archive text (''like this'').
         let doubled = c == '\'' && next == Some('\'');
-        let (c, next, step) = if doubled { ('"', chars.get(i + 2).map(|x| x.1), 2) } else { (c, next, 1) };
+        let (c, next, len) = if doubled { ('"', char_at(pos + 2), 2) } else { (c, next, clen) };
         if let Some((mark, inner, paragraph_end)) = awaiting_reopen.take() {
             let reopens = is_double_open(c) || (c == '"' && straight_opens(prev, next));
             if at_paragraph_start && reopens {
                 open = Some((mark, inner));
-                i += step;
+                pos += len;
                 continue;
             }
             // Unclosed and not continued: the quote ends with its paragraph.
             push(&mut out, text, mark, inner, paragraph_end, paragraph_end);
         }
-        let len = if doubled { 2 } else { c.len_utf8() };
         if is_double_open(c) {
             // A second opening mark inside an open quote means the first was never closed.
             open = Some((pos, pos + len));
@@ -122,14 +126,13 @@ pub fn find_quotations(text: &str) -> Vec<Quotation> {
         } else if c == '\u{2018}' && open.is_none() && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '\u{2014}' | ':')) {
             // A single-quoted quotation at the top level (headline style): close at the first
             // right single mark that is not an apostrophe inside a word.
-            if let Some(close) = single_close(&chars, i + 1) {
-                let (cpos, cc) = chars[close];
-                push(&mut out, text, pos, pos + len, cpos, cpos + cc.len_utf8());
-                i = close + 1;
+            if let Some((cpos, clen)) = single_close(text, pos + len) {
+                push(&mut out, text, pos, pos + len, cpos, cpos + clen);
+                pos = cpos + clen;
                 continue;
             }
         }
-        i += step;
+        pos += len;
     }
     if let Some((mark, inner)) = open {
         let end = trim_end(text, text.len());
@@ -141,18 +144,16 @@ pub fn find_quotations(text: &str) -> Vec<Quotation> {
     out
 }
 
-/// Index of the right single mark closing a single quotation opened before `from`, within the line.
-fn single_close(chars: &[(usize, char)], from: usize) -> Option<usize> {
-    for j in from..chars.len() {
-        let c = chars[j].1;
+/// Offset and length of the right single mark closing a single quotation whose words start at
+/// `from`, within the line.
+fn single_close(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut chars = text[from..].char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         if c == '\n' || is_double_open(c) || is_double_close(c) || c == '"' {
             return None;
         }
-        if c == '\u{2019}' {
-            let before_word = chars.get(j + 1).is_some_and(|x| x.1.is_alphanumeric());
-            if !before_word {
-                return Some(j);
-            }
+        if c == '\u{2019}' && !chars.peek().is_some_and(|(_, n)| n.is_alphanumeric()) {
+            return Some((from + at, c.len_utf8()));
         }
     }
     None

@@ -9,7 +9,7 @@ use sitrep_core::{Span, Stance};
 
 use crate::lexicon::{Cue, CueClass, Lexicon, Roles};
 use crate::marks::Quotation;
-use crate::tokens::{bare, Tok};
+use crate::tokens::{self, Tok};
 
 /// An attribution found in one sentence, before speakers are resolved and linked.
 #[derive(Debug, Clone)]
@@ -44,12 +44,7 @@ fn is_close_mark(t: &Tok) -> bool {
 
 impl Sentence<'_> {
     fn roles(&self, i: usize) -> Roles {
-        let t = &self.toks[i];
-        if t.word {
-            self.lex.roles(bare(&t.lower))
-        } else {
-            Roles::default()
-        }
+        self.toks[i].roles
     }
 
     fn has(&self, i: usize, role: u16) -> bool {
@@ -93,8 +88,8 @@ impl Sentence<'_> {
             let t = &self.toks[i];
             let covering = found.iter().position(|f| f.content.start <= t.span.start && t.span.start < f.content.end);
             if t.word && !self.inside_quote(t.span.start) {
-                let window: Vec<&str> = self.toks[i..self.toks.len().min(i + 4)].iter().map(|t| t.lower.as_str()).collect();
-                if let Some(cue) = self.lex.cue_at(&window) {
+                let (words, n) = tokens::window(self.toks, i);
+                if let Some(cue) = self.lex.cue_at(&words[..n]) {
                     let end = i + cue.words;
                     match covering {
                         None => {

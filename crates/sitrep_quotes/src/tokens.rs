@@ -13,6 +13,8 @@ pub struct Tok {
     pub word: bool,
     /// Starts with an upper-case letter.
     pub cap: bool,
+    /// The word's roles in `words.tsv`, looked up once.
+    pub roles: Roles,
 }
 
 impl Tok {
@@ -28,58 +30,57 @@ fn joins_word(c: char) -> bool {
 /// Tokens of `text[span]`, with spans into `text`.
 pub fn tokenize(text: &str, span: Span, lex: &Lexicon) -> Vec<Tok> {
     let piece = &text[span.start..span.end];
-    let chars: Vec<(usize, char)> = piece.char_indices().collect();
-    let mut toks = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    let char_at = |at: usize| piece.get(at..).and_then(|rest| rest.chars().next());
+    let mut toks = Vec::with_capacity(piece.len() / 5);
+    let mut pos = 0;
+    while let Some(c) = char_at(pos) {
+        let clen = c.len_utf8();
         if c.is_whitespace() {
-            i += 1;
+            pos += clen;
             continue;
         }
         if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < chars.len() {
-                let cj = chars[j].1;
-                if cj.is_alphanumeric() || (joins_word(cj) && chars.get(j + 1).is_some_and(|x| x.1.is_alphanumeric())) {
-                    j += 1;
+            let mut end = pos + clen;
+            while let Some(cj) = char_at(end) {
+                let after = end + cj.len_utf8();
+                if cj.is_alphanumeric() || (joins_word(cj) && char_at(after).is_some_and(char::is_alphanumeric)) {
+                    end = after;
                 } else {
                     break;
                 }
             }
-            let mut end = chars.get(j).map_or(piece.len(), |x| x.0);
-            let lower = piece[pos..end].to_lowercase();
+            let mut lower = piece[pos..end].to_lowercase();
             // Keep the full stop of an abbreviation ("Sen.", "U.S.", "J.") so it reads as one word.
-            if chars.get(j).is_some_and(|x| x.1 == '.') {
+            if char_at(end) == Some('.') {
                 let single_letter = lower.chars().count() == 1 && c.is_uppercase();
-                let before_bracket = chars.get(j + 1).is_some_and(|x| matches!(x.1, ')' | ','));
+                let before_bracket = char_at(end + 1).is_some_and(|n| matches!(n, ')' | ','));
                 if single_letter || lower.contains('.') || lex.roles(&lower).has(Roles::ABBREV) || (before_bracket && lower.contains('-')) {
                     end += 1;
-                    j += 1;
+                    lower.push('.');
                 }
             }
             toks.push(Tok {
                 span: Span::new(span.start + pos, span.start + end),
-                lower: piece[pos..end].to_lowercase(),
+                roles: lex.roles(bare(&lower)),
+                lower,
                 word: true,
                 cap: c.is_uppercase(),
             });
-            i = j;
-        } else if c == '\'' && chars.get(i + 1).is_some_and(|x| x.1 == '\'') {
+            pos = end;
+        } else if c == '\'' && char_at(pos + 1) == Some('\'') {
             // ''…'' quotes: one double mark.
-            toks.push(Tok { span: Span::new(span.start + pos, span.start + pos + 2), lower: "\"".to_owned(), word: false, cap: false });
-            i += 2;
+            toks.push(Tok { span: Span::new(span.start + pos, span.start + pos + 2), lower: "\"".to_owned(), word: false, cap: false, roles: Roles::default() });
+            pos += 2;
         } else {
-            let end = pos + c.len_utf8();
-            toks.push(Tok { span: Span::new(span.start + pos, span.start + end), lower: c.to_string(), word: false, cap: false });
-            i += 1;
+            toks.push(Tok { span: Span::new(span.start + pos, span.start + pos + clen), lower: c.to_string(), word: false, cap: false, roles: Roles::default() });
+            pos += clen;
         }
     }
     if shouting(piece) {
         // Upper-case wire text ("THE NEW JUDGE SAID"): case says nothing, so treat function words
         // and cue words as lower-case and everything else as a name, as mixed-case text reads.
         for t in toks.iter_mut().filter(|t| t.word) {
-            let function = lex.roles(bare(&t.lower)).is_function_word() || lex.cue_at(&[t.lower.as_str()]).is_some();
+            let function = t.roles.is_function_word() || lex.cue_at(&[t.lower.as_str()]).is_some();
             t.cap = !function;
         }
     }
@@ -98,6 +99,17 @@ fn shouting(piece: &str) -> bool {
         }
     });
     upper >= 12 && lower * 10 < upper
+}
+
+/// The lower-case words starting at token `i`, as many as a cue phrase can have (no allocation).
+pub fn window(toks: &[Tok], i: usize) -> ([&str; 4], usize) {
+    let mut words = [""; 4];
+    let mut n = 0;
+    for t in toks[i..].iter().take(4) {
+        words[n] = t.lower.as_str();
+        n += 1;
+    }
+    (words, n)
 }
 
 /// Lower-case form without a trailing full stop ("sen." → "sen").
