@@ -369,3 +369,22 @@ fn data_fingerprint_is_stable_within_a_build() {
     assert_eq!(sitrep_quotes::data_fingerprint(), sitrep_quotes::data_fingerprint());
     assert_ne!(sitrep_quotes::data_fingerprint(), 0);
 }
+
+#[test]
+fn statement_with_that_and_according_to_a_quote() {
+    let found = attributions("The ministry said in an e-mailed statement on Sunday that the convoy had been hit by mistake.");
+    assert_eq!(found[0].0.as_deref(), Some("The ministry"));
+    assert_eq!(found[0].2, "that the convoy had been hit by mistake");
+    assert_eq!(
+        quotes("According to the UN envoy, \u{201C}the corridor will open at dawn and close at dusk.\u{201D}"),
+        [q("the corridor will open at dawn and close at dusk.", Some("the UN envoy"))]
+    );
+}
+
+#[test]
+fn quote_after_an_indirect_attribution_keeps_its_speaker() {
+    assert_eq!(
+        quotes("Colonel Saleh said the town had fallen. \u{201C}We pushed them out before dawn.\u{201D}"),
+        [q("We pushed them out before dawn.", Some("Colonel Saleh"))]
+    );
+}
