@@ -11,6 +11,9 @@ use std::time::Instant;
 use sitrep_core::{CharMap, Document, Event, Span, SubEventType};
 use sitrep_geo::{distance_km, locate_events, Gazetteer};
 
+/// A place as char offsets and its coordinates.
+type CharPlace = ((usize, usize), Option<(f64, f64)>);
+
 struct Topo {
     start: usize,
     end: usize,
@@ -89,7 +92,7 @@ fn main() {
             gaz.annotate(&mut doc);
             sitrep_core::check::assert_spans(&doc);
             let map = CharMap::new(text);
-            let places: Vec<((usize, usize), Option<(f64, f64)>)> = doc.places.iter().map(|p| (map.span_to_chars(p.span), p.geo.as_ref().map(|g| (g.lat, g.lon)))).collect();
+            let places: Vec<CharPlace> = doc.places.iter().map(|p| (map.span_to_chars(p.span), p.geo.as_ref().map(|g| (g.lat, g.lon)))).collect();
             pred += places.len();
             for t in tops.iter().filter(|t| t.is_toponym) {
                 gold_n += 1;

@@ -89,6 +89,9 @@ struct WcName {
     official: String,
 }
 
+/// (country code, GeoNames admin1 code).
+type RegionKey = (String, String);
+
 struct RgRow {
     lat: f64,
     lon: f64,
@@ -366,7 +369,7 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
         .collect();
 
     // Admin1 regions: centre and population from their member places.
-    let mut members: BTreeMap<(String, String), (Vec<(f64, f64)>, u64)> = BTreeMap::new();
+    let mut members: BTreeMap<RegionKey, (Vec<(f64, f64)>, u64)> = BTreeMap::new();
     for c in cities.values() {
         let k = (c.countrycode.clone(), c.admin1code.clone());
         if admin1_name.contains_key(&k) {

@@ -77,7 +77,7 @@ fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
     let s = sentence.of(text);
     let rel = anchor.start.saturating_sub(sentence.start);
     let is_break = |i: usize, c: char| c == ';' || c == '—' || (c == ',' && s[i + 1..].trim_start().starts_with("while "));
-    let start = s.char_indices().filter(|&(i, c)| i < rel && is_break(i, c)).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
+    let start = s.char_indices().filter(|&(i, c)| i < rel && is_break(i, c)).collect::<Vec<_>>().into_iter().map(|(i, c)| i + c.len_utf8()).next_back().unwrap_or(0);
     let end = s.char_indices().find(|&(i, c)| i >= rel && is_break(i, c)).map_or(s.len(), |(i, _)| i);
     Span::new(sentence.start + start, sentence.start + end.max(start))
 }

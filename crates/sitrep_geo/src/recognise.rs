@@ -114,6 +114,9 @@ pub struct Mention {
     pub dateline: bool,
 }
 
+/// The longest match from a token: (last token, key, candidates, is a demonym).
+type Longest = (usize, String, Vec<(u32, bool)>, bool);
+
 /// Lowercase connector words a multi-word place name may contain.
 const CONNECTORS: [&str; 26] = [
     "of", "de", "del", "la", "le", "al", "el", "du", "des", "upon", "on", "the", "and", "da", "do", "dos", "das", "y", "ez",
@@ -141,7 +144,7 @@ impl Gazetteer {
             doc.entities.iter().position(|e| e.mentions.iter().any(|m| m.overlaps(span)))
         };
         let entity_exact = |span: Span| -> Option<usize> {
-            doc.entities.iter().position(|e| e.mentions.iter().any(|m| *m == span))
+            doc.entities.iter().position(|e| e.mentions.contains(&span))
         };
         let mut surnames: HashSet<String> = HashSet::new();
         let mut mentions: Vec<Mention> = Vec::new();
@@ -155,7 +158,7 @@ impl Gazetteer {
                 continue;
             }
             // Longest gazetteer (or demonym) phrase starting here.
-            let mut best: Option<(usize, String, Vec<(u32, bool)>, bool)> = None;
+            let mut best: Option<Longest> = None;
             let mut j = i;
             while j < toks.len() && j < i + 10 {
                 let tj = toks[j];

@@ -397,9 +397,8 @@ impl Gazetteer {
                 if toks[n].newline_before {
                     break;
                 }
-                if cap(n) && toks[n].space_before || matches!(ns, "-" | "'" | "’") && !toks[n].space_before && cap(n + 1) {
-                    end = n;
-                } else if cap(n) && !toks[n].space_before && matches!(s(end), "-" | "'" | "’") {
+                let joined = cap(n) && !toks[n].space_before && matches!(s(end), "-" | "'" | "’");
+                if cap(n) && toks[n].space_before || matches!(ns, "-" | "'" | "’") && !toks[n].space_before && cap(n + 1) || joined {
                     end = n;
                 } else {
                     break;
@@ -415,16 +414,19 @@ impl Gazetteer {
             let the_of_cue = before1 == "of" && before2 == "the" && lex.subplace.contains(&before3);
             let suffix_cue = lex.subplace.contains(&next) || (lex.admin.contains(&next) && next != "state");
             let prep_cue = matches!(before1.as_str(), "near" | "in" | "outside" | "at" | "of" | "entered" | "stormed" | "into");
-            let plausible = words.iter().all(|w| !lex.calendar.contains(w) && !lex.function.contains(w) && !lex.title.contains(w) && !lex.orghead.contains(w) && !lex.notplace.contains(w))
-                && !(words.len() == 1 && lex.common.contains(&words[0]))
-                && !taken(span)
-                && !person_or_org(span)
-                && !lex.demonyms.contains_key(&fold(span.of(text)))
-                && !s(end + 1).starts_with('\'');
+            let known_word = |w: &String| {
+                lex.calendar.contains(w) || lex.function.contains(w) || lex.title.contains(w) || lex.orghead.contains(w) || lex.notplace.contains(w)
+            };
+            let implausible = words.iter().any(known_word)
+                || words.len() == 1 && lex.common.contains(&words[0])
+                || taken(span)
+                || person_or_org(span)
+                || lex.demonyms.contains_key(&fold(span.of(text)))
+                || s(end + 1).starts_with('\'');
             // "in X" alone is weak: "in Congress", "in Christ". Only when X ends the phrase.
             let prep_ok = prep_cue && !cap(end + 1) && matches!(before1.as_str(), "near" | "outside" | "entered" | "stormed")
                 || prep_cue && before1 == "in" && (matches!(s(end + 1), "," | "." | ";") || next == "on" || next == "and") && words.len() <= 3;
-            if !(plausible && (of_cue || the_of_cue || suffix_cue || prep_ok)) {
+            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok) {
                 i = end + 1;
                 continue;
             }
@@ -490,7 +492,7 @@ fn write_places(doc: &mut Document, found: Vec<(Span, Option<usize>, Geo, Entity
             .or_else(|| {
                 doc.entities.iter().position(|e| {
                     matches!(e.kind, EntityKind::Gpe | EntityKind::Loc | EntityKind::Fac | EntityKind::Norp)
-                        && e.mentions.iter().any(|m| *m == span)
+                        && e.mentions.contains(&span)
                 })
             });
         let e = if let Some(e) = existing {
