@@ -11,7 +11,9 @@ use sitrep_core::testdata::require_shared_data;
 
 fn main() {
     let dir = require_shared_data().join("polnear/dev");
-    let quotes = sitrep_quotes::Quotes::load().expect("sitrep_quotes data files are valid");
+    // `--pronoun-mentions`: record resolved speaker pronouns as entity mentions (see ACCURACY.md).
+    let pronoun_mentions = std::env::args().any(|a| a == "--pronoun-mentions");
+    let quotes = sitrep_quotes::Quotes::load().expect("sitrep_quotes data files are valid").with_pronoun_mentions(pronoun_mentions);
     let ner = sitrep_ner::Ner::load().expect("sitrep_ner model loads");
     let (mut quote, mut speaker, mut attribution, mut diagnostic) =
         (common::Tally::default(), common::Tally::default(), common::Tally::default(), common::Tally::default());

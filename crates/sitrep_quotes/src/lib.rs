@@ -36,6 +36,7 @@ const MIN_UNATTRIBUTED_QUOTE_WORDS: usize = 6;
 #[derive(Debug, Clone)]
 pub struct Quotes {
     lex: Lexicon,
+    pronoun_mentions: bool,
 }
 
 impl Quotes {
@@ -44,7 +45,16 @@ impl Quotes {
     /// # Errors
     /// When a data file under `crates/sitrep_quotes/data/` breaks its documented format.
     pub fn load() -> Result<Self, LexiconError> {
-        Ok(Self { lex: Lexicon::load()? })
+        Ok(Self { lex: Lexicon::load()?, pronoun_mentions: false })
+    }
+
+    /// Also record each speaker pronoun resolved to an entity ("he" in "he said") as a mention of
+    /// that entity, so `speaker_entity` has a mention where the text names the speaker. Off by
+    /// default: the entity layer belongs to the entity stage, and its scorers count mentions.
+    #[must_use]
+    pub fn with_pronoun_mentions(mut self, on: bool) -> Self {
+        self.pronoun_mentions = on;
+        self
     }
 
     /// The stance of a cue phrase ("said" → asserts, "denied" → denies, "disputed" → disputes).
@@ -83,8 +93,28 @@ impl Quotes {
         }
         found.retain(|(_, f)| !removed_any(doc, f));
         let (quotes, attributions) = self.assemble(doc, &sentences, &quotations, found);
+        if self.pronoun_mentions {
+            self.add_pronoun_mentions(doc, &attributions);
+        }
         doc.quotes = quotes;
         doc.attributions = attributions;
+    }
+
+    fn add_pronoun_mentions(&self, doc: &mut Document, attributions: &[Attribution]) {
+        for a in attributions {
+            let (Some(span), Some(id)) = (a.source_span, a.source_entity.as_deref()) else { continue };
+            if self.lex.pronoun(&doc.slice(span).to_lowercase()).is_none() {
+                continue;
+            }
+            if let Some(entity) = doc.entities.iter_mut().find(|e| e.id == id) {
+                // The first mention is the entity's surface form: a pronoun never goes before it.
+                if let Err(at) = entity.mentions.binary_search(&span) {
+                    if at > 0 {
+                        entity.mentions.insert(at, span);
+                    }
+                }
+            }
+        }
     }
 
     /// Resolves speakers in text order, then gives each quotation its speaker: the source of the

@@ -388,3 +388,22 @@ fn quote_after_an_indirect_attribution_keeps_its_speaker() {
         [q("We pushed them out before dawn.", Some("Colonel Saleh"))]
     );
 }
+
+#[test]
+fn pronoun_mentions_only_when_asked() {
+    let text = "Omar Khalid reached the checkpoint at noon.\n\n\u{201C}The road is open,\u{201D} he said.";
+    let run_with = |on: bool| {
+        let mut doc = Document::from_text("t", text);
+        common::segment(&mut doc);
+        doc.entities = vec![entity(&doc, "E1", EntityKind::Person, "Omar Khalid", &["Omar Khalid"])];
+        Quotes::load().unwrap().with_pronoun_mentions(on).annotate(&mut doc);
+        assert_spans(&doc);
+        doc
+    };
+    let off = run_with(false);
+    assert_eq!(off.entities[0].mentions.len(), 1);
+    assert_eq!(off.quotes[0].speaker_entity.as_deref(), Some("E1"));
+    let on = run_with(true);
+    assert_eq!(on.entities[0].mentions.len(), 2);
+    assert_eq!(on.slice(on.entities[0].mentions[1]), "he");
+}
