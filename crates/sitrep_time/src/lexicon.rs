@@ -154,10 +154,9 @@ impl Lexicon {
             let zone = cols.get(1).ok_or_else(|| bad(file, line, "missing IANA zone"))?;
             zones.insert(cols[0].to_lowercase(), (*zone).to_owned());
         }
-        // Multi-word phrases may be separated by any white space in the text; the automaton
-        // matches single spaces, so the scanner normalises nothing and instead we add no
-        // variants: news text virtually always uses single spaces, and a missed phrase falls
-        // back to its last word ("night" is not an anchor, so "last  night" is simply missed).
+        // Multi-word phrases match with single spaces only: news text virtually always has them,
+        // and normalising white space would cost a copy of every text. A phrase broken across a
+        // line ("last\nnight") is missed.
         let anchors = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
