@@ -4,13 +4,11 @@
 //! a hash map, prefixes and phrases into one Aho-Corasick automaton, regular expressions into one
 //! `RegexSet`. Each line is looked at once.
 
-use std::collections::HashMap;
-
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexSet};
 use sitrep_core::{Removed, RemovedKind, Span};
 
-use crate::data::{self, DataError};
+use crate::data::{self, DataError, WordTable};
 use crate::lines::{trimmed, Lines};
 
 /// `^` and `~` patterns look only at lines up to this long (`line`, `list` and `tail` scope) …
@@ -20,8 +18,6 @@ const MAX_PARAGRAPH_LINE: usize = 600;
 /// A paragraph longer than this (or with more lines) is article text: only the line is marked.
 const MAX_PARAGRAPH_BYTES: usize = 1_500;
 const MAX_PARAGRAPH_LINES: usize = 12;
-/// Exact-line patterns are short; longer lines skip the lookup.
-const MAX_EXACT: usize = 64;
 /// A `list` marks at most this many lines after its heading.
 const MAX_LIST_ITEMS: usize = 8;
 
@@ -48,7 +44,8 @@ struct Rule {
 /// The compiled boilerplate patterns.
 #[derive(Debug)]
 pub struct Boilerplate {
-    exact: HashMap<String, Rule>,
+    /// Exact-line patterns by their key (see [`exact_key`]).
+    exact: WordTable<Rule>,
     phrases: AhoCorasick,
     phrase_rules: Vec<(Rule, Anchor)>,
     regexes: RegexSet,
@@ -72,10 +69,10 @@ fn kind_named(name: &str) -> Option<RemovedKind> {
     })
 }
 
-/// The key an exact-line pattern and a line are compared by: lower case, without trailing
-/// `:` `.` `|` `»` `›` `>` and spaces.
-fn exact_key(line: &str) -> String {
-    line.trim_end_matches([':', '.', '|', '»', '›', '>', ' ', '\u{a0}']).trim().to_lowercase()
+/// The key an exact-line pattern and a line are compared by (case aside, which the table
+/// ignores): without trailing `:` `.` `|` `»` `›` `>` and spaces.
+fn exact_key(line: &str) -> &str {
+    line.trim_end_matches([':', '.', '|', '»', '›', '>', ' ', '\u{a0}']).trim()
 }
 
 impl Boilerplate {
@@ -85,7 +82,7 @@ impl Boilerplate {
     /// On a malformed line or a regular expression that does not compile, naming the line.
     pub fn parse(source: &str) -> Result<Self, DataError> {
         let err = |line, problem: String| DataError::new("boilerplate.txt", line, problem);
-        let mut exact = HashMap::new();
+        let mut exact = WordTable::default();
         let mut phrases = Vec::new();
         let mut phrase_rules = Vec::new();
         let mut regexes = Vec::new();
@@ -136,11 +133,9 @@ impl Boilerplate {
 
     /// The first rule matching a trimmed line, and where its match starts (for `tail`).
     fn match_line(&self, line: &str) -> Option<(Rule, usize)> {
-        if line.len() <= MAX_EXACT {
-            let key = exact_key(line);
-            if let Some(rule) = self.exact.get(&key) {
-                return Some((*rule, 0));
-            }
+        // The table rejects lines longer than its longest key without hashing them.
+        if let Some(rule) = self.exact.get(exact_key(line)) {
+            return Some((rule, 0));
         }
         if line.len() <= MAX_PARAGRAPH_LINE {
             for m in self.phrases.find_overlapping_iter(line) {

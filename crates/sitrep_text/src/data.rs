@@ -1,7 +1,7 @@
 //! The stage's data files: compiled in, parsed once, hashed for provenance.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// The compiled-in data files, by name (as under `crates/sitrep_text/data/`).
 pub const FILES: &[(&str, &str)] = &[
@@ -34,8 +34,9 @@ pub fn fingerprint() -> u64 {
     hasher.finish()
 }
 
-/// FNV-1a: fixed across Rust versions and platforms, unlike `DefaultHasher`.
-struct Fnv1a(u64);
+/// FNV-1a: fixed across Rust versions and platforms, unlike `DefaultHasher`, and fast on the
+/// short keys of the word tables.
+pub(crate) struct Fnv1a(u64);
 
 impl Default for Fnv1a {
     fn default() -> Self {
@@ -82,13 +83,13 @@ pub(crate) fn records(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
 /// A lower-cased word table keyed by bytes, so lookups from the text need no allocation.
 #[derive(Debug)]
 pub(crate) struct WordTable<K> {
-    map: HashMap<Box<[u8]>, K>,
+    map: HashMap<Box<[u8]>, K, BuildHasherDefault<Fnv1a>>,
     max_len: usize,
 }
 
 impl<K> Default for WordTable<K> {
     fn default() -> Self {
-        Self { map: HashMap::new(), max_len: 0 }
+        Self { map: HashMap::default(), max_len: 0 }
     }
 }
 
@@ -103,7 +104,7 @@ impl<K: Copy> WordTable<K> {
         if word.len() > self.max_len || word.is_empty() {
             return None;
         }
-        let mut buf = [0u8; 32];
+        let mut buf = [0u8; 64];
         let bytes = word.as_bytes();
         if bytes.len() > buf.len() {
             return None;
@@ -113,6 +114,7 @@ impl<K: Copy> WordTable<K> {
         }
         self.map.get(&buf[..bytes.len()]).copied()
     }
+
 }
 
 #[cfg(test)]

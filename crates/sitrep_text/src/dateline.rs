@@ -10,7 +10,7 @@
 //!           | " (" AGENCY ")" DASH                      -- "WASHINGTON (AP) —"
 //!           | DASH                                      -- "LONDON —", "Kabul, Afghanistan - "
 //!           | ":"                                       -- "NEW DELHI: …" (upper case or all-lower text)
-//! DATE     := MONTH ["."] DAY [[","] YEAR] | DAY MONTH ["."] [YEAR] | WEEKDAY
+//! DATE     := MONTH ["."] DAY [[","] YEAR] | DAY MONTH ["."] [YEAR] | WEEKDAY | "NO DATE"
 //! DASH     := "-" | "--" | "—" | "–"
 //! ```
 //!
@@ -516,7 +516,10 @@ fn date_at(text: &str, pos: usize, limit: usize) -> Option<DateMatch> {
         }
         return Some(m);
     }
-    // WEEKDAY: a date the text does not state outright.
+    // "NO DATE" (the FBIS wire's own filler) and WEEKDAY: a date the text does not state outright.
+    if text[pos..limit].starts_with("NO DATE") {
+        return Some(DateMatch { month: None, day: None, year: None, end: pos + "NO DATE".len() });
+    }
     let end = alpha_end(text, pos, limit);
     let word = &text[pos..end];
     WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(word)).then_some(DateMatch { month: None, day: None, year: None, end })

@@ -8,7 +8,7 @@
 use crate::data::{self, DataError, WordTable};
 
 /// How much text the detector reads: enough to judge, bounded so long documents stay cheap.
-const SAMPLE_BYTES: usize = 6_000;
+const SAMPLE_BYTES: usize = 4_000;
 /// Fewer words than this and the document is never skipped: too short to judge.
 const MIN_WORDS_TO_SKIP: usize = 15;
 /// At or above this share of English function words a text is English, whatever the model says.

@@ -79,18 +79,12 @@ fn word_end(s: &str, i: usize) -> usize {
 fn push_word(text: &str, start: usize, end: usize, rules: &SentenceRules, out: &mut Vec<Token>) -> usize {
     let word = &text[start..end];
     // The possessive 's ("Assad's", "ASSAD'S") is its own token.
-    let lower_tail = word.len() >= 3 && {
-        let tail = &word[word.len() - 1..];
-        (tail == "s" || tail == "S") && word[..word.len() - 1].ends_with(is_apostrophe)
-    };
-    if lower_tail {
-        let apostrophe_len = word[..word.len() - 1].chars().next_back().map_or(1, char::len_utf8);
-        let split = end - 1 - apostrophe_len;
-        if split > start {
-            push_word(text, start, split, rules, out);
-            out.push(Token { span: Span::new(split, end), kind: TokenKind::Word });
-            return end;
-        }
+    let stem = word.strip_suffix(['s', 'S']).and_then(|w| w.strip_suffix(is_apostrophe));
+    if let Some(stem) = stem.filter(|s| !s.is_empty()) {
+        let split = start + stem.len();
+        push_word(text, start, split, rules, out);
+        out.push(Token { span: Span::new(split, end), kind: TokenKind::Word });
+        return end;
     }
     let is_number = word.bytes().all(|b| b.is_ascii_digit() || matches!(b, b',' | b'.' | b'/' | b':' | b'-'))
         && word.as_bytes()[0].is_ascii_digit();
