@@ -18,6 +18,7 @@ fn main() {
     let (mut quote, mut speaker, mut attribution, mut diagnostic) =
         (common::Tally::default(), common::Tally::default(), common::Tally::default(), common::Tally::default());
     let mut skipped = 0;
+    let (mut agree, mut judged) = (0, 0);
     for mut article in common::read_polnear(&dir) {
         sitrep_text::annotate(&mut article.doc);
         if article.doc.skipped.is_some() {
@@ -33,11 +34,18 @@ fn main() {
         speaker.add(s);
         attribution.add(a);
         diagnostic.add(common::speaker_with_pronoun_spans(&article.doc, &article.gold));
+        let (agreeing, count) = common::pronoun_antecedent_agreement(&article.doc, &article.gold);
+        agree += agreeing;
+        judged += count;
     }
     for (name, t) in [("polnear.quote_f1", quote), ("polnear.speaker_f1", speaker), ("polnear.attribution_f1", attribution)] {
         println!("{name} = {:.3} (P {:.3} {}/{}, R {:.3} {}/{})", t.f1(), t.precision(), t.tp_pred, t.pred, t.recall(), t.tp_gold, t.gold);
     }
     println!("diagnostic: speaker F1 with pronoun sources judged by the resolved pronoun span = {:.3}", diagnostic.f1());
+    println!(
+        "diagnostic: resolved speaker pronouns agreeing with the nearest earlier named gold source: {agree}/{judged} ({:.3})",
+        agree as f64 / judged.max(1) as f64
+    );
     if skipped > 0 {
         println!("note: the text stage marked {skipped} documents as not English");
     }

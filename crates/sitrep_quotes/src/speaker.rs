@@ -133,7 +133,7 @@ impl<'a> Resolver<'a> {
         )
     }
 
-    /// The nearest earlier speaker or entity mention the pronoun can refer to.
+    /// The nearest earlier compatible speaker, else the nearest compatible entity mention.
     fn antecedent(&self, at: usize, want: Agreement) -> Option<Speaker> {
         if want == Agreement::Person {
             // "I" as a source is the writer or an unnamed first-person speaker: not resolved.
@@ -157,10 +157,9 @@ impl<'a> Resolver<'a> {
                 let ent = &self.doc.entities[*e];
                 (m.start, Speaker { name: ent.canonical.clone(), entity: Some(ent.id.clone()) })
             });
-        match (from_history, from_mentions) {
-            (Some(h), Some(m)) => Some(if m.0 > h.0 { m.1 } else { h.1 }),
-            (h, m) => h.or(m).map(|x| x.1),
-        }
+        // News goes on quoting the last speaker: a compatible earlier speaker wins over a later
+        // mention of someone else; mentions only decide when no speaker fits.
+        from_history.or(from_mentions).map(|x| x.1)
     }
 
     /// The person or organisation named at the start of `sentence` ("Reid has long called Trump

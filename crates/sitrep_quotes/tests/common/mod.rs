@@ -343,3 +343,32 @@ pub fn spurious_attributions(doc: &Document, gold: &[Gold]) -> Vec<String> {
         .map(|a| format!("{}\t{:?}\t{}", a.cue.map_or(String::new(), |c| doc.slice(c).to_owned()), a.source, show(a.content)))
         .collect()
 }
+
+/// Diagnostic only: for gold quotes whose source is a pronoun, how often the speaker the stage chose
+/// contains the head word of the nearest earlier gold source that is not a pronoun (a rough stand-in
+/// for the antecedent; PolNeAR has no coreference gold). Returns (agreeing, judged).
+pub fn pronoun_antecedent_agreement(doc: &Document, gold: &[Gold]) -> (usize, usize) {
+    let mut named: Vec<(usize, String)> = gold
+        .iter()
+        .filter(|g| !g.source.is_empty() && !is_pronoun_source(doc, &g.source))
+        .filter_map(|g| {
+            let text = g.source.iter().map(|s| doc.slice(*s)).collect::<Vec<_>>().join(" ");
+            head_word(&text).map(|h| (g.source[0].start, h))
+        })
+        .collect();
+    named.sort();
+    let (mut agree, mut judged) = (0, 0);
+    for g in gold.iter().filter(|g| has_quote_mark(doc, &g.content) && !g.source.is_empty() && is_pronoun_source(doc, &g.source)) {
+        let at = g.source[0].start;
+        let Some((_, head)) = named.iter().rev().find(|(start, _)| *start < at) else { continue };
+        let Some(q) = doc.quotes.iter().find(|q| matches(q.span, &g.content) && q.speaker_span.is_some_and(|s| g.source.iter().any(|x| x.overlaps(s)))) else {
+            continue;
+        };
+        judged += 1;
+        let name = q.speaker.as_deref().unwrap_or("").to_lowercase();
+        if name.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).any(|w| w == head) {
+            agree += 1;
+        }
+    }
+    (agree, judged)
+}
