@@ -29,6 +29,7 @@ pub struct Lexicon {
     pub follower: HashSet<String>,
     pub orghead: HashSet<String>,
     pub notplace: HashSet<String>,
+    pub landmark: HashSet<String>,
     pub common: HashSet<String>,
     /// Folded demonym → country code.
     pub demonyms: HashMap<String, String>,
@@ -60,6 +61,7 @@ impl Lexicon {
                 "follower" => &mut lex.follower,
                 "orghead" => &mut lex.orghead,
                 "notplace" => &mut lex.notplace,
+                "landmark" => &mut lex.landmark,
                 _ => continue,
             };
             set.insert(word.trim().to_owned());

@@ -10,9 +10,10 @@ const TIES: [&str; 17] = [
 /// Reporting verbs: a place before one of these, ahead of the trigger, frames the report.
 const REPORTING: [&str; 6] = [" said ", " says ", " told ", " reported ", " announced ", " claimed "];
 /// Words between a preposition and the place that do not break the tie.
-const QUALIFIERS: [&str; 15] = [
+const QUALIFIERS: [&str; 25] = [
     "the", "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
-    "southwestern", "restive", "neighbouring", "neighboring", "nearby", "downtown",
+    "southwestern", "restive", "neighbouring", "neighboring", "nearby", "downtown", "capital", "provincial", "city",
+    "town", "village", "port", "border", "besieged", "strategic", "key",
 ];
 /// Words before a place that put the event beside it rather than in it ("near X",
 /// "5 miles northwest of X"): the location is the place, at `district` precision.

@@ -195,77 +195,89 @@ impl Gazetteer {
                 scores
             })
             .collect();
-        // Focus votes from each group's locally best sense.
-        let mut country_votes: Vec<HashMap<[u8; 2], f64>> = Vec::with_capacity(groups.len());
-        let mut admin_votes: Vec<HashMap<u32, f64>> = Vec::with_capacity(groups.len());
-        for (g, (_, ms)) in groups.iter().enumerate() {
-            let mut cv = HashMap::new();
-            let mut av = HashMap::new();
-            if let Some(&(id, _)) = local[g].iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
-                let p = self.place(id);
-                #[allow(clippy::cast_precision_loss)]
-                let n = (ms.len() as f64).min(3.0);
-                let dateline = if ms.iter().any(|&mi| mentions[mi].dateline) { 3.0 } else { 1.0 };
-                cv.insert(p.country, focus_weight(p.kind) * n * dateline);
-                if p.kind == PlaceKind::Continent {
-                    cv.clear();
-                }
-                if p.admin1_place != NO_PLACE {
-                    av.insert(p.admin1_place, n * dateline);
-                }
-            }
-            country_votes.push(cv);
-            admin_votes.push(av);
-        }
-        let mut total_c: HashMap<[u8; 2], f64> = HashMap::new();
-        let mut total_a: HashMap<u32, f64> = HashMap::new();
-        for v in &country_votes {
-            for (k, w) in v {
-                *total_c.entry(*k).or_default() += w;
-            }
-        }
-        for v in &admin_votes {
-            for (k, w) in v {
-                *total_a.entry(*k).or_default() += w;
-            }
-        }
-        let sum_c: f64 = total_c.values().sum();
-        let sum_a: f64 = total_a.values().sum();
-
+        // Focus votes come from each group's best sense: first the local one, then (a second
+        // round) the one the focus chose, so "Georgia" beside "Atlanta" votes for the state.
+        const ROUNDS: usize = 2;
+        let mut best_of: Vec<Option<u32>> =
+            local.iter().map(|l| l.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|&(id, _)| id)).collect();
         let mut out: Vec<Option<Resolved>> = (0..mentions.len()).map(|_| None).collect();
-        for (g, (_, ms)) in groups.iter().enumerate() {
-            let own_c: f64 = country_votes[g].values().sum();
-            let own_a: f64 = admin_votes[g].values().sum();
-            let others_c = sum_c - own_c;
-            let others_a = sum_a - own_a;
-            let mut scored: Vec<(u32, f64)> = local[g]
-                .iter()
-                .map(|&(id, s)| {
+        for round in 0..ROUNDS {
+            let mut next_best = best_of.clone();
+            // Focus votes from each group's locally best sense.
+            let mut country_votes: Vec<HashMap<[u8; 2], f64>> = Vec::with_capacity(groups.len());
+            let mut admin_votes: Vec<HashMap<u32, f64>> = Vec::with_capacity(groups.len());
+            for (g, (_, ms)) in groups.iter().enumerate() {
+                let mut cv = HashMap::new();
+                let mut av = HashMap::new();
+                if let Some(id) = best_of[g] {
                     let p = self.place(id);
-                    let mut s = s;
-                    if others_c > 0.0 && p.kind != PlaceKind::Continent {
-                        let other = |cc: &[u8; 2]| total_c.get(cc).copied().unwrap_or(0.0) - country_votes[g].get(cc).copied().unwrap_or(0.0);
-                        // Neighbours count half: "Gaza" in an article about Israel.
-                        let near: f64 = self.neighbours(p.country).iter().map(other).sum();
-                        s += COUNTRY_FOCUS * (other(&p.country) + 0.5 * near) / others_c;
+                    #[allow(clippy::cast_precision_loss)]
+                    let n = (ms.len() as f64).min(3.0);
+                    let dateline = if ms.iter().any(|&mi| mentions[mi].dateline) { 3.0 } else { 1.0 };
+                    cv.insert(p.country, focus_weight(p.kind) * n * dateline);
+                    if p.kind == PlaceKind::Continent {
+                        cv.clear();
                     }
-                    if others_a > 0.0 && p.admin1_place != NO_PLACE {
-                        let w = total_a.get(&p.admin1_place).copied().unwrap_or(0.0)
-                            - admin_votes[g].get(&p.admin1_place).copied().unwrap_or(0.0);
-                        s += ADMIN1_FOCUS * w / others_a;
+                    if p.admin1_place != NO_PLACE {
+                        av.insert(p.admin1_place, n * dateline);
                     }
-                    (id, s)
-                })
-                .collect();
-            scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            let Some(&(best, s1)) = scored.first() else { continue };
-            let confidence = match scored.get(1) {
-                Some(&(_, s2)) => (1.0 / (1.0 + (-(s1 - s2)).exp())).clamp(0.05, 0.99),
-                None => 0.95,
-            };
-            for &mi in ms {
-                out[mi] = Some(Resolved { place: best, confidence });
+                }
+                country_votes.push(cv);
+                admin_votes.push(av);
             }
+            let mut total_c: HashMap<[u8; 2], f64> = HashMap::new();
+            let mut total_a: HashMap<u32, f64> = HashMap::new();
+            for v in &country_votes {
+                for (k, w) in v {
+                    *total_c.entry(*k).or_default() += w;
+                }
+            }
+            for v in &admin_votes {
+                for (k, w) in v {
+                    *total_a.entry(*k).or_default() += w;
+                }
+            }
+            let sum_c: f64 = total_c.values().sum();
+            let sum_a: f64 = total_a.values().sum();
+
+            for (g, (_, ms)) in groups.iter().enumerate() {
+                let own_c: f64 = country_votes[g].values().sum();
+                let own_a: f64 = admin_votes[g].values().sum();
+                let others_c = sum_c - own_c;
+                let others_a = sum_a - own_a;
+                let mut scored: Vec<(u32, f64)> = local[g]
+                    .iter()
+                    .map(|&(id, s)| {
+                        let p = self.place(id);
+                        let mut s = s;
+                        if others_c > 0.0 && p.kind != PlaceKind::Continent {
+                            let other = |cc: &[u8; 2]| total_c.get(cc).copied().unwrap_or(0.0) - country_votes[g].get(cc).copied().unwrap_or(0.0);
+                            // Neighbours count half: "Gaza" in an article about Israel.
+                            let near: f64 = self.neighbours(p.country).iter().map(other).sum();
+                            s += COUNTRY_FOCUS * (other(&p.country) + 0.5 * near) / others_c;
+                        }
+                        if others_a > 0.0 && p.admin1_place != NO_PLACE {
+                            let w = total_a.get(&p.admin1_place).copied().unwrap_or(0.0)
+                                - admin_votes[g].get(&p.admin1_place).copied().unwrap_or(0.0);
+                            s += ADMIN1_FOCUS * w / others_a;
+                        }
+                        (id, s)
+                    })
+                    .collect();
+                scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                let Some(&(best, s1)) = scored.first() else { continue };
+                let confidence = match scored.get(1) {
+                    Some(&(_, s2)) => (1.0 / (1.0 + (-(s1 - s2)).exp())).clamp(0.05, 0.99),
+                    None => 0.95,
+                };
+                next_best[g] = Some(best);
+                if round == ROUNDS - 1 {
+                    for &mi in ms {
+                        out[mi] = Some(Resolved { place: best, confidence });
+                    }
+                }
+            }
+            best_of = next_best;
         }
         out
     }
@@ -417,7 +429,9 @@ impl Gazetteer {
             let known_word = |w: &String| {
                 lex.calendar.contains(w) || lex.function.contains(w) || lex.title.contains(w) || lex.orghead.contains(w) || lex.notplace.contains(w)
             };
-            let implausible = words.iter().any(known_word)
+            // "al-Shaab Stadium", "Manger Square", "Thardeh Mountains": a named landmark.
+            let landmark = words.len() >= 2 && words.last().is_some_and(|w| lex.landmark.contains(w)) && !lex.landmark.contains(&words[0]);
+            let implausible = words[..words.len() - usize::from(landmark)].iter().any(known_word)
                 || words.len() == 1 && lex.common.contains(&words[0])
                 || taken(span)
                 || person_or_org(span)
@@ -426,7 +440,7 @@ impl Gazetteer {
             // "in X" alone is weak: "in Congress", "in Christ". Only when X ends the phrase.
             let prep_ok = prep_cue && !cap(end + 1) && matches!(before1.as_str(), "near" | "outside" | "entered" | "stormed")
                 || prep_cue && before1 == "in" && (matches!(s(end + 1), "," | "." | ";") || next == "on" || next == "and") && words.len() <= 3;
-            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok) {
+            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark) {
                 i = end + 1;
                 continue;
             }
