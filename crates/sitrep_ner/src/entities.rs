@@ -149,6 +149,11 @@ impl Rules<'_> {
             }
             let (a, b) = (start, start + org_end);
             let span = Span::new(spans[a].start, spans[b - 1].end);
+            // Where the tagger already has an organisation ending at the same word, its
+            // segmentation stands ("Iraqi" NORP + "Foreign Ministry" ORG).
+            if mentions.iter().any(|m| m.kind == EntityKind::Org && m.span.end == span.end && span.contains(m.span)) {
+                continue;
+            }
             let kept: Vec<Mention> = mentions
                 .iter()
                 .filter(|m| {
