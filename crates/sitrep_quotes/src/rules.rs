@@ -677,7 +677,12 @@ pub fn transcript_turn(text: &str, paragraph: Span, lex: &Lexicon) -> Option<(Sp
         && words.len() <= 4
         && words.iter().all(|w| {
             let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-            letters >= 2 && w.chars().all(|c| !c.is_lowercase()) && !lex.roles(&w.to_lowercase()).has(Roles::LABEL)
+            let lower = w.to_lowercase();
+            let roles = lex.roles(&lower);
+            // "THE MRTA SAYS:" in upper-case wire text is a sentence, not a speaker label.
+            let grammatical = roles.has(Roles::DET | Roles::BOUNDARY | Roles::AUX | Roles::PP_START | Roles::ADVERB | Roles::NEGATION)
+                || lex.cue_at(&[lower.as_str()]).is_some();
+            letters >= 2 && w.chars().all(|c| !c.is_lowercase()) && !roles.has(Roles::LABEL) && !grammatical
         });
     let rest = &para[colon + 1..];
     let content_start = paragraph.start + colon + 1 + (rest.len() - rest.trim_start().len());
