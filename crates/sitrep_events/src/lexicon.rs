@@ -61,6 +61,7 @@ pub enum CueKind {
     CivilianPlace,
     Facility,
     WeaponsFound,
+    Habitual,
 }
 
 impl CueKind {
@@ -88,13 +89,14 @@ impl CueKind {
             "civilian_place" => Self::CivilianPlace,
             "facility" => Self::Facility,
             "weapons_found" => Self::WeaponsFound,
+            "habitual" => Self::Habitual,
             _ => return None,
         })
     }
 
     /// Kinds that stop a trigger in their scope from being an event.
     pub const fn blocks_trigger(self) -> bool {
-        matches!(self, Self::Negation | Self::Denial | Self::Modal | Self::Hypothetical | Self::Accusation)
+        matches!(self, Self::Negation | Self::Denial | Self::Modal | Self::Hypothetical | Self::Accusation | Self::Habitual)
     }
 
     /// Kinds that stop the whole sentence from yielding events.

@@ -308,6 +308,7 @@ impl Events {
             });
         let mut best: Option<Candidate> = None;
         let mut fatal_kill = false;
+        let mut arrests: Option<Candidate> = None;
         for (span, t) in &triggers {
             let trig = &self.lexicon.triggers[*t];
             if trigger_blocked(s, *span, trig.verb) {
@@ -319,11 +320,25 @@ impl Events {
                     .any(|w| span.of(s.text).eq_ignore_ascii_case(w));
             }
             let Some(c) = self.resolve_trigger(s, *span, trig, doc_country, protest_context) else { continue };
+            if c.sub == SubEventType::Arrests && arrests.is_none() {
+                arrests = Some(c.clone());
+            }
             if best.as_ref().is_none_or(|b| c.priority > b.priority) {
                 best = Some(c);
             }
         }
         let mut best = best?;
+        // Weapons seized in an arrest operation are part of the arrest.
+        if best.sub == SubEventType::DisruptedWeaponsUse {
+            if let Some(arrest) = arrests {
+                best = arrest;
+            }
+        }
+        if let (Some(a1), Some(a2)) = (&best.actor1, &best.actor2) {
+            if a1.name == a2.name && a1.span == a2.span || a1.span.is_some() && a1.span == a2.span {
+                best.actor2 = None;
+            }
+        }
         // ACLED: an abduction that ends in a killing is an attack.
         if best.sub == SubEventType::AbductionForcedDisappearance && fatal_kill {
             best.sub = SubEventType::Attack;
@@ -830,12 +845,13 @@ fn counts(s: &Sentence) -> [Option<Count>; 3] {
             continue;
         };
         let next_words = p.next..(p.next + 3).min(n);
-        let person = next_words.clone().any(|j| {
-            !s.words[j].punct && PERSON_NOUNS.iter().any(|x| s.word(j).eq_ignore_ascii_case(x))
-        }) || s.mentions.iter().any(|m| {
-            let wi = word_at(&s.words, m.span.start);
-            wi >= p.next && wi < p.next + 3
-        });
+        // The person noun (or actor phrase) the number counts, within three words and no punctuation.
+        let reach = next_words.clone().take_while(|&j| !s.words[j].punct).count();
+        let person = (p.next..p.next + reach).any(|j| PERSON_NOUNS.iter().any(|x| s.word(j).eq_ignore_ascii_case(x)))
+            || s.mentions.iter().any(|m| {
+                let wi = word_at(&s.words, m.span.start);
+                wi >= p.next && wi < p.next + reach
+            });
         let next_is_category = p.next < n && category_of(s.word(p.next)).is_some();
         let prev_is_category = i > 0 && category_of(s.word(i - 1)).is_some();
         let prev_ok = prev_is_category
@@ -857,8 +873,7 @@ fn counts(s: &Sentence) -> [Option<Count>; 3] {
         let cat = match (fwd, back) {
             (Some((_, cf)), _) if tight => Some(cf),
             (_, Some((_, cb))) => Some(cb),
-            (Some((_, cf)), None) => Some(cf),
-            (None, None) => None,
+            _ => None,
         };
         if let Some(cat) = cat {
             let slot = &mut out[cat as usize];
@@ -976,6 +991,10 @@ fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 
                 && compatible(&last.actor1, &ev.actor1)
                 && (compatible(&last.actor2, &ev.actor2) || ev.actor2.is_none());
             if same {
+                if last.sub_event_type == SubEventType::DisruptedWeaponsUse && ev.sub_event_type == SubEventType::Arrests {
+                    last.sub_event_type = SubEventType::Arrests;
+                    last.trigger = ev.trigger;
+                }
                 last.evidence.extend(ev.evidence);
                 let [f, i, d] = [ev.fatalities, ev.injured, ev.detained];
                 combine(&mut last.fatalities, f);
