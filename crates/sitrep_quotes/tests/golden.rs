@@ -341,6 +341,9 @@ fn transcript_turns() {
     assert_eq!(found[1].0.as_deref(), Some("GEN. MUSA"));
     assert_eq!(found[1].1.as_deref(), Some(":"));
     assert_eq!(found[1].2, "We fired only at positions the rebels held.");
+    // In upper-case wire text a sentence can look like a label: "THE GROUP SAYS:" is not one.
+    let wire = attributions("THE GROUP SAYS: THE ARMY MUST WITHDRAW FROM THE VALLEY.");
+    assert!(wire.iter().all(|a| a.1.as_deref() != Some(":")), "{wire:?}");
 }
 
 #[test]
