@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     Extract(cmd::extract::Args),
     Gazetteer(cmd::gazetteer::Args),
+    Eval(cmd::eval::Args),
+    Bench(cmd::bench::Args),
     Train(cmd::train::Args),
 }
 
@@ -36,6 +38,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(&args),
         Command::Gazetteer(args) => cmd::gazetteer::run(&args),
+        Command::Eval(args) => cmd::eval::run(&args),
+        Command::Bench(args) => cmd::bench::run(&args),
         Command::Train(args) => cmd::train::run(&args),
     };
     match result {

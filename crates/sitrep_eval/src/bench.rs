@@ -1,1 +1,209 @@
+//! `sitrep bench`: full extraction over the article texts of `../shared/data`, timed per stage
+//! and whole, median of several runs (these machines are noisy).
 
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sitrep_core::Document;
+use sitrep_pipeline::Pipeline;
+
+use crate::{sets, Result};
+
+/// The benchmark corpus: every article-length text in the shared sets (no HTML, no
+/// single sentences), each as the pipeline would receive it.
+///
+/// # Errors
+/// When a set's files are malformed; missing sets are left out.
+pub fn corpus(data_root: &Path) -> Result<Vec<Document>> {
+    let mut docs = Vec::new();
+    let present = |s: &str| data_root.join(s).is_dir();
+    if present("polnear") {
+        docs.extend(sets::polnear::load(&data_root.join("polnear"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+    }
+    if present("india_police_events") {
+        docs.extend(sets::india_police::load(&data_root.join("india_police_events"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+    }
+    if present("isaf_press_releases") {
+        docs.extend(sets::isaf::load(&data_root.join("isaf_press_releases"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+    }
+    if present("muc4") {
+        docs.extend(sets::muc4::load(&data_root.join("muc4"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+    }
+    if present("geoparsing") {
+        docs.extend(sets::geoparsing::load(&data_root.join("geoparsing"))?.0.into_iter().map(|a| Document::from_text(a.id, a.text)));
+    }
+    if present("wikievents") {
+        docs.extend(sets::wikievents::load(&data_root.join("wikievents"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+    }
+    if present("ner") {
+        docs.extend(sets::ner::load_re3d(&data_root.join("ner/re3d"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+    }
+    Ok(docs)
+}
+
+/// Median, minimum and maximum of several runs.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    fn of(values: &[f64]) -> Self {
+        let mut v = values.to_vec();
+        let median = crate::stats::median(&mut v).unwrap_or(f64::NAN);
+        Self { median, min: v.first().copied().unwrap_or(f64::NAN), max: v.last().copied().unwrap_or(f64::NAN) }
+    }
+}
+
+/// One stage's throughput.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageFigure {
+    pub stage: String,
+    pub articles_per_s_per_core: Spread,
+    /// Share of the whole pipeline's time (median run).
+    pub share: f64,
+}
+
+/// What `sitrep bench --json` prints (names from METRICS.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub articles: usize,
+    pub threads: usize,
+    pub runs: usize,
+    pub mean_article_chars: f64,
+    pub articles_per_s_per_core: Spread,
+    pub mb_per_s_per_core: Spread,
+    pub pipeline_load_ms: f64,
+    /// `null` until the pipeline reports its gazetteer load separately.
+    pub gazetteer_load_ms: Option<f64>,
+    pub peak_rss_mb: Option<f64>,
+    pub stages: Vec<StageFigure>,
+}
+
+/// Peak resident set size of this process (VmHWM), in MB.
+#[must_use]
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Runs the benchmark: loads the pipeline, then `runs` full passes over `docs` on `threads`
+/// threads, timing each stage.
+///
+/// # Errors
+/// When the pipeline cannot load.
+///
+/// # Panics
+/// When the thread pool cannot be created.
+pub fn run(docs: &[Document], threads: usize, runs: usize) -> std::result::Result<BenchReport, String> {
+    let t0 = Instant::now();
+    let pipeline = Pipeline::load()?;
+    let pipeline_load_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let threads = threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
+    let n = docs.len();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let chars: usize = docs.iter().map(|d| d.text.chars().count()).sum();
+    let mut walls = Vec::new();
+    let mut stage_names: Vec<&'static str> = Vec::new();
+    let mut stage_runs: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let per_doc: Vec<Vec<(&'static str, Duration)>> = pool.install(|| {
+            docs.par_iter()
+                .map(|d| {
+                    let mut doc = d.clone();
+                    let times = stage_times(&pipeline, &mut doc);
+                    // Conversion to the contract is part of every extraction.
+                    let t = Instant::now();
+                    let out = sitrep_core::contract::to_output(&doc, pipeline.provenance());
+                    std::hint::black_box(&out);
+                    let mut times = times;
+                    times.push(("output", t.elapsed()));
+                    times
+                })
+                .collect()
+        });
+        walls.push(start.elapsed().as_secs_f64());
+        let mut totals: Vec<(&'static str, f64)> = Vec::new();
+        for doc in &per_doc {
+            for (name, d) in doc {
+                match totals.iter_mut().find(|(n, _)| n == name) {
+                    Some(t) => t.1 += d.as_secs_f64(),
+                    None => totals.push((name, d.as_secs_f64())),
+                }
+            }
+        }
+        for (name, secs) in totals {
+            let i = stage_names.iter().position(|n| *n == name).unwrap_or_else(|| {
+                stage_names.push(name);
+                stage_runs.push(Vec::new());
+                stage_names.len() - 1
+            });
+            stage_runs[i].push(secs);
+        }
+    }
+    let per_core = |secs: f64, amount: f64| amount / secs / threads as f64;
+    let aps: Vec<f64> = walls.iter().map(|w| per_core(*w, n as f64)).collect();
+    let mbs: Vec<f64> = walls.iter().map(|w| per_core(*w, bytes as f64 / 1e6)).collect();
+    let total_stage_median: f64 = stage_runs.iter().map(|v| Spread::of(v).median).sum();
+    let stages = stage_names
+        .iter()
+        .zip(&stage_runs)
+        .map(|(name, secs)| {
+            // Stage time is summed over documents (CPU time in the stage), so no division by threads.
+            let rates: Vec<f64> = secs.iter().map(|s| if *s > 0.0 { n as f64 / s } else { f64::INFINITY }).collect();
+            let med = Spread::of(secs).median;
+            StageFigure {
+                stage: (*name).to_owned(),
+                articles_per_s_per_core: Spread::of(&rates),
+                share: if total_stage_median > 0.0 { med / total_stage_median } else { 0.0 },
+            }
+        })
+        .collect();
+    Ok(BenchReport {
+        articles: n,
+        threads,
+        runs: walls.len(),
+        mean_article_chars: if n > 0 { chars as f64 / n as f64 } else { 0.0 },
+        articles_per_s_per_core: Spread::of(&aps),
+        mb_per_s_per_core: Spread::of(&mbs),
+        pipeline_load_ms,
+        gazetteer_load_ms: None,
+        peak_rss_mb: peak_rss_mb(),
+        stages,
+    })
+}
+
+/// Runs every stage over `doc`, with each stage's time when the pipeline reports them
+/// (otherwise one entry for the whole pipeline).
+fn stage_times(pipeline: &Pipeline, doc: &mut Document) -> Vec<(&'static str, Duration)> {
+    let t = Instant::now();
+    pipeline.annotate(doc);
+    vec![("pipeline", t.elapsed())]
+}
+
+/// The table people read.
+#[must_use]
+pub fn table(r: &BenchReport) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "sitrep bench: {} articles (mean {:.0} chars), {} thread(s), {} runs", r.articles, r.mean_article_chars, r.threads, r.runs);
+    let sp = |x: Spread| format!("{:.1} (min {:.1}, max {:.1})", x.median, x.min, x.max);
+    let _ = writeln!(s, "  articles_per_s_per_core  {}", sp(r.articles_per_s_per_core));
+    let _ = writeln!(s, "  mb_per_s_per_core        {}", sp(r.mb_per_s_per_core));
+    let _ = writeln!(s, "  pipeline_load_ms         {:.1}", r.pipeline_load_ms);
+    let _ = writeln!(s, "  gazetteer_load_ms        {}", r.gazetteer_load_ms.map_or("not reported by the pipeline".to_owned(), |x| format!("{x:.1}")));
+    let _ = writeln!(s, "  peak_rss_mb              {}", r.peak_rss_mb.map_or("unknown".to_owned(), |x| format!("{x:.1}")));
+    let _ = writeln!(s, "  per stage (articles/s of stage time per core, share of pipeline time):");
+    for st in &r.stages {
+        let _ = writeln!(s, "    {:<12} {:>12.1}  {:>5.1}%", st.stage, st.articles_per_s_per_core.median, st.share * 100.0);
+    }
+    s
+}

@@ -1,7 +1,14 @@
 //! Runs the pipeline over a set's documents, in parallel, keeping input order.
+//!
+//! A stage that panics on one document must not stop the evaluation of the others: the document
+//! is scored as if nothing was extracted, and the panic is reported in the set's notes so it
+//! cannot pass unnoticed.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
-use sitrep_core::contract::Output;
+use sitrep_core::contract::{self, Output};
 use sitrep_core::Document;
 use sitrep_pipeline::Pipeline;
 
@@ -15,6 +22,15 @@ pub struct Runner {
     /// HTML ingest, when the binary has one to give (article_extraction needs it).
     pub html: Option<HtmlIngest>,
     pool: rayon::ThreadPool,
+    panics: Mutex<Vec<String>>,
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic".to_owned())
 }
 
 impl Runner {
@@ -25,13 +41,25 @@ impl Runner {
     #[must_use]
     pub fn new(pipeline: Pipeline, html: Option<HtmlIngest>, threads: usize) -> Self {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
-        Self { pipeline, html, pool }
+        Self { pipeline, html, pool, panics: Mutex::new(Vec::new()) }
+    }
+
+    fn extract_one(&self, doc: Document) -> Output {
+        let fallback = doc.clone();
+        match catch_unwind(AssertUnwindSafe(|| self.pipeline.extract(doc))) {
+            Ok(out) => out,
+            Err(payload) => {
+                let msg = format!("document {}: {}", fallback.id, panic_message(payload.as_ref()));
+                self.panics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(msg);
+                contract::to_output(&fallback, self.pipeline.provenance())
+            }
+        }
     }
 
     /// Extracts every document, outputs in input order.
     #[must_use]
     pub fn extract_all(&self, docs: Vec<Document>) -> Vec<Output> {
-        self.pool.install(|| docs.into_par_iter().map(|d| self.pipeline.extract(d)).collect())
+        self.pool.install(|| docs.into_par_iter().map(|d| self.extract_one(d)).collect())
     }
 
     /// Ingests and extracts HTML pages `(id, url, html)`; `None` without an HTML ingest.
@@ -41,8 +69,19 @@ impl Runner {
         Some(self.pool.install(|| {
             pages
                 .into_par_iter()
-                .map(|(id, url, html)| self.pipeline.extract(ingest(&id, url.as_deref(), &html)))
+                .map(|(id, url, html)| {
+                    let doc = catch_unwind(AssertUnwindSafe(|| ingest(&id, url.as_deref(), &html))).unwrap_or_else(|p| {
+                        self.panics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(format!("ingest of {id}: {}", panic_message(p.as_ref())));
+                        Document::from_text(id.clone(), "")
+                    });
+                    self.extract_one(doc)
+                })
                 .collect()
         }))
+    }
+
+    /// Panics caught since the last call (one line each), for the set's notes.
+    pub fn take_panics(&self) -> Vec<String> {
+        std::mem::take(&mut *self.panics.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 }
