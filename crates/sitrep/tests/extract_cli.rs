@@ -54,7 +54,9 @@ fn html_sample_gives_metadata_body_and_marked_boilerplate() {
     assert!(text.contains("tyres and chanted slogans"), "paragraphs are all kept");
     assert!(text.contains("\n\n"), "paragraphs are separated by blank lines");
     let kept = kept_text(out);
-    for boilerplate in ["Protesters gather on the main road", "Share on Facebook", "We use cookies", "Related stories", "About us"] {
+    for boilerplate in
+        ["Protesters gather on the main road", "Share on Facebook", "We use cookies", "Related stories", "About us"]
+    {
         assert!(!kept.contains(boilerplate), "{boilerplate:?} is neither dropped nor marked removed:\n{kept}");
     }
     let kinds: Vec<&str> = doc["removed"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
@@ -136,7 +138,11 @@ fn invalid_utf8_is_skipped_with_its_byte_offset() {
     std::fs::write(&good, "Clashes in Bambari left two dead.").unwrap();
     let run = sitrep(&["extract", path_str(&bad), path_str(&good)], None);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains(&format!("sitrep: skipped {}: invalid UTF-8 at byte offset 32", bad.display())), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("sitrep: skipped {}: invalid UTF-8 at byte offset 32", bad.display())),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("--lossy"), "the message says what to do: {}", run.stderr);
     assert_eq!(run.valid_outputs().len(), 1, "the good file is still written");
 
@@ -167,7 +173,11 @@ fn a_50_mb_one_line_file_is_skipped_quickly() {
     let run = sitrep(&["extract", path_str(&big)], None);
     assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("over the limit of 20971520 bytes") && run.stderr.contains("--max-bytes"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("over the limit of 20971520 bytes") && run.stderr.contains("--max-bytes"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 }
 
@@ -175,7 +185,8 @@ fn a_50_mb_one_line_file_is_skipped_quickly() {
 fn deeply_nested_html_is_refused_without_a_stack_overflow() {
     let dir = tmp();
     let page = dir.path().join("deep.html");
-    let html = format!("<html><body>{}<p>Deep text.</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let html =
+        format!("<html><body>{}<p>Deep text.</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
     std::fs::write(&page, html).unwrap();
     let started = Instant::now();
     let run = sitrep(&["extract", path_str(&page)], None);
@@ -294,7 +305,11 @@ fn jsonl_with_one_bad_line_reports_it_and_writes_the_rest() {
     .unwrap();
     let run = sitrep(&["extract", path_str(&feed), "--jsonl"], None);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains(&format!("sitrep: skipped {}:2: line 2: not valid JSON", feed.display())), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("sitrep: skipped {}:2: line 2: not valid JSON", feed.display())),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stderr.matches("skipped").count(), 1, "{}", run.stderr);
     let ids: Vec<String> =
         run.valid_outputs().iter().map(|o| o["document"]["id"].as_str().unwrap().to_owned()).collect();

@@ -28,7 +28,11 @@ fn main() {
         let html = page["html"].as_str().unwrap();
         let truth = page["article_body"].as_str().unwrap();
         let url = page["url"].as_str();
-        let result = if fallback { Ok(sitrep_ingest::html_body_without_readability(html)) } else { sitrep_ingest::html_article(html, url) };
+        let result = if fallback {
+            Ok(sitrep_ingest::html_body_without_readability(html))
+        } else {
+            sitrep_ingest::html_article(html, url)
+        };
         if dates {
             let (d, src) = result.as_ref().map_or((None, None), |doc| (doc.published, Some(doc.published_source)));
             let in_url = url.and_then(url_date);
@@ -40,7 +44,13 @@ fn main() {
                 (Some(_), None) => "no-url-date",
                 (None, None) => "none",
             };
-            println!("{verdict:12} found={:<12} src={:<10} url={:<12} {}", opt(d), format!("{src:?}"), opt(in_url), url.unwrap_or(""));
+            println!(
+                "{verdict:12} found={:<12} src={:<10} url={:<12} {}",
+                opt(d),
+                format!("{src:?}"),
+                opt(in_url),
+                url.unwrap_or("")
+            );
         }
         let kept = match result {
             Ok(doc) => kept_text(&doc),
@@ -93,8 +103,10 @@ fn url_date(url: &str) -> Option<sitrep_core::Date> {
             (digits(i + 4, 2), digits(i + 6, 2))
         };
         if let (Some(m), Some(d)) = (m, d) {
-            if let Ok(date) = sitrep_core::Date::new(y as i16, m as i8, d as i8) {
-                return Some(date);
+            if let (Ok(y), Ok(m), Ok(d)) = (i16::try_from(y), i8::try_from(m), i8::try_from(d)) {
+                if let Ok(date) = sitrep_core::Date::new(y, m, d) {
+                    return Some(date);
+                }
             }
         }
     }

@@ -25,7 +25,10 @@ pub fn parse_html_date(s: &str) -> Option<Date> {
         return Some(d);
     }
     // Compact ISO: 20191119 or 20191119T100000Z.
-    if s.len() >= 8 && s.as_bytes()[..8].iter().all(u8::is_ascii_digit) && s.as_bytes().get(8).is_none_or(|b| !b.is_ascii_digit()) {
+    if s.len() >= 8
+        && s.as_bytes()[..8].iter().all(u8::is_ascii_digit)
+        && s.as_bytes().get(8).is_none_or(|b| !b.is_ascii_digit())
+    {
         return ymd(&s[0..4], &s[4..6], &s[6..8]);
     }
     words_date(s)

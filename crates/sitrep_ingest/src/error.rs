@@ -24,10 +24,14 @@ pub enum IngestError {
     #[error("the input is empty (or only whitespace): there is no text to extract from")]
     Empty,
 
-    #[error("the directory holds no .txt, .html, .htm, .jsonl or .ndjson files (optionally .gz); name other files directly")]
+    #[error(
+        "the directory holds no .txt, .html, .htm, .jsonl or .ndjson files (optionally .gz); name other files directly"
+    )]
     NoInputs,
 
-    #[error("over the limit of {limit} bytes (it has at least {size}); raise it with --max-bytes N if the input is genuine")]
+    #[error(
+        "over the limit of {limit} bytes (it has at least {size}); raise it with --max-bytes N if the input is genuine"
+    )]
     TooLarge { size: u64, limit: u64 },
 
     #[error(
@@ -45,7 +49,9 @@ pub enum IngestError {
     )]
     TooDeep { limit: usize },
 
-    #[error("the page has {found} elements, over the limit of {limit}: not an article page (extract its text another way)")]
+    #[error(
+        "the page has {found} elements, over the limit of {limit}: not an article page (extract its text another way)"
+    )]
     TooManyElements { found: usize, limit: usize },
 
     #[error("no article text found in the HTML page (is it a front page, a video page, or rendered by JavaScript?)")]

@@ -19,7 +19,7 @@ use crate::{Input, Item, Options, Reader};
 /// the limit only stops malformed or hostile pages from making the parser and tree walks
 /// slow or deep.
 pub const MAX_HTML_DEPTH: usize = 500;
-/// dom_smoothie's element cap: news pages have a few thousand elements.
+/// `dom_smoothie`'s element cap: news pages have a few thousand elements.
 const MAX_ELEMENTS: usize = 200_000;
 
 pub struct HtmlReader;
@@ -134,7 +134,8 @@ const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
     "keygen", "command", "basefont", "bgsound", "frame", "image", "isindex",
 ];
-const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+const RAW_TEXT: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
 
 /// Refuses markup nested deeper than `limit`, by a linear scan of the tags (no parsing, no
 /// recursion), so a hostile page is turned away before any tree is built.
@@ -158,7 +159,8 @@ pub fn check_depth(html: &str, limit: usize) -> Result<(), IngestError> {
         }
         let closing = rest.first() == Some(&b'/');
         let name_start = usize::from(closing);
-        let name_len = rest[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':').count();
+        let name_len =
+            rest[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':').count();
         if name_len == 0 {
             continue;
         }
@@ -336,8 +338,8 @@ impl Metadata {
         let title = meta("og:title")
             .or_else(|| meta("twitter:title"))
             .or_else(|| jsonld.headline.clone())
-            .or_else(|| non_empty(dom.select_single("title").text().to_string()))
-            .or_else(|| non_empty(dom.select_single("h1").text().to_string()))
+            .or_else(|| non_empty(&*dom.select_single("title").text()))
+            .or_else(|| non_empty(&*dom.select_single("h1").text()))
             .map(|t| collapse_ws(&t));
         let outlet = meta("og:site_name")
             .or_else(|| meta("application-name"))
@@ -358,15 +360,9 @@ impl Metadata {
         );
         candidates.extend(jsonld.published.iter().map(|v| (v.clone(), PublishedSource::Jsonld)));
         candidates.extend(time_tag_date(dom).map(|v| (v, PublishedSource::TimeTag)));
-        let parsed: Vec<(Date, PublishedSource, bool)> = candidates
-            .iter()
-            .filter_map(|(v, s)| parse_html_date(v).map(|d| (d, *s, is_utc_or_naive(v))))
-            .collect();
-        let published = parsed
-            .iter()
-            .find(|(_, _, utc)| !utc)
-            .or_else(|| parsed.first())
-            .map(|(d, s, _)| (*d, *s));
+        let parsed: Vec<(Date, PublishedSource, bool)> =
+            candidates.iter().filter_map(|(v, s)| parse_html_date(v).map(|d| (d, *s, is_utc_or_naive(v)))).collect();
+        let published = parsed.iter().find(|(_, _, utc)| !utc).or_else(|| parsed.first()).map(|(d, s, _)| (*d, *s));
         Self { title, published, outlet }
     }
 }
@@ -414,14 +410,15 @@ impl JsonLd {
                         }
                         if is_article {
                             if target.headline.is_none() {
-                                target.headline = obj.get("headline").and_then(serde_json::Value::as_str).and_then(|s| non_empty(s.to_owned()));
+                                target.headline =
+                                    obj.get("headline").and_then(serde_json::Value::as_str).and_then(non_empty);
                             }
                             if target.publisher.is_none() {
                                 target.publisher = obj
                                     .get("publisher")
                                     .and_then(|p| p.get("name").or(Some(p)))
                                     .and_then(serde_json::Value::as_str)
-                                    .and_then(|s| non_empty(s.to_owned()));
+                                    .and_then(non_empty);
                             }
                         }
                         if let Some(graph) = obj.get("@graph") {
@@ -435,11 +432,7 @@ impl JsonLd {
                 }
             }
         }
-        Self {
-            headline: best.headline,
-            published: best.published.or(fallback.published),
-            publisher: best.publisher,
-        }
+        Self { headline: best.headline, published: best.published.or(fallback.published), publisher: best.publisher }
     }
 }
 
@@ -469,7 +462,7 @@ fn is_utc_or_naive(value: &str) -> bool {
     if b.len() < 11 || !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
         return false;
     }
-    let Some(time_at) = v.get(10..).and_then(|t| t.find(|c| c == 'T' || c == ' ')).map(|i| i + 10) else {
+    let Some(time_at) = v.get(10..).and_then(|t| t.find(['T', ' '])).map(|i| i + 10) else {
         return false;
     };
     let time = &v[time_at + 1..];
@@ -512,7 +505,8 @@ fn time_tag_date(dom: &Dom) -> Option<String> {
         if context.contains("publish") {
             return Some(value);
         }
-        if in_article.is_none() && node.ancestors_it(Some(12)).any(|a| a.node_name().is_some_and(|n| &*n == "article")) {
+        if in_article.is_none() && node.ancestors_it(Some(12)).any(|a| a.node_name().is_some_and(|n| &*n == "article"))
+        {
             in_article = Some(value);
         }
     }
@@ -543,8 +537,8 @@ fn time_context(node: &NodeRef) -> String {
     context
 }
 
-fn non_empty(s: String) -> Option<String> {
-    let t = s.trim();
+fn non_empty(s: impl AsRef<str>) -> Option<String> {
+    let t = s.as_ref().trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
 
@@ -564,9 +558,42 @@ struct Rendered {
 
 /// Elements that start a new paragraph.
 const BLOCK: &[&str] = &[
-    "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li",
-    "main", "nav", "ol", "p", "pre", "section", "table", "ul", "summary", "caption", "center",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    "summary",
+    "caption",
+    "center",
 ];
 /// Elements whose text is never article text.
 const SKIP: &[&str] = &[
@@ -658,7 +685,8 @@ fn render(root: &NodeRef, whole_page: bool) -> Rendered {
                     continue;
                 }
                 let name = node.node_name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
-                if SKIP.contains(&name.as_str()) || (whole_page && CHROME.contains(&name.as_str())) || is_hidden(&node) {
+                if SKIP.contains(&name.as_str()) || (whole_page && CHROME.contains(&name.as_str())) || is_hidden(&node)
+                {
                     continue;
                 }
                 match name.as_str() {

@@ -205,10 +205,7 @@ mod tests {
 
     #[test]
     fn name_parts_look_through_gz() {
-        assert_eq!(
-            name_parts(Path::new("dir/Page.HTML.gz")),
-            (Some("Page".to_owned()), Some("html".to_owned()))
-        );
+        assert_eq!(name_parts(Path::new("dir/Page.HTML.gz")), (Some("Page".to_owned()), Some("html".to_owned())));
         assert_eq!(name_parts(Path::new("notes")), (Some("notes".to_owned()), None));
     }
 }

@@ -71,8 +71,9 @@ fn record(input: &Input, line: usize, bytes: &[u8], opts: &Options) -> Result<(D
     let mut doc = match (non_empty(field("text")?), non_empty(field("html")?)) {
         (Some(text), _) => Document::from_text(String::new(), text),
         (None, Some(html)) => {
-            let article = article_from_html(&html, url.as_deref(), opts.max_bytes).map_err(|e| bad(line, e.to_string()))?;
-            warning = article.warning.clone();
+            let article =
+                article_from_html(&html, url.as_deref(), opts.max_bytes).map_err(|e| bad(line, e.to_string()))?;
+            warning.clone_from(&article.warning);
             article.into_document()
         }
         (None, None) => return Err(bad(line, "no \"text\" or \"html\" field with content")),
@@ -108,7 +109,6 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,14 +130,18 @@ mod tests {
             "\n",
             r#"{"id":"a4","published":"April 12"}"#,
         ));
-        let ids: Vec<&str> = items
-            .iter()
-            .filter_map(|i| if let Item::Document(d) = i { Some(d.id.as_str()) } else { None })
-            .collect();
+        let ids: Vec<&str> =
+            items.iter().filter_map(|i| if let Item::Document(d) = i { Some(d.id.as_str()) } else { None }).collect();
         assert_eq!(ids, ["a1", "a3"]);
         let skipped: Vec<(String, String)> = items
             .iter()
-            .filter_map(|i| if let Item::Skipped { source, error } = i { Some((source.clone(), error.to_string())) } else { None })
+            .filter_map(|i| {
+                if let Item::Skipped { source, error } = i {
+                    Some((source.clone(), error.to_string()))
+                } else {
+                    None
+                }
+            })
             .collect();
         assert_eq!(skipped.len(), 2);
         assert_eq!(skipped[0].0, "feed.jsonl:2");
@@ -148,7 +152,9 @@ mod tests {
 
     #[test]
     fn fields_fill_the_document() {
-        let items = read(r#"{"id":7,"text":"Text.","url":"https://example.org/a","published":"2026-04-12T23:30:00Z","title":"T","outlet":"O"}"#);
+        let items = read(
+            r#"{"id":7,"text":"Text.","url":"https://example.org/a","published":"2026-04-12T23:30:00Z","title":"T","outlet":"O"}"#,
+        );
         let Item::Document(doc) = &items[0] else { panic!("{items:?}") };
         assert_eq!(doc.id, "7");
         assert_eq!(doc.source.as_deref(), Some("https://example.org/a"));

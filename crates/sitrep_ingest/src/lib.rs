@@ -176,7 +176,6 @@ pub fn read_paths<'a>(paths: impl IntoIterator<Item = &'a Path>, opts: &Options)
     items
 }
 
-
 /// One HTML page (already a string) → a document with text, removed ranges and metadata, as
 /// the HTML reader makes it; id from the content, source from `url`.
 ///

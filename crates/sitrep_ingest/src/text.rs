@@ -37,7 +37,8 @@ pub fn decode_text(bytes: &[u8], lossy: bool) -> Result<(String, Option<String>)
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         if encoding != encoding_rs::UTF_8 {
             let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-            let warning = had_errors.then(|| format!("{} text had malformed sequences, replaced with U+FFFD", encoding.name()));
+            let warning =
+                had_errors.then(|| format!("{} text had malformed sequences, replaced with U+FFFD", encoding.name()));
             return Ok((text.into_owned(), warning));
         }
     }

@@ -116,12 +116,8 @@ impl Reporter {
 /// # Errors
 /// When the pipeline's resources cannot be loaded, or stdout fails (other than a closed pipe).
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let opts = Options {
-        format: args.format.into(),
-        max_bytes: args.max_bytes,
-        lossy: args.lossy,
-        published: args.published,
-    };
+    let opts =
+        Options { format: args.format.into(), max_bytes: args.max_bytes, lossy: args.lossy, published: args.published };
     let pipeline = Pipeline::load().map_err(anyhow::Error::msg)?;
 
     let mut inputs: Vec<Result<InputPath, (String, sitrep_ingest::IngestError)>> = Vec::new();

@@ -99,7 +99,8 @@ pub fn kept_text(out: &Value) -> String {
 pub fn shingle_match(truth: &str, extracted: &str) -> (f64, f64, f64) {
     use std::collections::HashMap;
     fn shingles(text: &str) -> HashMap<String, usize> {
-        let words: Vec<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> =
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
         let mut out = HashMap::new();
         for i in 0..words.len().saturating_sub(3).max(1) {
             let shingle = words[i..(i + 4).min(words.len())].join(" ");
