@@ -19,6 +19,7 @@ fn main() {
         (common::Tally::default(), common::Tally::default(), common::Tally::default(), common::Tally::default());
     let mut skipped = 0;
     let (mut agree, mut judged) = (0, 0);
+    let mut as_eval = [common::Tally::default(); 3];
     for mut article in common::read_polnear(&dir) {
         sitrep_text::annotate(&mut article.doc);
         if article.doc.skipped.is_some() {
@@ -34,12 +35,19 @@ fn main() {
         speaker.add(s);
         attribution.add(a);
         diagnostic.add(common::speaker_with_pronoun_spans(&article.doc, &article.gold));
+        let (eq, es, ea) = common::score_as_sitrep_eval(&article.doc, &article.gold);
+        as_eval[0].add(eq);
+        as_eval[1].add(es);
+        as_eval[2].add(ea);
         let (agreeing, count) = common::pronoun_antecedent_agreement(&article.doc, &article.gold);
         agree += agreeing;
         judged += count;
     }
     for (name, t) in [("polnear.quote_f1", quote), ("polnear.speaker_f1", speaker), ("polnear.attribution_f1", attribution)] {
         println!("{name} = {:.3} (P {:.3} {}/{}, R {:.3} {}/{})", t.f1(), t.precision(), t.tp_pred, t.pred, t.recall(), t.tp_gold, t.gold);
+    }
+    for (name, t) in ["quote_f1", "speaker_f1", "attribution_f1"].iter().zip(as_eval) {
+        println!("by sitrep_eval's rules: polnear.{name} = {:.3} (P {:.3}, R {:.3})", t.f1(), t.precision(), t.recall());
     }
     println!("diagnostic: speaker F1 with pronoun sources judged by the resolved pronoun span = {:.3}", diagnostic.f1());
     println!(

@@ -100,9 +100,14 @@ pub fn read_polnear(dir: &Path) -> Vec<Article> {
     let mut out = Vec::new();
     let mut anns: Vec<_> = std::fs::read_dir(dir.join("attributions")).expect("polnear attributions").flatten().map(|e| e.path()).collect();
     anns.sort();
+    let mut seen = std::collections::HashSet::new();
     for ann in anns {
         let stem = ann.file_stem().unwrap().to_string_lossy().to_string();
         let base = stem.rsplit_once('_').map_or(stem.as_str(), |(b, _)| b).to_owned();
+        // Some texts were annotated twice; like `sitrep eval`, score the first annotation only.
+        if !seen.insert(base.clone()) {
+            continue;
+        }
         let text = std::fs::read_to_string(dir.join("text").join(format!("{base}.txt"))).expect("polnear text");
         let map = CharMap::new(&text);
         let raw = std::fs::read_to_string(&ann).unwrap();
@@ -371,4 +376,96 @@ pub fn pronoun_antecedent_agreement(doc: &Document, gold: &[Gold]) -> (usize, us
         }
     }
     (agree, judged)
+}
+
+/// The rules `sitrep_eval`'s PolNeAR scorer applies (crates/sitrep_eval/src/sets/polnear.rs),
+/// restated here so this crate's figures can be compared with `sitrep eval polnear`: the first
+/// annotation file of each text only, gold content and source as the hull of their pieces, a gold
+/// quote is a content holding a left double mark or two straight ones, and matching is one-to-one
+/// (a second quotation of the same gold attribution counts as a false positive). Quotes without a
+/// speaker are not speaker false positives; an attribution's source also counts as right when its
+/// source span overlaps the gold source.
+pub fn score_as_sitrep_eval(doc: &Document, gold: &[Gold]) -> (Tally, Tally, Tally) {
+    let hull = |v: &[Span]| -> Option<Span> { Some(Span::new(v.iter().map(|s| s.start).min()?, v.iter().map(|s| s.end).max()?)) };
+    let half = |a: Span, b: Span| {
+        let shorter = a.len().min(b.len());
+        shorter > 0 && 2 * overlap(a, b) >= shorter
+    };
+    struct G {
+        content: Span,
+        source: Option<Span>,
+        source_text: String,
+        direct: bool,
+    }
+    let golds: Vec<G> = gold
+        .iter()
+        .filter_map(|g| {
+            let content = hull(&g.content)?;
+            let text: String = g.content.iter().map(|s| doc.slice(*s)).collect::<Vec<_>>().join(" ");
+            let direct = text.contains('\u{201C}') || text.matches('"').count() >= 2;
+            let source = hull(&g.source);
+            Some(G { content, source, source_text: source.map_or(String::new(), |s| doc.slice(s).to_owned()), direct })
+        })
+        .collect();
+    let eval_head = |phrase: &str| -> Option<String> {
+        let norm = phrase.split(',').next().unwrap_or("").to_lowercase();
+        let mut words = Vec::new();
+        for w in norm.split_whitespace() {
+            if matches!(w, "of" | "in" | "from" | "who" | "that" | "which" | "at" | "on" | "with") && !words.is_empty() {
+                break;
+            }
+            words.push(w.to_owned());
+        }
+        let last = words.last()?.clone();
+        let w = last.trim_matches(|c: char| !c.is_alphanumeric());
+        let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w);
+        (!w.is_empty()).then(|| w.to_owned())
+    };
+    let pronoun = |s: &str| ["he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "his", "their", "its", "us"].contains(&s.trim().to_lowercase().as_str());
+    let source_right = |entity: Option<&str>, name: Option<&str>, span: Option<Span>, g: &G| {
+        let Some(gs) = g.source else { return true };
+        let by_entity = entity.and_then(|id| doc.entity(id)).is_some_and(|e| e.mentions.iter().any(|m| m.overlaps(gs)));
+        let by_span = span.is_some_and(|s| s.overlaps(gs));
+        let by_name = !pronoun(&g.source_text)
+            && eval_head(&g.source_text).zip(name).is_some_and(|(h, n)| n.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| w == h));
+        by_entity || by_span || by_name
+    };
+    let gold_q: Vec<&G> = golds.iter().filter(|g| g.direct).collect();
+    let mut used = vec![false; gold_q.len()];
+    let (mut qtp, mut qfp, mut stp, mut sfp) = (0, 0, 0, 0);
+    for q in &doc.quotes {
+        let has_speaker = q.speaker.is_some() || q.speaker_entity.is_some();
+        match (0..gold_q.len()).find(|&i| !used[i] && half(q.span, gold_q[i].content)) {
+            Some(i) => {
+                used[i] = true;
+                qtp += 1;
+                if has_speaker {
+                    if source_right(q.speaker_entity.as_deref(), q.speaker.as_deref(), None, gold_q[i]) {
+                        stp += 1;
+                    } else {
+                        sfp += 1;
+                    }
+                }
+            }
+            None => {
+                qfp += 1;
+                sfp += usize::from(has_speaker);
+            }
+        }
+    }
+    let quote = Tally { tp_pred: qtp, pred: qtp + qfp, tp_gold: qtp, gold: gold_q.len() };
+    let speaker = Tally { tp_pred: stp, pred: stp + sfp, tp_gold: stp, gold: gold_q.len() };
+    let mut used = vec![false; golds.len()];
+    let mut atp = 0;
+    for a in &doc.attributions {
+        let found = (0..golds.len()).find(|&i| {
+            !used[i] && half(a.content, golds[i].content) && source_right(a.source_entity.as_deref(), a.source.as_deref(), a.source_span, &golds[i])
+        });
+        if let Some(i) = found {
+            used[i] = true;
+            atp += 1;
+        }
+    }
+    let attribution = Tally { tp_pred: atp, pred: doc.attributions.len(), tp_gold: atp, gold: golds.len() };
+    (quote, speaker, attribution)
 }
