@@ -469,3 +469,32 @@ pub fn score_as_sitrep_eval(doc: &Document, gold: &[Gold]) -> (Tally, Tally, Tal
     let attribution = Tally { tp_pred: atp, pred: doc.attributions.len(), tp_gold: atp, gold: golds.len() };
     (quote, speaker, attribution)
 }
+
+/// Diagnostic for the scorer's design, not a METRICS figure: quote_f1 one-to-one as
+/// `sitrep_eval` scores it, except that a gold attribution whose content comes in n pieces (brat's
+/// discontinuous spans: "“A,” he said, “B.”") can take up to n predicted quotations.
+pub fn quote_f1_by_pieces(doc: &Document, gold: &[Gold]) -> Tally {
+    let half = |a: Span, b: Span| {
+        let shorter = a.len().min(b.len());
+        shorter > 0 && 2 * overlap(a, b) >= shorter
+    };
+    let direct: Vec<(Span, usize)> = gold
+        .iter()
+        .filter_map(|g| {
+            let text: String = g.content.iter().map(|s| doc.slice(*s)).collect::<Vec<_>>().join(" ");
+            let quoted = text.contains('\u{201C}') || text.matches('"').count() >= 2;
+            let hull = Span::new(g.content.iter().map(|s| s.start).min()?, g.content.iter().map(|s| s.end).max()?);
+            quoted.then_some((hull, g.content.len()))
+        })
+        .collect();
+    let mut taken = vec![0usize; direct.len()];
+    let mut tp = 0;
+    for q in &doc.quotes {
+        if let Some(i) = (0..direct.len()).find(|&i| taken[i] < direct[i].1 && half(q.span, direct[i].0)) {
+            taken[i] += 1;
+            tp += 1;
+        }
+    }
+    let found = taken.iter().filter(|t| **t > 0).count();
+    Tally { tp_pred: tp, pred: doc.quotes.len(), tp_gold: found, gold: direct.len() }
+}
