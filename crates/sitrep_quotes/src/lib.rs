@@ -8,8 +8,18 @@
 //!   Observatory, …", "he denied …"), with source, cue and content spans. The cue's stance
 //!   (asserts / denies / disputes) is in `data/cues.tsv`; [`cue_stance`] reads it for the claims stage.
 //!
-//! Rules and word lists are data files under `data/`, each documenting its format in its header.
-//! The stage reads `doc.sentences` (text stage) and `doc.entities` (entity stage) when present.
+//! Speakers: the source of the attribution whose content holds the quotation ("X said", "said X",
+//! "X told Reuters", "according to X", "X said in an e-mailed statement", "“…” ― X", transcript
+//! turns "X: …"), else the speaker of the one or two sentences before (a run of quotes), else, for a
+//! cue-governed partial quote, the person or organisation that opens its sentence (entity layer).
+//! Pronouns ("he said") resolve to the last compatible speaker, else the nearest compatible entity
+//! mention (gender from titles and given names); `speaker_entity` is the entity with a mention
+//! overlapping the speaker, or the pronoun's antecedent.
+//!
+//! Rules and word lists are data files under `data/` (`cues.tsv`, `words.tsv`, `pronouns.tsv`,
+//! `titles.tsv`, `given_names.tsv`), each documenting its format in its header. The stage reads
+//! `doc.sentences`, `doc.paragraphs` and `doc.dateline` (text stage) and `doc.entities` (entity
+//! stage) when present; without sentences it reads lines. ACCURACY.md has the measured figures.
 
 mod lexicon;
 mod marks;
@@ -21,7 +31,7 @@ use std::sync::OnceLock;
 
 use sitrep_core::{Attribution, Document, Quote, Span, Stance};
 
-pub use lexicon::{LexiconError, Agreement, CueClass};
+pub use lexicon::LexiconError;
 pub use marks::{find_quotations, Quotation};
 
 use lexicon::Lexicon;
