@@ -36,12 +36,14 @@ impl Quotation {
     }
 }
 
+/// Guillemets are left out on purpose: English text uses them as arrows ("Read more »",
+/// "« Previous"), and an unclosed opening mark would swallow a paragraph as a quotation.
 const fn is_double_open(c: char) -> bool {
-    matches!(c, '\u{201C}' | '\u{201E}' | '\u{00AB}')
+    matches!(c, '\u{201C}' | '\u{201E}')
 }
 
 const fn is_double_close(c: char) -> bool {
-    matches!(c, '\u{201D}' | '\u{00BB}')
+    matches!(c, '\u{201D}')
 }
 
 /// Whether a straight `"` at this position opens a quotation (it follows a space, a bracket or a
@@ -214,6 +216,11 @@ mod tests {
     #[test]
     fn right_mark_opening_a_paragraph_opens() {
         assert_eq!(texts("Intro.\n\u{201D}We stayed.\u{201D} \u{2015} A reader"), ["We stayed."]);
+    }
+
+    #[test]
+    fn guillemet_arrows_are_not_quotes() {
+        assert!(texts("\u{00AB} Previous story: rebels take the northern town after a long siege").is_empty());
     }
 
     #[test]
