@@ -43,11 +43,20 @@ impl<'a> Resolver<'a> {
 
     /// The entity whose mention overlaps `span` most (ties to the longer mention).
     fn entity_in(&self, span: Span) -> Option<usize> {
-        self.mentions
-            .iter()
-            .filter(|(m, _)| m.overlaps(span))
-            .max_by_key(|(m, _)| (m.end.min(span.end) - m.start.max(span.start), m.len()))
-            .map(|(_, e)| *e)
+        // The speaker is named before any appositive ("Schiff, 56, who has served …") or party
+        // bracket; a person or organisation there wins over a nationality or place ("Democratic").
+        let text = span.of(&self.doc.text);
+        let core_len = text.find([',', '(']).map_or(text.len(), |at| text[..at].trim_end().len());
+        let core = Span::new(span.start, span.start + core_len.max(1).min(span.len()));
+        let speaking = |e: usize| matches!(self.doc.entities[e].kind, EntityKind::Person | EntityKind::Org);
+        let best = |within: Span| {
+            self.mentions
+                .iter()
+                .filter(|(m, _)| m.overlaps(within))
+                .max_by_key(|(m, e)| (speaking(*e), m.end.min(within.end) - m.start.max(within.start), m.len()))
+                .map(|(_, e)| *e)
+        };
+        best(core).or_else(|| best(span))
     }
 
     fn entity_agreement(&self, e: usize) -> Option<Agreement> {

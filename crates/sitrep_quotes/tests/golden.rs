@@ -410,3 +410,18 @@ fn pronoun_mentions_only_when_asked() {
     assert_eq!(on.entities[0].mentions.len(), 2);
     assert_eq!(on.slice(on.entities[0].mentions[1]), "he");
 }
+
+#[test]
+fn speaker_entity_prefers_the_person_named_before_the_appositive() {
+    let text = "\u{201C}The vote was rigged,\u{201D} said Democratic Sen. Jane Doyle, a member of the Kurdish caucus.";
+    let mut doc = Document::from_text("t", text);
+    common::segment(&mut doc);
+    doc.entities = vec![
+        entity(&doc, "E1", EntityKind::Norp, "Democratic", &["Democratic"]),
+        entity(&doc, "E2", EntityKind::Person, "Jane Doyle", &["Jane Doyle"]),
+        entity(&doc, "E3", EntityKind::Norp, "Kurdish", &["Kurdish caucus"]),
+    ];
+    run(&mut doc);
+    assert_eq!(doc.quotes[0].speaker_entity.as_deref(), Some("E2"));
+    assert_eq!(doc.quotes[0].speaker.as_deref(), Some("Jane Doyle"));
+}
