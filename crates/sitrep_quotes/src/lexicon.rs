@@ -48,6 +48,8 @@ pub enum CueClass {
     Weak,
     /// A verb of belief: an attribution only before "that" or a colon.
     That,
+    /// Punctuation introducing speech (transcript colon, signature dash): stance lookups only.
+    Mark,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,6 +195,7 @@ impl Lexicon {
                 "prep" => CueClass::Preposition,
                 "weak" => CueClass::Weak,
                 "that" => CueClass::That,
+                "mark" => CueClass::Mark,
                 other => return Err(bad(format!("unknown class {other:?}"))),
             };
             let words: Vec<String> = f[0].split(' ').map(str::to_owned).collect();

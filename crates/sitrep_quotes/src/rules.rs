@@ -204,6 +204,7 @@ impl Sentence<'_> {
             CueClass::Preposition => self.according_to(c0, c1),
             _ if participle => self.participle(c0, c1, earlier),
             CueClass::Participle | CueClass::Verb | CueClass::Weak | CueClass::That => self.verb(j, c0, c1, cue),
+            CueClass::Mark => None,
         };
         let (source, content) = made?;
         if cue.class == CueClass::Weak && !self.quotes.iter().any(|q| content.contains(q.inner) || q.inner.contains(content)) {

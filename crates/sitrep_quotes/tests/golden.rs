@@ -107,6 +107,9 @@ fn indirect_speech_and_stance() {
     assert_eq!(cue_stance("disputed"), Some(Stance::Disputes));
     assert_eq!(cue_stance("According to"), Some(Stance::Asserts));
     assert_eq!(cue_stance("banana"), None);
+    // Transcript and signature marks have a stance too, so every cue the stage emits can be read.
+    assert_eq!(cue_stance(":"), Some(Stance::Asserts));
+    assert_eq!(cue_stance("\u{2015}"), Some(Stance::Asserts));
 }
 
 #[test]
