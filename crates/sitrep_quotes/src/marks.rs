@@ -16,7 +16,7 @@ pub struct Quotation {
 
 impl Quotation {
     /// A quotation that names something rather than quoting speech: a short phrase in title case
-    /// ("State of the Union", "Fox and Friends"), or one that directly follows a preposition
+    /// ("Nation Tonight", "Morning Report"), or one that directly follows a preposition
     /// ("appeared on “Meet the Nation”").
     pub fn is_title(&self, text: &str) -> bool {
         let inner = self.inner.of(text);

@@ -492,7 +492,7 @@ impl Sentence<'_> {
         for i in k + 1..stop {
             let t = &self.toks[i];
             if is_open_mark(t) {
-                // "said on “Fox and Friends”": a quoted title right after the preposition.
+                // "said on “Morning Report”": a quoted title right after the preposition.
                 return i == k + 1;
             }
             if t.lower == "that" || t.is(':') || t.is(',') {
@@ -518,7 +518,7 @@ impl Sentence<'_> {
         for i in k + 1..stop {
             let t = &self.toks[i];
             if is_open_mark(t) {
-                // "on Fox News's “Fox and Friends”": a programme or document title ends the phrase.
+                // "on Radio Free’s “Morning Report”": a programme or document title ends the phrase.
                 if let Some(title) = self.quote_opening_at(i).filter(|q| q.is_title(self.text)) {
                     let after = title.outer.end;
                     return (i..n).find(|&j| self.toks[j].span.start >= after).unwrap_or(n);

@@ -313,7 +313,7 @@ fn titles_in_quotes_are_not_speech() {
     assert!(quotes("The general said on \u{201C}Face the Nation\u{201D} that the offensive had stalled.")
         .iter()
         .all(|(text, _)| text != "Face the Nation"));
-    assert!(quotes("Protesters marched to the \u{201C}Grand Bargain\u{201D} summit on Monday.").is_empty());
+    assert!(quotes("Protesters marched to the \u{201C}Unity Accord\u{201D} summit on Monday.").is_empty());
 }
 
 #[test]
