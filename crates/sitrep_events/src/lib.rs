@@ -148,6 +148,9 @@ struct Sentence<'a> {
     words: Vec<Word>,
     lex: Vec<LexMatch>,
     mentions: Vec<Mention>,
+    /// Mentions of people (NER `PERSON`) in the sentence that are not the source of a statement: the named
+    /// victims of attacks and abductions.
+    persons: Vec<Span>,
 }
 
 impl Sentence<'_> {
@@ -161,10 +164,6 @@ impl Sentence<'_> {
 
     fn has_cue(&self, kind: CueKind) -> bool {
         self.lex.iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == kind))
-    }
-
-    fn first_cue(&self, kind: CueKind) -> Option<Span> {
-        self.lex.iter().find(|m| matches!(m.entry, Entry::Cue(c) if c.kind == kind)).map(|m| m.span)
     }
 }
 
@@ -266,7 +265,14 @@ impl Events {
             }
             i += 1;
         }
-        let mut sentence = Sentence { text, span, words, lex, mentions };
+        let persons = doc
+            .entities
+            .iter()
+            .filter(|e| e.kind == sitrep_core::EntityKind::Person)
+            .flat_map(|e| e.mentions.iter().copied())
+            .filter(|m| span.contains(*m))
+            .collect();
+        let mut sentence = Sentence { text, span, words, lex, mentions, persons };
         mark_speakers(&mut sentence);
         sentence
     }
@@ -681,6 +687,14 @@ fn mark_speakers(s: &mut Sentence) {
     for (m, f) in s.mentions.iter_mut().zip(flags) {
         m.speaker = f;
     }
+    let words = &s.words;
+    s.persons.retain(|p| {
+        let wi_end = word_at(words, p.end);
+        !speech.iter().any(|sp| {
+            let wi = word_at(words, sp.start);
+            wi >= wi_end && wi <= wi_end + 1
+        })
+    });
 }
 
 /// Sentence-level reasons to code nothing from a sentence.
@@ -916,6 +930,27 @@ fn target_span(s: &Sentence, trigger: Span) -> Option<Span> {
     Some(Span::new(start, m.span.end))
 }
 
+/// The named person an attack or abduction was done to: after an active trigger, before a passive one.
+fn named_victim(s: &Sentence, trigger: Span) -> Option<Span> {
+    let tw0 = word_at(&s.words, trigger.start);
+    let passive = (1..=2).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being", "is", "are"]));
+    if passive {
+        s.persons.iter().rev().find(|p| p.end <= trigger.start).or_else(|| s.persons.iter().find(|p| p.start >= trigger.end)).copied()
+    } else {
+        s.persons.iter().find(|p| p.start >= trigger.end).copied()
+    }
+}
+
+/// "Civilians (Colombia)" for the perpetrator's country, else plain "Civilians".
+fn civilians_name(actor1: Option<&Actor>) -> String {
+    match actor1.and_then(|a| a.name.rsplit_once(" (")).map(|(_, c)| c.trim_end_matches(')')) {
+        Some(country) if !country.is_empty() && !country.contains('-') && !country.chars().any(|c| c.is_ascii_digit()) => {
+            format!("Civilians ({country})")
+        }
+        _ => "Civilians".to_owned(),
+    }
+}
+
 fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event {
     let aggregate = s.has_cue(CueKind::Aggregate)
         || s.words.windows(2).any(|w| {
@@ -930,7 +965,22 @@ fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event 
         .max_by_key(|m| (m.span.len(), std::cmp::Reverse(m.span.start)))
         .map(|m| m.span);
     let [fatalities, injured, detained] = counts;
-    let _ = s.first_cue(CueKind::Facility);
+    let mut actor2 = c.actor2;
+    let targets_people = matches!(c.sub.event_type(), EventType::ViolenceAgainstCivilians | EventType::ExplosionsRemoteViolence)
+        || c.sub == SubEventType::Arrests;
+    if targets_people && actor2.as_ref().is_none_or(|a| a.kind == ActorKind::Civilians) {
+        if let Some(name) = named_victim(s, c.trigger) {
+            let mut victim = actor2.clone().unwrap_or_else(|| Actor {
+                name: civilians_name(c.actor1.as_ref()),
+                kind: ActorKind::Civilians,
+                country: c.actor1.as_ref().and_then(|a| a.country.clone()),
+                span: None,
+                actor_id: None,
+            });
+            victim.span = Some(name);
+            actor2 = Some(victim);
+        }
+    }
     Event {
         id: String::new(),
         sub_event_type: c.sub,
@@ -938,7 +988,7 @@ fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event 
         date_span: None,
         location: None,
         actor1: c.actor1,
-        actor2: c.actor2,
+        actor2,
         fatalities,
         injured,
         detained,
