@@ -151,6 +151,8 @@ struct Sentence<'a> {
     /// Mentions of people (NER `PERSON`) in the sentence that are not the source of a statement: the named
     /// victims of attacks and abductions.
     persons: Vec<Span>,
+    /// Whether a time expression (times layer) lies in the sentence.
+    dated: bool,
 }
 
 impl Sentence<'_> {
@@ -272,7 +274,8 @@ impl Events {
             .flat_map(|e| e.mentions.iter().copied())
             .filter(|m| span.contains(*m))
             .collect();
-        let mut sentence = Sentence { text, span, words, lex, mentions, persons };
+        let dated = doc.times.iter().any(|t| span.contains(t.span));
+        let mut sentence = Sentence { text, span, words, lex, mentions, persons, dated };
         mark_speakers(&mut sentence);
         sentence
     }
@@ -341,7 +344,7 @@ impl Events {
             }
         }
         if let (Some(a1), Some(a2)) = (&best.actor1, &best.actor2) {
-            if a1.name == a2.name && a1.span == a2.span || a1.span.is_some() && a1.span == a2.span {
+            if a1.span == a2.span && (a1.name == a2.name || a1.span.is_some()) {
                 best.actor2 = None;
             }
         }
@@ -362,6 +365,13 @@ impl Events {
     ) -> Option<Candidate> {
         let battle_like = matches!(trig.sub, TriggerSub::Fixed(sub) if sub.event_type() == EventType::Battles)
             || matches!(trig.sub, TriggerSub::Territory | TriggerSub::Capture);
+        // A plural noun ("IED attacks", "suicide bombers") with no toll and no date names a kind of act, not
+        // one act: "responsible for IED attacks", "harbouring suicide bombers".
+        let act_noun = matches!(trig.sub, TriggerSub::Kill)
+            || matches!(trig.sub, TriggerSub::Fixed(sub) if matches!(sub.event_type(), EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians));
+        if act_noun && !trig.verb && !s.dated && plural(span.of(s.text)) && !has_casualty_figure(s) {
+            return None;
+        }
         let (a1, a2) = roles(s, span, battle_like);
         let instrument = s.lex.iter().find_map(|m| match m.entry {
             Entry::Instrument(sub) => Some(sub),
@@ -376,9 +386,7 @@ impl Events {
                 }
             }
             Needs::Instrument => {
-                if instrument.is_none() {
-                    return None;
-                }
+                instrument?;
             }
             Needs::Political => {
                 let political = s.has_cue(CueKind::Political)
@@ -470,7 +478,7 @@ impl Events {
                 let violent = VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
                 let perpetrator = kind1.is_some_and(is_armed);
                 let explosive = instrument.flatten();
-                if !perpetrator && !violent && explosive.is_none() && !(instrument.is_some() && civilian_victims) {
+                if !(perpetrator || violent || explosive.is_some() || instrument.is_some() && civilian_victims) {
                     return None;
                 }
                 if protest_context && (kind2 == Some(ActorKind::Protesters) || kind2.is_none()) && kind1 == Some(ActorKind::StateForces) {
@@ -779,6 +787,17 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     })
 }
 
+fn plural(phrase: &str) -> bool {
+    let last = phrase.rsplit(' ').next().unwrap_or(phrase);
+    let lower = last.to_ascii_lowercase();
+    lower.len() > 3 && lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("ous")
+}
+
+/// Whether the sentence gives a number of dead, wounded or detained.
+fn has_casualty_figure(s: &Sentence) -> bool {
+    counts(s).iter().any(Option::is_some)
+}
+
 /// Whether an instrument is mentioned close to the trigger (the weapon of this act, not another).
 fn instrument_near(s: &Sentence, span: Span) -> bool {
     s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(Some(_))) && m.span.start.abs_diff(span.start) < 60)
@@ -915,7 +934,7 @@ fn target_span(s: &Sentence, trigger: Span) -> Option<Span> {
         .lex
         .iter()
         .filter(|m| matches!(m.entry, Entry::Cue(c) if matches!(c.kind, CueKind::Facility | CueKind::CivilianPlace)));
-    let m = targets.clone().find(|m| m.span.start >= trigger.end).or_else(|| targets.last())?;
+    let m = targets.clone().find(|m| m.span.start >= trigger.end).or_else(|| targets.clone().next_back())?;
     let wi = word_at(&s.words, m.span.start);
     let mut start = m.span.start;
     if wi > 0 {
