@@ -6,6 +6,7 @@ use crate::fold::fold;
 
 const CONTEXT_WORDS: &str = include_str!("../data/context_words.tsv");
 const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
+const ENGLISH_WORDS: &str = include_str!("../data/english_words.txt");
 const DEMONYMS: &str = include_str!("../data/demonyms.tsv");
 const ALIASES: &str = include_str!("../data/aliases.tsv");
 
@@ -31,6 +32,8 @@ pub struct Lexicon {
     pub notplace: HashSet<String>,
     pub landmark: HashSet<String>,
     pub common: HashSet<String>,
+    /// Lowercase English words (modifier test for a town before a capitalised word).
+    pub english: HashSet<String>,
     /// Folded demonym → country code.
     pub demonyms: HashMap<String, String>,
     /// Folded alias → (target, whether the text must write it with its final period).
@@ -67,6 +70,7 @@ impl Lexicon {
             set.insert(word.trim().to_owned());
         }
         lex.common = data_lines(COMMON_WORDS).map(|w| w.trim().to_owned()).collect();
+        lex.english = data_lines(ENGLISH_WORDS).map(|w| w.trim().to_owned()).collect();
         for line in data_lines(DEMONYMS) {
             if let Some((name, cc)) = line.split_once('\t') {
                 lex.demonyms.insert(fold(name), cc.trim().to_owned());

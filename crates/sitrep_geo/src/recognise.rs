@@ -205,7 +205,9 @@ impl Gazetteer {
                         best = Some((j, key.clone(), cands, false));
                     }
                 }
-                if tj.word && !self.has_longer_key(&key) && !lex.alias_prefixes.contains(&key) {
+                // Abbreviations go on through their periods ("N.C.", "W.Va.", "Conn.").
+                let attached_next = toks.get(j + 1).is_some_and(|n| !n.word && !n.space_before && matches!(n.span.of(text), "." | "-" | "'" | "’"));
+                if tj.word && !attached_next && !self.has_longer_key(&key) && !lex.alias_prefixes.contains(&key) {
                     break;
                 }
                 j += 1;
@@ -274,10 +276,6 @@ impl Gazetteer {
                 if lex.notplace.contains(&key) {
                     break 'r true;
                 }
-                // "an Apache helicopter": place names rarely take an indefinite article.
-                if prev_word.is_some_and(|p| p + 1 == i) && matches!(prev_lower.as_str(), "a" | "an") && !demonym {
-                    break 'r true;
-                }
                 // "Gen. Jackson", "Mayor Austin".
                 if let Some(p) = prev_word {
                     let gap_ok = p + 1 == i || (p + 2 == i && prev_tok.is_some_and(|pt| pt.span.of(text) == "."));
@@ -294,6 +292,7 @@ impl Gazetteer {
                     // Chief", "Tarrant County Public Health").
                     if !region
                         && !lex.orghead.contains(&next_lower)
+                        && !lex.english.contains(&next_lower)
                         && is_cap(ns) && !is_all_caps(ns) && !lex.follower.contains(&next_lower) && !lex.calendar.contains(&next_lower) && !lex.admin.contains(&next_lower) && !demonym {
                         break 'r true;
                     }

@@ -235,3 +235,18 @@ fn lgl_end_to_end_accuracy_stays_above_its_floor() {
     let acc = right as f64 / n as f64;
     assert!(acc >= 0.60, "LGL acc@161km fell to {acc:.3} ({right}/{n})");
 }
+
+#[test]
+fn state_abbreviations_keep_their_periods_and_qualify_the_town() {
+    let doc = annotated("He came from Fayetteville, N.C., for the service. FAIRFIELD, Conn. -- Police say a man left.");
+    let nc = place(&doc, "N.C.").and_then(|p| p.geo.as_ref()).expect("N.C. placed");
+    assert_eq!(nc.name, "North Carolina");
+    let town = place(&doc, "Fayetteville").and_then(|p| p.geo.as_ref()).expect("Fayetteville placed");
+    assert_eq!(town.admin1.as_deref(), Some("North Carolina"));
+    assert!(place(&doc, "Conn.").is_some());
+    let fairfield = place(&doc, "FAIRFIELD").and_then(|p| p.geo.as_ref()).expect("dateline town placed");
+    assert_eq!(fairfield.admin1.as_deref(), Some("Connecticut"));
+    // Without its period the abbreviation is just a word.
+    let doc = annotated("Ill health kept him home.");
+    assert!(doc.places.is_empty(), "{:?}", doc.places);
+}
