@@ -183,7 +183,13 @@ impl Gazetteer {
                     || (j > 0 && toks[j - 1].word && toks[j - 1].span.len() == 1)
                     || self.lex.aliases.get(&key).is_some_and(|(_, needs)| *needs);
                 if tj.word || period_ok {
-                    let is_demonym = lex.demonyms.contains_key(&key)
+                    // Plurals of demonyms name the people of the country too ("Palestinians").
+                    let demonym_key = if lex.demonyms.contains_key(&key) {
+                        Some(key.clone())
+                    } else {
+                        key.strip_suffix('s').filter(|k| lex.demonyms.contains_key(*k)).map(str::to_owned)
+                    };
+                    let is_demonym = demonym_key.is_some()
                         && (j == i || toks[i..=j].iter().filter(|t| t.word).all(|t| is_cap(t.span.of(text))));
                     let mut cands = if is_demonym { Vec::new() } else { self.candidate_ids(&key, false) };
                     // Abbreviations that need their period ("Calif.") only count with it.
@@ -198,7 +204,7 @@ impl Gazetteer {
                         }
                     }
                     if is_demonym {
-                        if let Some(id) = lex.demonyms.get(&key).and_then(|cc| self.country_place(cc)) {
+                        if let Some(id) = demonym_key.as_ref().and_then(|k| lex.demonyms.get(k)).and_then(|cc| self.country_place(cc)) {
                             best = Some((j, key.clone(), vec![(id, false)], true));
                         }
                     } else if !cands.is_empty() && (tj.word || period_ok) {
@@ -313,6 +319,11 @@ impl Gazetteer {
                         break 'r true;
                     }
                 }
+                // "Korean Peninsula", "Syrian Army": the word after a demonym belongs to it.
+                let after_demonym = mentions.last().is_some_and(|m| m.demonym && m.toks.1 + 1 == i);
+                if single && after_demonym && (lex.landmark.contains(&key) || lex.english.contains(&key) || lex.orghead.contains(&key)) {
+                    break 'r true;
+                }
                 if single && surnames.contains(&key) {
                     break 'r true;
                 }
@@ -321,7 +332,9 @@ impl Gazetteer {
                     break 'r false;
                 }
                 let abbreviation = toks[end].span.of(text) == ".";
-                if single && !abbreviation && lex.common.contains(&key) && !(locative_before || admin_after) {
+                // "US" is not "us": a capitalised-throughout country or region name is no word.
+                let caps_region = is_all_caps(surface) && region;
+                if single && !abbreviation && !caps_region && lex.common.contains(&key) && !(locative_before || admin_after) {
                     break 'r true;
                 }
                 if (t.sentence_start || is_all_caps(surface)) && !strong && !context && !dash_after {
