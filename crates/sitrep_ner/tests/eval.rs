@@ -3,7 +3,8 @@
 //! PERSON, ORG and places (GPE and LOC one class), plus NORP in GMB (its `gpe`); in re3d NORP
 //! (Nationality) is reported apart. A leading "the" is
 //! ignored on both sides. The floors are regression guards a little under the measured figures
-//! (see README.md), not targets: nothing here is tuned on these files.
+//! (see README.md), not targets: nothing here is tuned on these files. Texts are segmented by
+//! the real text stage (sitrep_text), as in the pipeline.
 //!
 //! `SITREP_NER_REPORT=1 cargo test -p sitrep_ner --test eval -- --nocapture` prints the table.
 
@@ -17,7 +18,6 @@ use sitrep_ner::gmb::{gmb_spans, read_gmb};
 use sitrep_ner::tagger::TagKind;
 use sitrep_ner::{gmb_heldout_start, Ner};
 
-mod support;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Class {
@@ -177,7 +177,7 @@ fn re3d_entity_f1() {
                 }
             }
             let mut doc = Document::from_text(id, text);
-            support::segment(&mut doc);
+            sitrep_text::annotate(&mut doc);
             ner.annotate(&mut doc);
             assert_spans(&doc);
             counts.add(&doc.text, &kept, &predicted(&doc));
@@ -284,7 +284,7 @@ fn wikievents_coreference_b3() {
             });
         }
         let mut doc = Document::from_text("w", text);
-        support::segment(&mut doc);
+        sitrep_text::annotate(&mut doc);
         ner.annotate(&mut doc);
         assert_spans(&doc);
         let pred_of: std::collections::HashMap<Span, usize> =

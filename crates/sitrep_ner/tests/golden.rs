@@ -8,7 +8,6 @@ use sitrep_core::check::assert_spans;
 use sitrep_core::{Document, Entity, EntityKind, Removed, RemovedKind, Span};
 use sitrep_ner::Ner;
 
-mod support;
 
 fn ner() -> &'static Ner {
     static NER: OnceLock<Ner> = OnceLock::new();
@@ -17,7 +16,7 @@ fn ner() -> &'static Ner {
 
 fn annotate(text: &str) -> Document {
     let mut doc = Document::from_text("t", text);
-    support::segment(&mut doc);
+    sitrep_text::annotate(&mut doc);
     ner().annotate(&mut doc);
     assert_spans(&doc);
     doc
@@ -196,7 +195,7 @@ fn possessive_is_not_part_of_the_name() {
 fn nothing_from_removed_text_or_uncodable_documents() {
     let text = "Rebels attacked Aleppo on Monday. Subscribe to the Damascus Daily newsletter for news from Syria.";
     let mut doc = Document::from_text("t", text);
-    support::segment(&mut doc);
+    sitrep_text::annotate(&mut doc);
     let cut = text.find("Subscribe").unwrap();
     doc.removed.push(Removed { span: Span::new(cut, text.len()), kind: RemovedKind::Newsletter });
     ner().annotate(&mut doc);
@@ -205,7 +204,7 @@ fn nothing_from_removed_text_or_uncodable_documents() {
     assert!(!doc.entities.is_empty());
 
     let mut skipped = Document::from_text("t", "Rebels attacked Aleppo on Monday.");
-    support::segment(&mut skipped);
+    sitrep_text::annotate(&mut skipped);
     skipped.skipped = Some("language: fr".to_owned());
     ner().annotate(&mut skipped);
     assert!(skipped.entities.is_empty());
