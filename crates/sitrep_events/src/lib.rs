@@ -153,6 +153,9 @@ struct Sentence<'a> {
     persons: Vec<Span>,
     /// Whether a time expression (times layer) lies in the sentence.
     dated: bool,
+    /// Whether the document speaks of political violence anywhere (militants, riots, curfew…): an arrest in
+    /// it is political even when its own sentence does not say why.
+    political_doc: bool,
 }
 
 impl Sentence<'_> {
@@ -204,11 +207,15 @@ impl Events {
         let raw: Vec<Vec<Match>> = sentences.iter().map(|s| self.actors.find_in(&doc.text, *s, all_caps)).collect();
         let doc_country = self.document_country(doc, &raw);
         let doc_year = document_year(doc);
+        let political_doc = sentences.iter().any(|s| {
+            self.lexicon.find_in(&doc.text, *s).iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Political))
+        });
 
         let mut found: Vec<(usize, Event)> = Vec::new();
         let mut pending_counts: Vec<(usize, Span, [Option<Count>; 3])> = Vec::new();
         for (si, (span, matches)) in sentences.iter().zip(&raw).enumerate() {
-            let sentence = self.read_sentence(doc, *span, matches, doc_country.as_deref());
+            let mut sentence = self.read_sentence(doc, *span, matches, doc_country.as_deref());
+            sentence.political_doc = political_doc;
             if sentence_blocked(&sentence, doc_year) {
                 continue;
             }
@@ -275,7 +282,7 @@ impl Events {
             .filter(|m| span.contains(*m))
             .collect();
         let dated = doc.times.iter().any(|t| span.contains(t.span));
-        let mut sentence = Sentence { text, span, words, lex, mentions, persons, dated };
+        let mut sentence = Sentence { text, span, words, lex, mentions, persons, dated, political_doc: false };
         mark_speakers(&mut sentence);
         sentence
     }
@@ -311,8 +318,9 @@ impl Events {
 
     fn decide(&self, s: &Sentence, doc_country: Option<&str>) -> Option<Candidate> {
         let triggers = longest_triggers(&s.lex);
-        let protest_context = s.mentions.iter().any(|m| m.actor.kind == ActorKind::Protesters && !m.speaker)
-            || triggers.iter().any(|(span, t)| {
+        // A protest in this sentence (the crowd words "protesters", "demonstrators" are protest triggers too);
+        // "activists" alone are not protesting.
+        let protest_context = triggers.iter().any(|(span, t)| {
                 matches!(self.lexicon.triggers[*t].sub, TriggerSub::Protest) && !trigger_blocked(s, *span, self.lexicon.triggers[*t].verb)
             });
         let mut best: Option<Candidate> = None;
@@ -344,7 +352,7 @@ impl Events {
             }
         }
         if let (Some(a1), Some(a2)) = (&best.actor1, &best.actor2) {
-            if a1.span == a2.span && (a1.name == a2.name || a1.span.is_some()) {
+            if a1.name == a2.name || a1.span.is_some() && a1.span == a2.span {
                 best.actor2 = None;
             }
         }
@@ -381,7 +389,10 @@ impl Events {
         match trig.needs {
             Needs::Nothing => {}
             Needs::Armed => {
-                if !any_armed {
+                // A mob burning shops is a riot: crowds count as the actor of property destruction.
+                let crowd = trig.sub == TriggerSub::Fixed(SubEventType::LootingPropertyDestruction)
+                    && s.mentions.iter().any(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                if !any_armed && !crowd {
                     return None;
                 }
             }
@@ -390,6 +401,7 @@ impl Events {
             }
             Needs::Political => {
                 let political = s.has_cue(CueKind::Political)
+                    || s.political_doc
                     || protest_context
                     || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces);
                 if !political {
@@ -454,21 +466,23 @@ impl Events {
                             if protest_context {
                                 return Some(self.protest(s, span, trig.priority + 15, doc_country, true));
                             }
+                            // Arrests are made by state forces: another actor named with the word is the one arrested.
                             match kind1 {
-                                Some(k) if is_armed(k) && k != ActorKind::StateForces && k != ActorKind::ExternalForces => {
-                                    c.sub = SubEventType::AbductionForcedDisappearance;
-                                    c.civilian_targeting = true;
-                                }
                                 Some(ActorKind::StateForces | ActorKind::ExternalForces) => {}
                                 _ => {
                                     c.actor2 = c.actor2.or(c.actor1.take());
                                     c.actor1 = self.generic_actor("police", doc_country);
                                 }
                             }
-                        } else if sub == SubEventType::LootingPropertyDestruction
-                            && (protest_context || kind1 == Some(ActorKind::Rioters))
-                        {
-                            c.sub = SubEventType::ViolentDemonstration;
+                        } else if sub == SubEventType::LootingPropertyDestruction {
+                            let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                            if protest_context || (crowd.is_some() && !kind1.is_some_and(is_armed)) {
+                                c.sub = if protest_context { SubEventType::ViolentDemonstration } else { SubEventType::MobViolence };
+                                c.actor1 = crowd.map(|m| m.actor.clone()).or(c.actor1);
+                                if c.actor2.as_ref().is_some_and(|a| c.actor1.as_ref().is_some_and(|b| b.name == a.name)) {
+                                    c.actor2 = None;
+                                }
+                            }
                         }
                     }
                     EventType::Protests | EventType::Riots => {}
@@ -617,12 +631,25 @@ impl Events {
 /// lines (so the stage works on bare text in tests and tools), never overlapping removed ranges.
 fn content_sentences(doc: &Document) -> Vec<Span> {
     if !doc.sentences.is_empty() {
-        return doc.content_sentences().map(|(_, s)| s).collect();
+        // Lower-cased copy (some archives) defeats a splitter that wants a capital after the period: a very long
+        // "sentence" is split again at every sentence-final mark.
+        let mut out = Vec::new();
+        for (_, s) in doc.content_sentences() {
+            if s.len() > 300 {
+                out.extend(split_sentences(&doc.text[s.start..s.end], true).into_iter().map(|x| x.shifted(s.start)));
+            } else {
+                out.push(s);
+            }
+        }
+        return out;
     }
-    fallback_sentences(&doc.text).into_iter().filter(|s| !doc.is_removed(*s)).collect()
+    let lower_cased = !doc.text.chars().take(2000).any(char::is_uppercase);
+    split_sentences(&doc.text, lower_cased).into_iter().filter(|s| !doc.is_removed(*s)).collect()
 }
 
-fn fallback_sentences(text: &str) -> Vec<Span> {
+/// Splits at sentence-final punctuation followed by a space and a capital (or any letter when `lenient`), and
+/// at blank lines.
+fn split_sentences(text: &str, lenient: bool) -> Vec<Span> {
     const ABBREVIATIONS: &[&str] =
         &["mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "capt", "maj", "st", "no", "rev", "sen"];
     let mut out = Vec::new();
@@ -637,7 +664,7 @@ fn fallback_sentences(text: &str) -> Vec<Span> {
                 let after_space = text[i + 1..].trim_start().chars().next();
                 let word_before = text[start..i].rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
                 next.is_none_or(char::is_whitespace)
-                    && after_space.is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘(".contains(c))
+                    && after_space.is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘(`".contains(c) || (lenient && c.is_alphabetic()))
                     && !ABBREVIATIONS.iter().any(|a| word_before.eq_ignore_ascii_case(a))
                     && !(word_before.len() == 1 && word_before.chars().all(char::is_uppercase))
             }
@@ -1092,7 +1119,20 @@ fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 
         if ev.aggregate {
             continue;
         }
-        let [f, i, d] = counts;
+        let [mut f, mut i, mut d] = counts;
+        // Deaths and wounds belong to violent events; people held, to arrests and abductions.
+        let violent = matches!(
+            ev.event_type(),
+            EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians | EventType::Riots
+        ) || ev.sub_event_type == SubEventType::ExcessiveForceAgainstProtesters;
+        let holding = matches!(ev.sub_event_type, SubEventType::Arrests | SubEventType::AbductionForcedDisappearance | SubEventType::ProtestWithIntervention);
+        if !violent {
+            f = None;
+            i = None;
+        }
+        if !holding && ev.event_type() != EventType::Battles {
+            d = None;
+        }
         let mut used = false;
         for (slot, c) in [(&mut ev.fatalities, f), (&mut ev.injured, i), (&mut ev.detained, d)] {
             if slot.is_none() && c.is_some() {

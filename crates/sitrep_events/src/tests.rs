@@ -90,3 +90,16 @@ fn removed_text_and_skipped_documents_yield_nothing() {
     ev.annotate(&mut skipped);
     assert!(skipped.events.is_empty());
 }
+
+#[test]
+fn lower_cased_copy_is_split_into_sentences() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "ahmedabad: police arrested 12 rioters after the communal violence on sunday. in another incident, a mob torched four shops in the old city.",
+    );
+    assert_eq!(doc.events.len(), 2, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
+    assert_eq!(doc.events[0].detained.as_ref().unwrap().low, Some(12));
+    assert_eq!(doc.events[1].event_type(), EventType::Riots);
+}
