@@ -3,10 +3,10 @@
 use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
-const TIES: [&str; 17] = [
-    "in", "near", "at", "outside", "inside", "of", "from", "around", "across", "into", "on", "throughout", "to", "toward",
-    "over", "entered", "stormed",
-];
+/// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
+/// target, not where the event happened.)
+const TIES: [&str; 13] =
+    ["in", "near", "at", "outside", "inside", "of", "around", "across", "into", "throughout", "over", "entered", "stormed"];
 /// Reporting verbs: a place before one of these, ahead of the trigger, frames the report.
 const REPORTING: [&str; 6] = [" said ", " says ", " told ", " reported ", " announced ", " claimed "];
 /// Words between a preposition and the place that do not break the tie.

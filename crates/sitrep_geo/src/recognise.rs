@@ -324,6 +324,13 @@ impl Gazetteer {
                 if single && after_demonym && (lex.landmark.contains(&key) || lex.english.contains(&key) || lex.orghead.contains(&key)) {
                     break 'r true;
                 }
+                // "Al" of "Al-Anbar": part of a hyphenated name the gazetteer does not have.
+                if key.len() <= 3
+                    && next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "-" | "‐"))
+                    && toks.get(end + 2).is_some_and(|n| n.word && !n.space_before && is_cap(n.span.of(text)))
+                {
+                    break 'r true;
+                }
                 if single && surnames.contains(&key) {
                     break 'r true;
                 }
