@@ -231,12 +231,11 @@ impl Rules<'_> {
     /// A name the tagger took for an organisation or place but that opens with a personal
     /// title ("Sheikh Abu Omar al-Ansari") is a person, and a title it tagged on its own right
     /// before a person ("Mullah" | "Mohammad Omar") joins that person.
-    pub fn extend_titles(&self, words: &[&str], spans: &[Span], mode: CaseMode, mentions: &mut Vec<Mention>) {
-        let keys: Vec<u64> = words.iter().map(|w| word_key(w)).collect();
+    pub fn extend_titles(&self, words: &[&str], keys: &[u64], spans: &[Span], mode: CaseMode, mentions: &mut Vec<Mention>) {
         let index = |s: Span| spans.binary_search(&s).ok();
         for m in mentions.iter_mut().filter(|m| m.kind != EntityKind::Person) {
             let (Some(a), Some(b)) = (index(m.tokens[0]), m.tokens.last().and_then(|t| index(*t))) else { continue };
-            let last = word_key(words[b]);
+            let last = keys[b];
             let named_place_or_org = self.lex.org_heads.contains_word(last)
                 || self.lex.loc_heads.contains_word(last)
                 || self.lex.fac_heads.contains_word(last);
@@ -288,8 +287,7 @@ impl Rules<'_> {
 
     /// Names from the word lists the tagger left out: known organisations and countries, and in
     /// all-caps or lower-case text, where the tagger has less to go on, nationalities.
-    pub fn gazetteer(&self, words: &[&str], spans: &[Span], mode: CaseMode, mentions: &mut Vec<Mention>) {
-        let keys: Vec<u64> = words.iter().map(|w| word_key(w)).collect();
+    pub fn gazetteer(&self, words: &[&str], keys: &[u64], spans: &[Span], mode: CaseMode, mentions: &mut Vec<Mention>) {
         let mut i = 0;
         while i < words.len() {
             let add = |len: usize, kind: EntityKind, mentions: &mut Vec<Mention>| {

@@ -134,7 +134,8 @@ impl<'a> Featurizer<'a> {
 
     /// Features of every token of `words`: `out[offsets[i]..offsets[i + 1]]` are token `i`'s
     /// weight-table buckets.
-    pub fn sentence(&mut self, words: &[&str], out: &mut Vec<u32>, offsets: &mut Vec<usize>) {
+    /// Returns the sentence's case mode; [`Featurizer::keys`] then holds its word keys.
+    pub fn sentence(&mut self, words: &[&str], out: &mut Vec<u32>, offsets: &mut Vec<usize>) -> CaseMode {
         out.clear();
         offsets.clear();
         let mode = case_mode(words);
@@ -201,6 +202,13 @@ impl<'a> Featurizer<'a> {
             }
         }
         offsets.push(out.len());
+        mode
+    }
+
+    /// The word keys ([`crate::hash::word_key`]) of the last sentence featurised.
+    #[must_use]
+    pub fn keys(&self) -> &[u64] {
+        &self.keys
     }
 
     fn token_infos(&mut self, words: &[&str], mode: CaseMode) {

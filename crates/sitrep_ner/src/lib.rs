@@ -23,7 +23,7 @@ pub mod tagger;
 use sitrep_core::{Document, EntityKind, Span};
 
 use crate::entities::{Mention, Named, Rules};
-use crate::features::{case_mode, CaseMode, Featurizer};
+use crate::features::{CaseMode, Featurizer};
 use crate::hash::word_key;
 use crate::lexicon::Lexicon;
 use crate::tagger::{Model, TagKind};
@@ -113,7 +113,8 @@ impl Ner {
             }
             let spans: Vec<Span> = tokens.iter().map(|t| t.span).collect();
             let words: Vec<&str> = spans.iter().map(|s| doc.slice(*s)).collect();
-            feat.sentence(&words, &mut feats, &mut offsets);
+            let mode = feat.sentence(&words, &mut feats, &mut offsets);
+            let keys = feat.keys();
             self.model.tag(&feats, &offsets, &mut scratch, &mut labels);
             let mut found: Vec<Mention> = gmb::label_spans(&labels)
                 .into_iter()
@@ -128,12 +129,11 @@ impl Ner {
                     Some(Mention { span: Span::new(spans[a].start, spans[b - 1].end), tokens: spans[a..b].to_vec(), kind, link: None, nominal: false })
                 })
                 .collect();
-            let mode = case_mode(&words);
-            rules.gazetteer(&words, &spans, mode, &mut found);
+            rules.gazetteer(&words, keys, &spans, mode, &mut found);
             if mode == CaseMode::Mixed {
                 rules.org_names(&words, &spans, &mut found);
             }
-            rules.extend_titles(&words, &spans, mode, &mut found);
+            rules.extend_titles(&words, keys, &spans, mode, &mut found);
             rules.acronyms(&words, &spans, &mut found);
             self.nominal_mentions(&words, &spans, &mut found);
             let base = mentions.len();
