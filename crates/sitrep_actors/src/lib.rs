@@ -10,7 +10,7 @@
 //! [`ActorDictionary::find`] runs one Aho-Corasick pass over a text and returns every whole-word match with
 //! its span; [`ActorDictionary::resolve`] turns a match into an [`Actor`] once the country is known.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use sitrep_core::{Actor, ActorKind, Span};
 
 const ACTORS_TSV: &str = include_str!("../data/actors.tsv");
@@ -244,8 +244,12 @@ impl ActorDictionary {
         let insensitive = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            // A DFA: built once at load, several times faster per sentence than the default NFA.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&insensitive_pats)?;
-        let exact = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&exact_pats)?;
+        let exact = AhoCorasickBuilder::new().match_kind(MatchKind::Standard)
+            // A DFA: built once at load, several times faster per sentence than the default NFA.
+            .kind(Some(AhoCorasickKind::DFA)).build(&exact_pats)?;
         Ok(Self { actors, generics, countries, insensitive, insensitive_hits, exact, exact_hits })
     }
 

@@ -9,6 +9,28 @@ use sitrep_events::Events;
 
 fn main() {
     let ev = Events::load().expect("lexicons load");
+    // `BENCH=1`: time the stage alone over the input (one thread), print nothing else.
+    if std::env::var_os("BENCH").is_some() {
+        let docs: Vec<Document> = std::io::stdin()
+            .lock()
+            .lines()
+            .map(|l| {
+                let l = l.expect("stdin is UTF-8");
+                let v: serde_json::Value = serde_json::from_str(&l).unwrap_or(serde_json::Value::String(l));
+                Document::from_text("bench", v.get("text").and_then(|t| t.as_str()).or(v.as_str()).unwrap_or("").to_owned())
+            })
+            .collect();
+        let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+        let start = std::time::Instant::now();
+        let mut events = 0;
+        for mut d in docs.iter().cloned() {
+            ev.annotate(&mut d);
+            events += d.events.len();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!("{} docs, {} events, {:.0} docs/s, {:.1} MB/s", docs.len(), events, docs.len() as f64 / secs, bytes as f64 / secs / 1e6);
+        return;
+    }
     for line in std::io::stdin().lock().lines() {
         let line = line.expect("stdin is UTF-8");
         let text = if line.trim_start().starts_with('{') {

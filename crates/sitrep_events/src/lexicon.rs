@@ -1,7 +1,7 @@
 //! The event lexicons (`data/*.tsv`), compiled into one Aho-Corasick automaton: one pass over a sentence
 //! finds every trigger, instrument and cue with its span.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use sitrep_core::{Span, SubEventType};
 
 use crate::Error;
@@ -244,8 +244,12 @@ impl Lexicon {
             add(c[0], Entry::Cue(Cue { kind, scope }));
         }
         let insensitive =
-            AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard).build(&ins_pats)?;
-        let exact = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&ex_pats)?;
+            AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard)
+            // A DFA: built once at load, several times faster per sentence than the default NFA.
+            .kind(Some(AhoCorasickKind::DFA)).build(&ins_pats)?;
+        let exact = AhoCorasickBuilder::new().match_kind(MatchKind::Standard)
+            // A DFA: built once at load, several times faster per sentence than the default NFA.
+            .kind(Some(AhoCorasickKind::DFA)).build(&ex_pats)?;
         Ok(Self { triggers, insensitive, insensitive_entries: ins_entries, exact, exact_entries: ex_entries })
     }
 

@@ -128,13 +128,14 @@ enum Category {
 }
 
 fn category_of(w: &str) -> Option<Category> {
-    let lw = w.to_ascii_lowercase();
-    let lw = lw.as_str();
-    if KILL_WORDS.contains(&lw) {
+    let is = |list: &[&str]| list.iter().any(|x| x.eq_ignore_ascii_case(w));
+    if w.len() < 3 || w.len() > 12 {
+        None
+    } else if is(KILL_WORDS) {
         Some(Category::Killed)
-    } else if INJURY_WORDS.contains(&lw) {
+    } else if is(INJURY_WORDS) {
         Some(Category::Injured)
-    } else if DETAIN_WORDS.contains(&lw) {
+    } else if is(DETAIN_WORDS) {
         Some(Category::Detained)
     } else {
         None
@@ -156,6 +157,10 @@ struct Sentence<'a> {
     /// Whether the document speaks of political violence anywhere (militants, riots, curfew…): an arrest in
     /// it is political even when its own sentence does not say why.
     political_doc: bool,
+    /// The document is in capitals (acronym case and "MAY" carry no information).
+    all_caps: bool,
+    /// The sentence states a number of dead, wounded or detained.
+    has_figures: bool,
 }
 
 impl Sentence<'_> {
@@ -207,26 +212,35 @@ impl Events {
         let raw: Vec<Vec<Match>> = sentences.iter().map(|s| self.actors.find_in(&doc.text, *s, all_caps)).collect();
         let doc_country = self.document_country(doc, &raw);
         let doc_year = document_year(doc);
-        let political_doc = sentences.iter().any(|s| {
-            self.lexicon.find_in(&doc.text, *s).iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Political))
-        });
+        let lexes: Vec<Vec<LexMatch>> = sentences.iter().map(|s| self.lexicon.find_in(&doc.text, *s)).collect();
+        let political_doc =
+            lexes.iter().flatten().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Political));
 
         let mut found: Vec<(usize, Event)> = Vec::new();
         let mut pending_counts: Vec<(usize, Span, [Option<Count>; 3])> = Vec::new();
-        for (si, (span, matches)) in sentences.iter().zip(&raw).enumerate() {
-            let mut sentence = self.read_sentence(doc, *span, matches, doc_country.as_deref());
+        let mut last_event: Option<usize> = None;
+        for (si, ((span, matches), lex)) in sentences.iter().zip(&raw).zip(lexes).enumerate() {
+            let has_trigger = lex.iter().any(|m| matches!(m.entry, Entry::Trigger(_)));
+            // A sentence with no trigger matters only for the figures it may add to an event just before it.
+            if !has_trigger && last_event.is_none_or(|l| si > l + 2) {
+                continue;
+            }
+            let mut sentence = self.read_sentence(doc, *span, matches, lex, doc_country.as_deref());
             sentence.political_doc = political_doc;
+            sentence.all_caps = all_caps;
             if sentence_blocked(&sentence, doc_year) {
                 continue;
             }
             let counts = counts(&sentence);
-            match self.decide(&sentence, doc_country.as_deref()) {
+            sentence.has_figures = counts.iter().any(Option::is_some);
+            match has_trigger.then(|| self.decide(&sentence, doc_country.as_deref())).flatten() {
                 Some(c) => {
                     let ev = build_event(&sentence, c, counts);
                     found.push((si, ev));
+                    last_event = Some(si);
                 }
                 None => {
-                    if counts.iter().any(Option::is_some) {
+                    if sentence.has_figures {
                         pending_counts.push((si, *span, counts));
                     }
                 }
@@ -245,11 +259,11 @@ impl Events {
         doc: &'a Document,
         span: Span,
         matches: &[Match],
+        lex: Vec<LexMatch>,
         doc_country: Option<&str>,
     ) -> Sentence<'a> {
         let text = doc.text.as_str();
         let words = words(text, span);
-        let lex = self.lexicon.find_in(text, span);
         let mut mentions = Vec::new();
         let mut i = 0;
         while i < matches.len() {
@@ -282,7 +296,7 @@ impl Events {
             .filter(|m| span.contains(*m))
             .collect();
         let dated = doc.times.iter().any(|t| span.contains(t.span));
-        let mut sentence = Sentence { text, span, words, lex, mentions, persons, dated, political_doc: false };
+        let mut sentence = Sentence { text, span, words, lex, mentions, persons, dated, political_doc: false, all_caps: false, has_figures: false };
         mark_speakers(&mut sentence);
         sentence
     }
@@ -377,7 +391,7 @@ impl Events {
         // one act: "responsible for IED attacks", "harbouring suicide bombers".
         let act_noun = matches!(trig.sub, TriggerSub::Kill)
             || matches!(trig.sub, TriggerSub::Fixed(sub) if matches!(sub.event_type(), EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians));
-        if act_noun && !trig.verb && !s.dated && plural(span.of(s.text)) && !has_casualty_figure(s) {
+        if act_noun && !trig.verb && !s.dated && plural(span.of(s.text)) && !s.has_figures {
             return None;
         }
         let (a1, a2) = roles(s, span, battle_like);
@@ -782,7 +796,7 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
             return true;
         }
     }
-    let all_caps = is_all_caps(s.span.of(s.text));
+    let all_caps = s.all_caps;
     s.lex.iter().any(|m| {
         let Entry::Cue(c) = m.entry else { return false };
         if !c.kind.blocks_trigger() {
@@ -818,11 +832,6 @@ fn plural(phrase: &str) -> bool {
     let last = phrase.rsplit(' ').next().unwrap_or(phrase);
     let lower = last.to_ascii_lowercase();
     lower.len() > 3 && lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("ous")
-}
-
-/// Whether the sentence gives a number of dead, wounded or detained.
-fn has_casualty_figure(s: &Sentence) -> bool {
-    counts(s).iter().any(Option::is_some)
 }
 
 /// Whether an instrument is mentioned close to the trigger (the weapon of this act, not another).
