@@ -267,12 +267,19 @@ impl Gazetteer {
                 let region = cands.iter().any(|&(id, alt)| {
                     !alt && matches!(self.place(id).kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2 | PlaceKind::Continent)
                 });
+                // The tagger's types veto a town, not a named region or a big city: "Anderson
+                // County" inside "the Anderson County Sheriff's Office" is still a place, and a
+                // tagger calling "Jordan" NORP or "West Bank" ORG is less sure than the gazetteer.
                 if let Some((e, kind)) = ner {
-                    let inside_org = kind == EntityKind::Org && strong && doc.entities[e].mentions.iter().any(|m| m.contains(span) && *m != span);
-                    if kind == EntityKind::Person || (kind == EntityKind::Org && !inside_org) {
-                        break 'r true;
-                    }
-                    if kind == EntityKind::Norp && !demonym {
+                    let known = region || strong;
+                    let inside = doc.entities[e].mentions.iter().any(|m| m.contains(span) && *m != span);
+                    let veto = match kind {
+                        EntityKind::Person => true,
+                        EntityKind::Org => !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
+                        EntityKind::Norp => !demonym && !known,
+                        _ => false,
+                    };
+                    if veto {
                         break 'r true;
                     }
                 }
