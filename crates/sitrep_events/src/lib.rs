@@ -365,6 +365,20 @@ impl Events {
                 best = arrest;
             }
         }
+        // Two units of one state force "clashing" is a misread role (the victims and the force that found them).
+        if best.sub == SubEventType::ArmedClash
+            && best.actor1.as_ref().zip(best.actor2.as_ref()).is_some_and(|(a, b)| {
+                a.kind == ActorKind::StateForces && b.kind == ActorKind::StateForces && a.country == b.country
+            })
+        {
+            return None;
+        }
+        // The weapon is not the victim ("helicopter gunships" named as the means).
+        if let (Some(a2), Some(instr)) = (best.actor2.as_ref().and_then(|a| a.span), s.lex.iter().find(|m| matches!(m.entry, Entry::Instrument(_)))) {
+            if a2.overlaps(instr.span) {
+                best.actor2 = None;
+            }
+        }
         if let (Some(a1), Some(a2)) = (&best.actor1, &best.actor2) {
             if a1.name == a2.name || a1.span.is_some() && a1.span == a2.span {
                 best.actor2 = None;
