@@ -285,6 +285,48 @@ impl Rules<'_> {
         }
     }
 
+    /// A person's name broken at a particle ("Abdullah" | ibn | "Saad al-Rashidi"): the two
+    /// parts are one name, and a particle with a capitalised word right after a person belongs
+    /// to it too ("Mohamed ould Abdel Aziz").
+    pub fn join_particles(&self, words: &[&str], keys: &[u64], spans: &[Span], mentions: &mut Vec<Mention>) {
+        let index = |s: Span| spans.binary_search(&s).ok();
+        let mut i = 0;
+        while i < mentions.len() {
+            let Some(b) = mentions[i].tokens.last().and_then(|t| index(*t)) else {
+                i += 1;
+                continue;
+            };
+            let particle = b + 2 < words.len()
+                && self.lex.particles.contains_word(keys[b + 1])
+                && !is_capitalised(words[b + 1])
+                && (is_capitalised(words[b + 2]) || self.lex.has_particle_prefix(words[b + 2]));
+            if mentions[i].kind != EntityKind::Person || !particle {
+                i += 1;
+                continue;
+            }
+            let next = mentions.iter().position(|m| index(m.tokens[0]) == Some(b + 2));
+            let taken = mentions.iter().any(|m| m.span.overlaps(spans[b + 1]) || m.span.overlaps(spans[b + 2]));
+            let end = match next {
+                Some(n) if mentions[n].kind == EntityKind::Person => {
+                    let rest = mentions.remove(n);
+                    if n < i {
+                        i -= 1;
+                    }
+                    rest.tokens
+                }
+                None if !taken => vec![spans[b + 2]],
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let m = &mut mentions[i];
+            m.tokens.push(spans[b + 1]);
+            m.tokens.extend(end);
+            m.span = Span::new(m.span.start, m.tokens.last().map_or(m.span.end, |t| t.end));
+        }
+    }
+
     /// Names from the word lists the tagger left out: known organisations and countries, and in
     /// all-caps or lower-case text, where the tagger has less to go on, nationalities.
     pub fn gazetteer(&self, words: &[&str], keys: &[u64], spans: &[Span], mode: CaseMode, mentions: &mut Vec<Mention>) {

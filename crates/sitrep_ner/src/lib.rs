@@ -133,6 +133,7 @@ impl Ner {
             if mode == CaseMode::Mixed {
                 rules.org_names(&words, &spans, &mut found);
             }
+            rules.join_particles(&words, keys, &spans, &mut found);
             rules.extend_titles(&words, keys, &spans, mode, &mut found);
             rules.acronyms(&words, &spans, &mut found);
             self.nominal_mentions(&words, &spans, &mut found);

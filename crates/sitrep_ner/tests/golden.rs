@@ -210,3 +210,17 @@ fn nothing_from_removed_text_or_uncodable_documents() {
     assert!(skipped.entities.is_empty());
 }
 
+
+#[test]
+fn ibn_and_abu_names_corefer_by_surname() {
+    let doc = annotate(
+        "Sheikh Abdullah ibn Saad al-Rashidi, a tribal leader, was detained in Ramadi. \
+         Police said al-Rashidi had sheltered fighters loyal to Abu Bakr al-Baghdadi, and that Baghdadi's aides fled.",
+    );
+    let rashidi = entity_with(&doc, "Sheikh Abdullah ibn Saad al-Rashidi");
+    assert_eq!(rashidi.kind, EntityKind::Person);
+    assert_eq!(rashidi.canonical, "Abdullah ibn Saad al-Rashidi");
+    assert!(surfaces(&doc, rashidi).contains(&"al-Rashidi".to_owned()), "{:?}", surfaces(&doc, rashidi));
+    let baghdadi = entity_with(&doc, "Abu Bakr al-Baghdadi");
+    assert!(surfaces(&doc, baghdadi).contains(&"Baghdadi".to_owned()), "{:?}", surfaces(&doc, baghdadi));
+}
