@@ -16,6 +16,7 @@ pub struct Pipeline {
     gazetteer: sitrep_geo::Gazetteer,
     quotes: sitrep_quotes::Quotes,
     events: sitrep_events::Events,
+    claims: sitrep_claims::Claims,
 }
 
 impl Pipeline {
@@ -35,9 +36,10 @@ impl Pipeline {
         let text = sitrep_text::Cleaner::new();
         let ner = sitrep_ner::Ner::load().map_err(|e| e.to_string())?;
         let gazetteer = sitrep_geo::Gazetteer::load_default().map_err(|e| e.to_string())?;
+        let claims = sitrep_claims::Claims::load().map_err(|e| e.to_string())?;
         let mut provenance = provenance;
         provenance.gazetteer = gazetteer.version().to_owned();
-        Ok(Self { provenance, text, ner, gazetteer, quotes, events })
+        Ok(Self { provenance, text, ner, gazetteer, quotes, events, claims })
     }
 
     #[must_use]
@@ -60,6 +62,13 @@ impl Pipeline {
         self.quotes.annotate(doc);
         // Events read every layer above; their dates and places are filled after this.
         self.events.annotate(doc);
+        // Each event's date: the expression governing its clause, else sentence, else the
+        // publication date with precision widened.
+        sitrep_time::date_events(doc);
+        // Each event's place: the one its clause or sentence ties it to, else the dateline.
+        sitrep_geo::locate_events(doc);
+        // Who asserts, denies or disputes each event (reads attributions and events).
+        self.claims.annotate(doc, &|cue| self.quotes.stance(cue));
     }
 
     /// Runs the pipeline and converts to the contract's JSON shape.

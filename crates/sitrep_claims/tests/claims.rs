@@ -1,0 +1,118 @@
+//! Claims on invented reports, read through the real text and quotes stages; events are built by
+//! hand here so these tests pin the claims logic alone (the pipeline tests cover the full chain).
+
+use sitrep_claims::Claims;
+use sitrep_core::check::assert_spans;
+use sitrep_core::{DateRange, Document, Event, Span, Stance, SubEventType};
+
+fn span_of(doc: &Document, needle: &str) -> Span {
+    let start = doc.text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    Span::new(start, start + needle.len())
+}
+
+fn event(doc: &Document, trigger: &str, sub: SubEventType) -> Event {
+    let trigger = span_of(doc, trigger);
+    let sentence = doc.sentences[doc.sentence_at(trigger.start).expect("trigger in a sentence")];
+    Event {
+        id: "V1".into(),
+        sub_event_type: sub,
+        date: DateRange::unknown(),
+        date_span: None,
+        location: None,
+        actor1: None,
+        actor2: None,
+        fatalities: None,
+        injured: None,
+        detained: None,
+        target: None,
+        instrument: None,
+        civilian_targeting: false,
+        aggregate: false,
+        trigger: Some(trigger),
+        claims: Vec::new(),
+        contested: false,
+        evidence: vec![sentence],
+        notes: None,
+        confidence: None,
+    }
+}
+
+fn run(text: &str, trigger: &str, sub: SubEventType) -> Document {
+    let mut doc = Document::from_text("claims-test", text);
+    doc.outlet = Some("Example Wire".into());
+    sitrep_text::annotate(&mut doc);
+    let quotes = sitrep_quotes::Quotes::load().unwrap();
+    quotes.annotate(&mut doc);
+    doc.events.push(event(&doc, trigger, sub));
+    Claims::load().unwrap().annotate(&mut doc, &|cue| quotes.stance(cue));
+    assert_spans(&doc);
+    doc
+}
+
+fn stances(doc: &Document) -> Vec<(String, Stance)> {
+    doc.events[0].claims.iter().map(|c| (c.source.to_lowercase(), c.stance)).collect()
+}
+
+#[test]
+fn state_tv_asserts_and_rebels_deny_so_the_event_is_contested() {
+    let doc = run(
+        "Syrian state TV said government forces had pushed into the Salaheddine district on Sunday. \
+         Some rebels denied retreating from the district.",
+        "pushed into",
+        SubEventType::GovernmentRegainsTerritory,
+    );
+    let s = stances(&doc);
+    assert!(s.iter().any(|(src, st)| src.contains("state tv") && *st == Stance::Asserts), "{s:?}");
+    assert!(s.iter().any(|(src, st)| src.contains("rebels") && *st == Stance::Denies), "{s:?}");
+    assert!(doc.events[0].contested);
+}
+
+#[test]
+fn an_unattributed_report_is_asserted_by_the_outlet() {
+    let doc = run(
+        "Gunmen killed four farmers in a village near the border on Tuesday. The village was quiet on Wednesday.",
+        "killed",
+        SubEventType::Attack,
+    );
+    assert_eq!(stances(&doc), vec![("example wire".to_owned(), Stance::Asserts)]);
+    assert!(!doc.events[0].contested);
+}
+
+#[test]
+fn could_not_confirm_disputes_the_toll() {
+    let doc = run(
+        "Rebels said they killed 40 soldiers in an ambush on the highway. \
+         The army said it could not confirm the toll.",
+        "ambush",
+        SubEventType::ArmedClash,
+    );
+    let s = stances(&doc);
+    assert!(s.iter().any(|(src, st)| src.contains("rebels") && *st == Stance::Asserts), "{s:?}");
+    assert!(s.iter().any(|(src, st)| src.contains("army") && *st == Stance::Disputes), "{s:?}");
+    assert!(doc.events[0].contested);
+}
+
+#[test]
+fn a_denial_about_something_else_far_away_does_not_contest() {
+    let doc = run(
+        "Police said a bomb exploded at a market in the city on Monday. \
+         The weather was hot. Traders reopened their stalls. Buses ran again. Schools opened. Shops were busy. \
+         The mayor denied plans to raise local taxes next year.",
+        "exploded",
+        SubEventType::RemoteExplosiveLandmineIed,
+    );
+    assert!(!doc.events[0].contested, "{:?}", stances(&doc));
+}
+
+#[test]
+fn only_rebels_were_killed_disputes_a_civilian_toll() {
+    let doc = run(
+        "A rebel commander said 30 civilians were killed when troops stormed the village of Kafr Nabl. \
+         The army said only rebels were killed in the operation.",
+        "stormed",
+        SubEventType::Attack,
+    );
+    let s = stances(&doc);
+    assert!(s.iter().any(|(src, st)| src.contains("army") && *st == Stance::Disputes), "{s:?}");
+    assert!(doc.events[0].contested);
+}
