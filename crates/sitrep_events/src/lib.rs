@@ -557,7 +557,16 @@ impl Events {
                     ["weapons", "arms", "ammunition", "explosives", "cache", "rifles", "guns", "grenades", "drugs", "cocaine"]
                         .iter()
                         .any(|x| w.eq_ignore_ascii_case(x))
-                });
+                }) || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.start >= span.end && m.span.start < span.end + 60);
+                let place = after.iter().any(|w| {
+                    [
+                        "town", "city", "village", "villages", "district", "base", "area", "areas", "position", "positions",
+                        "hill", "airport", "control", "headquarters", "outpost", "checkpoint", "territory", "capital",
+                        "region", "province", "border", "crossing", "garrison", "stronghold",
+                    ]
+                    .iter()
+                    .any(|x| w.eq_ignore_ascii_case(x))
+                }) || doc_places_after(s, span);
                 let people = s.mentions.iter().any(|m| m.span.start >= span.end && m.span.start <= span.end + 40 && !m.speaker)
                     || after.iter().any(|w| PERSON_NOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)));
                 if weapons {
@@ -572,12 +581,14 @@ impl Events {
                         _ => return None,
                     };
                     c.priority = 40;
-                } else {
+                } else if place {
                     c.sub = match kind1 {
                         Some(ActorKind::StateForces | ActorKind::ExternalForces) => SubEventType::GovernmentRegainsTerritory,
                         Some(k) if is_armed(k) => SubEventType::NonStateActorOvertakesTerritory,
                         _ => return None,
                     };
+                } else {
+                    return None;
                 }
             }
             TriggerSub::Protest => return Some(self.protest(s, span, trig.priority, doc_country, false)),
@@ -848,6 +859,16 @@ fn plural(phrase: &str) -> bool {
     lower.len() > 3 && lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("ous")
 }
 
+/// Whether a capitalised name (a place, in a sentence about seizing) follows the trigger within three words.
+fn doc_places_after(s: &Sentence, span: Span) -> bool {
+    let wi = word_at(&s.words, span.end);
+    !s.all_caps
+        && (wi..(wi + 3).min(s.words.len())).any(|j| {
+            let w = s.word(j);
+            w.chars().next().is_some_and(char::is_uppercase) && !s.mentions.iter().any(|m| m.span.contains(s.words[j].span))
+        })
+}
+
 /// Whether an instrument is mentioned close to the trigger (the weapon of this act, not another).
 fn instrument_near(s: &Sentence, span: Span) -> bool {
     s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(Some(_))) && m.span.start.abs_diff(span.start) < 60)
@@ -913,7 +934,7 @@ fn counts(s: &Sentence) -> [Option<Count>; 3] {
                 .then(|| {
                     // The person noun right after (or after one adjective), and ending the noun phrase:
                     // "a soldier was", not "a police vehicle".
-                    (i + 1..(i + 3).min(n)).find(|&j| {
+                    (i + 1..(i + 4).min(n)).find(|&j| {
                         PERSON_NOUNS.iter().any(|p| s.word(j).eq_ignore_ascii_case(p))
                             && (j + 1 >= n
                                 || s.words[j + 1].punct
