@@ -274,7 +274,11 @@ impl Gazetteer {
                     let known = region || strong;
                     let inside = doc.entities[e].mentions.iter().any(|m| m.contains(span) && *m != span);
                     let veto = match kind {
-                        EntityKind::Person => true,
+                        // A tagger's lone "Richmond" PERSON, never seen with a first name, is
+                        // more likely the city; "Whitney Houston" stays a person.
+                        EntityKind::Person => {
+                            !(known && single && doc.entities[e].mentions.iter().all(|m| fold(m.of(text)) == key))
+                        }
                         EntityKind::Org => !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
                         EntityKind::Norp => !demonym && !known,
                         _ => false,
