@@ -274,11 +274,8 @@ impl Gazetteer {
                     let known = region || strong;
                     let inside = doc.entities[e].mentions.iter().any(|m| m.contains(span) && *m != span);
                     let veto = match kind {
-                        // A tagger's lone "Richmond" PERSON, never seen with a first name, is
-                        // more likely the city; "Whitney Houston" stays a person.
-                        EntityKind::Person => {
-                            !(known && single && doc.entities[e].mentions.iter().all(|m| fold(m.of(text)) == key))
-                        }
+                        // "Jordan scored twice": a person, whatever the gazetteer says.
+                        EntityKind::Person => true,
                         EntityKind::Org => !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
                         EntityKind::Norp => !demonym && !known,
                         _ => false,
