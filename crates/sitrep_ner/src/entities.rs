@@ -14,7 +14,8 @@ pub struct Mention {
     /// Byte spans of the mention's tokens.
     pub tokens: Vec<Span>,
     pub kind: EntityKind,
-    /// An acronym defined for this mention by "Name (ACR)", or the acronym mention's expansion.
+    /// For an acronym defined by "Name (ACR)": where its expansion starts (byte offset), so
+    /// coreference puts both in one entity whatever else is added or dropped around them.
     pub link: Option<usize>,
     /// A description ("the brigade") kept only when it refers back to a named organisation.
     pub nominal: bool,
@@ -192,11 +193,8 @@ impl Rules<'_> {
             let kind = mentions.iter().find(|m| m.span == span).map_or(EntityKind::Org, |m| m.kind);
             mentions.retain(|m| !m.span.overlaps(span) && !m.span.overlaps(spans[k]));
             mentions.push(Mention { span, tokens: spans[start..k - 1].to_vec(), kind, link: None, nominal: false });
-            mentions.push(Mention { span: spans[k], tokens: vec![spans[k]], kind, link: None, nominal: false });
+            mentions.push(Mention { span: spans[k], tokens: vec![spans[k]], kind, link: Some(span.start), nominal: false });
             mentions.sort_by_key(|m| m.span.start);
-            let exp = mentions.iter().position(|m| m.span == span).expect("pushed above");
-            let acr_i = mentions.iter().position(|m| m.span == spans[k]).expect("pushed above");
-            mentions[acr_i].link = Some(exp);
         }
     }
 
@@ -466,7 +464,8 @@ pub struct Named {
 #[must_use]
 pub fn cluster(named: Vec<Named>, lex: &Lexicon) -> Vec<Entity> {
     let mut clusters: Vec<Cluster> = Vec::new();
-    let mut of_mention: Vec<usize> = Vec::with_capacity(named.len());
+    // Mention start → its cluster, for acronyms linked to their expansion.
+    let mut cluster_at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for n in &named {
         let kind = n.mention.kind;
         let key = key_of(&n.name);
@@ -483,8 +482,7 @@ pub fn cluster(named: Vec<Named>, lex: &Lexicon) -> Vec<Entity> {
         let found = n
             .mention
             .link
-            .and_then(|l| of_mention.get(l).copied())
-            .filter(|&ci| ci != usize::MAX)
+            .and_then(|start| cluster_at.get(&start).copied())
             .or_else(|| {
                 if n.mention.nominal {
                     return None;
@@ -519,7 +517,6 @@ pub fn cluster(named: Vec<Named>, lex: &Lexicon) -> Vec<Entity> {
         let ci = if let Some(ci) = found {
             ci
         } else if n.mention.nominal {
-            of_mention.push(usize::MAX);
             continue;
         } else {
             clusters.push(Cluster {
@@ -561,7 +558,7 @@ pub fn cluster(named: Vec<Named>, lex: &Lexicon) -> Vec<Entity> {
         if c.country.is_none() {
             c.country = country;
         }
-        of_mention.push(ci);
+        cluster_at.insert(n.mention.span.start, ci);
     }
     let mut entities: Vec<Entity> = clusters
         .into_iter()

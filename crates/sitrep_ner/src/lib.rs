@@ -106,6 +106,7 @@ impl Ner {
         let mut feat = Featurizer::new(&self.lex, self.model.bits);
         let (mut feats, mut offsets, mut scratch, mut labels) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut mentions: Vec<Mention> = Vec::new();
+        let dateline_place = doc.dateline.as_ref().and_then(|d| d.place_span);
         for (_, sentence) in doc.content_sentences() {
             let tokens = doc.tokens_in(sentence);
             if tokens.is_empty() {
@@ -129,6 +130,16 @@ impl Ner {
                     Some(Mention { span: Span::new(spans[a].start, spans[b - 1].end), tokens: spans[a..b].to_vec(), kind, link: None, nominal: false })
                 })
                 .collect();
+            // The dateline's place ("LIMA, 3 FEB 90 (EFE) --") is a place whatever the tagger thought.
+            if let Some(place) = dateline_place.filter(|p| sentence.contains(*p)) {
+                let toks: Vec<Span> = spans.iter().copied().filter(|s| place.contains(*s)).collect();
+                if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
+                    let span = Span::new(first.start, last.end);
+                    found.retain(|m| !m.span.overlaps(span));
+                    found.push(Mention { span, tokens: toks, kind: EntityKind::Gpe, link: None, nominal: false });
+                    found.sort_by_key(|m| m.span.start);
+                }
+            }
             rules.gazetteer(&words, keys, &spans, mode, &mut found);
             if mode == CaseMode::Mixed {
                 rules.org_names(&words, &spans, &mut found);
@@ -137,11 +148,7 @@ impl Ner {
             rules.extend_titles(&words, keys, &spans, mode, &mut found);
             rules.acronyms(&words, &spans, &mut found);
             self.nominal_mentions(&words, &spans, &mut found);
-            let base = mentions.len();
-            for mut m in found {
-                m.link = m.link.map(|l| l + base);
-                mentions.push(m);
-            }
+            mentions.append(&mut found);
         }
         let named: Vec<Named> = mentions
             .into_iter()

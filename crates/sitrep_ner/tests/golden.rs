@@ -224,3 +224,10 @@ fn ibn_and_abu_names_corefer_by_surname() {
     let baghdadi = entity_with(&doc, "Abu Bakr al-Baghdadi");
     assert!(surfaces(&doc, baghdadi).contains(&"Baghdadi".to_owned()), "{:?}", surfaces(&doc, baghdadi));
 }
+
+#[test]
+fn dateline_place_is_a_place() {
+    let doc = annotate("LIMA, 3 FEB 90 (EFE) -- [TEXT] PERUVIAN POLICE ARRESTED FOUR MEMBERS OF THE SHINING PATH IN AYACUCHO TODAY.");
+    assert!(doc.dateline.as_ref().and_then(|d| d.place_span).is_some(), "the text stage found no dateline place");
+    assert_eq!(entity_with(&doc, "LIMA").kind, EntityKind::Gpe);
+}
