@@ -350,7 +350,12 @@ impl Events {
                     .iter()
                     .any(|w| span.of(s.text).eq_ignore_ascii_case(w));
             }
-            let Some(c) = self.resolve_trigger(s, *span, trig, doc_country, protest_context) else { continue };
+            let Some(mut c) = self.resolve_trigger(s, *span, trig, doc_country, protest_context) else { continue };
+            // ACLED: explosives used within a gunfight between two armed sides are one battle.
+            let gunfire = s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(None)));
+            if c.sub == SubEventType::ArmedClash && gunfire {
+                c.priority = c.priority.max(80);
+            }
             if c.sub == SubEventType::Arrests && arrests.is_none() {
                 arrests = Some(c.clone());
             }
