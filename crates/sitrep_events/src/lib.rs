@@ -531,9 +531,14 @@ impl Events {
                 if protest_context && (kind2 == Some(ActorKind::Protesters) || kind2.is_none()) && kind1 == Some(ActorKind::StateForces) {
                     return Some(self.excessive_force(s, span, trig.priority + 10, a1, doc_country));
                 }
-                if c.actor1.is_none() {
+                // Only an armed actor is a perpetrator; a civilian named first is a victim.
+                if !perpetrator {
+                    if c.actor2.is_none() {
+                        c.actor2 = c.actor1.take();
+                    }
                     c.actor1 = unidentified();
                 }
+                let kind2 = c.actor2.as_ref().map(|a| a.kind);
                 if let Some(sub) = explosive.filter(|_| !perpetrator || instrument_near(s, span)) {
                     c.sub = sub;
                     c.priority = trig.priority + 5;
