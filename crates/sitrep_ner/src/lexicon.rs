@@ -14,6 +14,9 @@ const COUNTRIES: &str = include_str!("../data/countries.tsv");
 const DEMONYMS: &str = include_str!("../data/demonyms.tsv");
 const ALIASES: &str = include_str!("../data/aliases.tsv");
 
+/// Every compiled-in list, for the output's provenance.
+pub(crate) const FILES: [&str; 8] = [TITLES, PARTICLES, ORG_HEADS, LOC_HEADS, FAC_HEADS, COUNTRIES, DEMONYMS, ALIASES];
+
 /// Data lines of a list file: comments (`#`) and blank lines dropped.
 fn entries(src: &str) -> impl Iterator<Item = &str> {
     src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))

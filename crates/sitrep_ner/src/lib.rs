@@ -37,6 +37,26 @@ const MODEL: &[u8] = include_bytes!("../data/ner.model");
 /// Where `sitrep train ner` writes the model, relative to the repository root.
 pub const MODEL_PATH: &str = "crates/sitrep_ner/data/ner.model";
 
+/// A stable hash of the model and the word lists, for the output's `provenance.lexicons`.
+#[must_use]
+pub fn data_fingerprint() -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    // Eight bytes a step: the model is megabytes and this runs at every pipeline load.
+    for bytes in std::iter::once(MODEL).chain(lexicon::FILES.iter().map(|f| f.as_bytes())) {
+        let chunks = bytes.chunks_exact(8);
+        let tail = chunks.remainder();
+        for c in chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+        }
+        for &b in tail {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= bytes.len() as u64;
+    }
+    h
+}
+
 /// The entity stage's resources: the tagger's weights and the word lists, loaded once.
 pub struct Ner {
     model: Model,

@@ -231,3 +231,9 @@ fn dateline_place_is_a_place() {
     assert!(doc.dateline.as_ref().and_then(|d| d.place_span).is_some(), "the text stage found no dateline place");
     assert_eq!(entity_with(&doc, "LIMA").kind, EntityKind::Gpe);
 }
+
+#[test]
+fn data_fingerprint_is_stable_within_a_build() {
+    assert_eq!(sitrep_ner::data_fingerprint(), sitrep_ner::data_fingerprint());
+    assert_ne!(sitrep_ner::data_fingerprint(), 0);
+}
