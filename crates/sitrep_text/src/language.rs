@@ -78,9 +78,14 @@ impl LanguageRules {
             return Verdict { language: Some("en".to_owned()), skip: None };
         }
         let code = self.iso639_1(info.lang().code());
-        let confident = info.is_reliable() && info.confidence() >= MIN_CONFIDENCE;
-        // Scripts other than Latin carry no ASCII words at all: count letters, not words, there.
-        let long_enough = words >= MIN_WORDS_TO_SKIP || sample.chars().filter(|c| c.is_alphabetic()).count() >= 60;
+        // Text mostly in another script (CJK, Cyrillic, Arabic …) is not English however unsure
+        // the model is between, say, Japanese and Chinese. Count letters, not words, there.
+        let (letters, latin) = sample.chars().filter(|c| c.is_alphabetic()).fold((0usize, 0usize), |(n, l), c| {
+            (n + 1, l + usize::from(c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c)))
+        });
+        let other_script = letters >= 60 && latin * 10 < letters * 3;
+        let confident = other_script || (info.is_reliable() && info.confidence() >= MIN_CONFIDENCE);
+        let long_enough = words >= MIN_WORDS_TO_SKIP || letters >= 60;
         let skip = (confident && long_enough && share < FOREIGN_MAX_ENGLISH_SHARE).then(|| {
             format!(
                 "not English (detected {code}, confidence {:.2}): sitrep codes English text only; skipped",
@@ -156,6 +161,14 @@ mod tests {
     fn short_texts_are_never_skipped() {
         assert_eq!(rules().judge("Attaque à Bamako").skip, None);
         assert_eq!(rules().judge("").language, None);
+    }
+
+    #[test]
+    fn japanese_with_latin_product_names_is_skipped() {
+        let text = "新しいアプリをインストールすると自動でショートカットキーが設定され、Ctrl+Alt+Kで立ち上がるようになります。これが非常に困ったもの。パスワード管理ソフトの起動キーと同じなのです。";
+        let v = rules().judge(text);
+        assert!(v.skip.is_some(), "{v:?}");
+        assert_ne!(v.language.as_deref(), Some("en"));
     }
 
     #[test]

@@ -45,7 +45,15 @@ impl Cleaner {
     /// Never for a released build: the compiled-in data files are parsed by this crate's tests.
     #[must_use]
     pub fn new() -> Self {
-        Self::from_data(data::file).expect("compiled-in data files of sitrep_text are valid")
+        Self::load().expect("compiled-in data files of sitrep_text are valid")
+    }
+
+    /// The stage with its compiled-in data, reporting a malformed data file as an error.
+    ///
+    /// # Errors
+    /// On a malformed line in a data file (an edit to `data/` that broke its format).
+    pub fn load() -> Result<Self, DataError> {
+        Self::from_data(data::file)
     }
 
     /// The stage with data files supplied by `file(name)` (same names and formats as under `data/`).
@@ -104,7 +112,7 @@ impl Default for Cleaner {
     }
 }
 
-/// A shared, lazily built [`Cleaner`].
+/// A shared, lazily built [`Cleaner`] (for tests and one-off callers; the pipeline holds its own).
 #[must_use]
 pub fn default_cleaner() -> &'static Cleaner {
     static CLEANER: OnceLock<Cleaner> = OnceLock::new();
