@@ -124,7 +124,7 @@ pub fn build(sources: &Path, out_dir: &Path) -> Result<BuildReport, GazetteerErr
     std::fs::rename(&tmp, &path).map_err(|e| GazetteerError::Io(path.display().to_string(), e))?;
     let n_bytes = bytes.len();
     let idx = index::read(bytes)?;
-    Ok(BuildReport { places: idx.places.len(), keys: idx.names.len(), bytes: n_bytes, version: idx.version })
+    Ok(BuildReport { places: idx.place_count(), keys: idx.names.len(), bytes: n_bytes, version: idx.version })
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, GazetteerError> {

@@ -24,6 +24,8 @@ pub const ALTERNATE_BIT: u32 = 1 << 31;
 /// `admin1_place` when a place has no admin1 region in the table.
 pub const NO_PLACE: u32 = u32::MAX;
 const PLACE_BYTES: usize = 8 + 4 + 4 + 8 + 2 + 1 + 1 + 4 + 4 + 4 + 4;
+/// Offset of the kind byte in a place record (after id, lat, lon, population, country).
+const KIND_OFFSET: usize = 8 + 4 + 4 + 8 + 2;
 /// `PlaceRec::flags` bit: the place is its country's capital.
 pub const FLAG_CAPITAL: u8 = 1;
 
@@ -121,7 +123,8 @@ pub struct IndexParts {
 /// The decoded index, ready to query.
 pub struct Index {
     pub version: String,
-    pub places: Vec<PlaceRec>,
+    /// Place records, decoded on access: nothing to decode at load.
+    place_bytes: Vec<u8>,
     string_bytes: Vec<u8>,
     string_ends: Vec<u32>,
     pub postings: Vec<u32>,
@@ -129,6 +132,25 @@ pub struct Index {
 }
 
 impl Index {
+    #[must_use]
+    pub fn place_count(&self) -> usize {
+        self.place_bytes.len() / PLACE_BYTES
+    }
+
+    /// Place `i`.
+    ///
+    /// # Panics
+    /// When `i` is not a place index from this index's own postings (a bug).
+    #[must_use]
+    pub fn place(&self, i: u32) -> PlaceRec {
+        let at = i as usize * PLACE_BYTES;
+        PlaceRec::read(&self.place_bytes[at..at + PLACE_BYTES]).expect("place records are checked at load")
+    }
+
+    pub fn places(&self) -> impl Iterator<Item = PlaceRec> + '_ {
+        self.place_bytes.chunks_exact(PLACE_BYTES).filter_map(PlaceRec::read)
+    }
+
     #[must_use]
     pub fn string(&self, i: u32) -> &str {
         if i == NO_PLACE {
@@ -225,12 +247,11 @@ pub fn read(mut owned: Vec<u8>) -> Result<Index, GazetteerError> {
     let _ = write!(version_str, "{label}/{hash:016x}");
 
     let n_places = r.u32().ok_or_else(|| bad("truncated places"))? as usize;
-    let place_bytes = r.take(n_places * PLACE_BYTES).ok_or_else(|| bad("truncated places"))?;
-    let places = place_bytes
-        .chunks_exact(PLACE_BYTES)
-        .map(PlaceRec::read)
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| bad("bad place record"))?;
+    let place_bytes = r.take(n_places * PLACE_BYTES).ok_or_else(|| bad("truncated places"))?.to_vec();
+    // Only the kind byte can be invalid; checking it here lets `place` decode without failing.
+    if place_bytes.chunks_exact(PLACE_BYTES).any(|b| PlaceKind::from_u8(b[KIND_OFFSET]).is_none()) {
+        return Err(bad("bad place record"));
+    }
 
     let n_strings = r.u32().ok_or_else(|| bad("truncated strings"))? as usize;
     let total = r.u32().ok_or_else(|| bad("truncated strings"))? as usize;
@@ -247,7 +268,7 @@ pub fn read(mut owned: Vec<u8>) -> Result<Index, GazetteerError> {
     let fst_bytes = owned.split_off(fst_start);
     drop(owned);
     let names = fst::Map::new(fst_bytes).map_err(|e| GazetteerError::Corrupt(format!("name map: {e}")))?;
-    Ok(Index { version: version_str, places, string_bytes, string_ends, postings, names })
+    Ok(Index { version: version_str, place_bytes, string_bytes, string_ends, postings, names })
 }
 
 /// FNV-1a, 64-bit: a stable content hash with no dependency.

@@ -97,7 +97,7 @@ impl Gazetteer {
         let index = index::read(bytes)?;
         let mut countries = std::collections::HashMap::new();
         let mut neighbours = std::collections::HashMap::new();
-        for (i, p) in index.places.iter().enumerate() {
+        for (i, p) in index.places().enumerate() {
             if p.kind == PlaceKind::Country {
                 countries.insert(p.country, u32::try_from(i).unwrap_or(NO_PLACE));
                 let list: Vec<[u8; 2]> = index
@@ -127,7 +127,7 @@ impl Gazetteer {
 
     #[must_use]
     pub fn place_count(&self) -> usize {
-        self.index.places.len()
+        self.index.place_count()
     }
 
     /// Every place a name may refer to (folded lookup, aliases and demonyms included).
@@ -136,7 +136,7 @@ impl Gazetteer {
         self.candidate_ids(&fold(name), true)
             .into_iter()
             .map(|(id, _)| {
-                let p = &self.index.places[id as usize];
+                let p = self.index.place(id);
                 Candidate { kind: p.kind, geo: self.geo(id, 1.0), population: p.population }
             })
             .collect()
@@ -148,7 +148,7 @@ impl Gazetteer {
     pub fn most_populous(&self, name: &str) -> Option<Geo> {
         let ids = self.candidate_ids(&fold(name), true);
         ids.iter()
-            .max_by_key(|(id, _)| (self.index.places[*id as usize].population, std::cmp::Reverse(*id)))
+            .max_by_key(|(id, _)| (self.index.place(*id).population, std::cmp::Reverse(*id)))
             .map(|(id, _)| self.geo(*id, 1.0))
     }
 
@@ -198,8 +198,8 @@ impl Gazetteer {
         self.index.lookup(&format!("{US_STATE_KEY_PREFIX}{}", code.to_ascii_lowercase())).next().map(|(id, _)| id)
     }
 
-    pub(crate) fn place(&self, id: u32) -> &PlaceRec {
-        &self.index.places[id as usize]
+    pub(crate) fn place(&self, id: u32) -> PlaceRec {
+        self.index.place(id)
     }
 
     /// The contract's view of a place.
