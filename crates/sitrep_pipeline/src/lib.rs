@@ -49,26 +49,45 @@ impl Pipeline {
 
     /// Runs every stage over `doc`, in order.
     pub fn annotate(&self, doc: &mut Document) {
+        self.run_stages(doc, &mut |_, _| {});
+    }
+
+    /// Runs every stage like [`Self::annotate`], returning each stage's name and wall time in
+    /// order (`sitrep bench` reports per-stage speed from it).
+    pub fn annotate_timed(&self, doc: &mut Document) -> Vec<(&'static str, std::time::Duration)> {
+        let mut times = Vec::new();
+        self.run_stages(doc, &mut |name, took| times.push((name, took)));
+        times
+    }
+
+    /// The stages, in order, each reported to `on_stage` with its time: one list, so `annotate`
+    /// and `annotate_timed` cannot drift apart.
+    fn run_stages(&self, doc: &mut Document, on_stage: &mut dyn FnMut(&'static str, std::time::Duration)) {
+        let mut stage = |name: &'static str, run: &dyn Fn(&mut Document)| {
+            let started = std::time::Instant::now();
+            run(doc);
+            on_stage(name, started.elapsed());
+        };
         // Language, boilerplate, dateline, paragraphs, sentences, tokens: every later stage reads them.
-        self.text.annotate(doc);
+        stage("text", &|d| self.text.annotate(d));
         // Entities with in-document coreference (reads sentences and tokens).
-        self.ner.annotate(doc);
+        stage("ner", &|d| self.ner.annotate(d));
         // Places: gazetteer matches filtered by context, NER's GPE/LOC entities as candidates;
         // sets entity.geo and creates entities for toponyms NER missed.
-        self.gazetteer.annotate(doc);
+        stage("geo", &|d| self.gazetteer.annotate(d));
         // Time expressions, resolved against the dateline or publication date (reads sentences).
-        sitrep_time::annotate(doc);
+        stage("time", &|d| sitrep_time::annotate(d));
         // Quotes and attributions read sentences and entities: after text, NER, geo and time.
-        self.quotes.annotate(doc);
+        stage("quotes", &|d| self.quotes.annotate(d));
         // Events read every layer above; their dates and places are filled after this.
-        self.events.annotate(doc);
+        stage("events", &|d| self.events.annotate(d));
         // Each event's date: the expression governing its clause, else sentence, else the
         // publication date with precision widened.
-        sitrep_time::date_events(doc);
+        stage("event_dates", &|d| sitrep_time::date_events(d));
         // Each event's place: the one its clause or sentence ties it to, else the dateline.
-        sitrep_geo::locate_events(doc);
+        stage("event_places", &|d| sitrep_geo::locate_events(d));
         // Who asserts, denies or disputes each event (reads attributions and events).
-        self.claims.annotate(doc, &|cue| self.quotes.stance(cue));
+        stage("claims", &|d| self.claims.annotate(d, &|cue| self.quotes.stance(cue)));
     }
 
     /// Runs the pipeline and converts to the contract's JSON shape.
