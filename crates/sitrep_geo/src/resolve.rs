@@ -195,6 +195,36 @@ impl Gazetteer {
                 scores
             })
             .collect();
+        // A town and its county named in one document ("Huntsville" and "Walker County"):
+        // the senses that contain each other support each other.
+        let mut local = local;
+        let mut counties: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+        let mut towns: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+        for (g, scores) in local.iter().enumerate() {
+            for &(id, _) in scores {
+                let p = self.place(id);
+                match p.kind {
+                    PlaceKind::Admin2 => counties.entry((p.admin1, p.name)).or_default().push(g),
+                    PlaceKind::City if p.admin2 != NO_PLACE => towns.entry((p.admin1, p.admin2)).or_default().push(g),
+                    _ => {}
+                }
+            }
+        }
+        for (g, scores) in local.iter_mut().enumerate() {
+            for (id, score) in scores.iter_mut() {
+                let p = self.place(*id);
+                let key = match p.kind {
+                    PlaceKind::Admin2 => Some(((p.admin1, p.name), &towns)),
+                    PlaceKind::City if p.admin2 != NO_PLACE => Some(((p.admin1, p.admin2), &counties)),
+                    _ => None,
+                };
+                if let Some((key, other)) = key {
+                    if other.get(&key).is_some_and(|gs| gs.iter().any(|&o| o != g)) {
+                        *score += 3.0;
+                    }
+                }
+            }
+        }
         // Focus votes come from each group's best sense: first the local one, then (a second
         // round) the one the focus chose, so "Georgia" beside "Atlanta" votes for the state.
         const ROUNDS: usize = 2;

@@ -250,3 +250,13 @@ fn state_abbreviations_keep_their_periods_and_qualify_the_town() {
     let doc = annotated("Ill health kept him home.");
     assert!(doc.places.is_empty(), "{:?}", doc.places);
 }
+
+#[test]
+fn a_town_and_its_county_choose_each_other() {
+    let doc = annotated("Firefighters in Huntsville asked Walker County residents not to burn brush this week.");
+    let town = place(&doc, "Huntsville").and_then(|p| p.geo.as_ref()).expect("Huntsville placed");
+    let county = place(&doc, "Walker County").and_then(|p| p.geo.as_ref()).expect("county placed");
+    assert_eq!(town.admin1.as_deref(), Some("Texas"), "{town:?}");
+    assert_eq!(county.admin1.as_deref(), Some("Texas"), "{county:?}");
+    assert!(town.confidence < 0.99);
+}
