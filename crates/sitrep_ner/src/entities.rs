@@ -356,17 +356,18 @@ impl Rules<'_> {
             }
             // Countries (and, outside mixed case, nationalities) the tagger missed.
             if mode != CaseMode::Mixed || is_capitalised(words[i]) {
-                // In mixed-case text the tagger is better at nationalities than the list
+                // Outside lower-case text the tagger is better at nationalities than the list
                 // ("Muslim", "Western" are NORP or not by context).
                 let norp = self
                     .lex
                     .demonyms
                     .longest_at(&keys[i..])
-                    .filter(|_| mode != CaseMode::Mixed)
+                    .filter(|_| mode == CaseMode::Lower)
                     .map(|(l, _)| (l, EntityKind::Norp));
                 let gpe = self.lex.countries.longest_at(&keys[i..]).map(|(l, _)| (l, EntityKind::Gpe));
-                // "us" is a pronoun in lower-case text.
-                let pronoun = mode == CaseMode::Lower && words[i] == "us";
+                // Outside mixed case a short abbreviation may be a word: "CAR", "US" (the pronoun).
+                let pronoun = mode != CaseMode::Mixed && words[i].chars().filter(|c| c.is_alphabetic()).count() <= 3
+                    && !words[i].contains('.');
                 if let Some((len, kind)) = norp.or(gpe).filter(|_| !pronoun) {
                     if !mentions.iter().any(|m| m.span.overlaps(Span::new(spans[i].start, spans[i + len - 1].end))) {
                         add(len, kind, mentions);
