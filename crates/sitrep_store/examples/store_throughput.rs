@@ -1,0 +1,52 @@
+//! Measures the store path alone (identity, versions, syndication, merge, one transaction per
+//! batch), excluding reading and extraction: articles/s on one thread into a file database.
+//!
+//! `cargo run --release -p sitrep_store --example store_throughput [COPIES]` — the merge set's
+//! articles, each in COPIES variants (default 20), extracted first, then stored and timed.
+
+use std::path::Path;
+use std::time::Instant;
+
+use sitrep_ingest::{InputPath, Item, Options};
+use sitrep_store::{BatchItem, DocKey, EventStore, Store};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let copies: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let set = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval/sets/merge/articles.jsonl");
+    let pipeline = sitrep_pipeline::Pipeline::load()?;
+    let docs: Vec<_> = sitrep_ingest::read_path(&InputPath::File(set), &Options::default())
+        .into_iter()
+        .filter_map(|i| if let Item::Document(d) = i { Some(*d) } else { None })
+        .collect();
+    let mut items = Vec::new();
+    for v in 0..copies {
+        for d in &docs {
+            let mut d = d.clone();
+            d.text = format!("{} Update {v}: officials said the area remained tense.", d.text);
+            d.url = Some(format!("https://variant{v}.example/{}", d.id));
+            d.outlet = Some(format!("Outlet {v}"));
+            let key = DocKey::of(&d);
+            items.push((key, pipeline.extract(d)));
+        }
+    }
+    let n = items.len();
+    let dir = std::env::temp_dir().join(format!("sitrep-store-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let db = dir.join("bench.db");
+    let mut store = Store::open(&db)?;
+    let run = store.begin_run(&["bench".to_owned()])?;
+    let t = Instant::now();
+    let mut batch = Vec::new();
+    for (key, output) in items {
+        batch.push(BatchItem::Document { key, output: Box::new(output) });
+        if batch.len() == 64 {
+            store.commit_batch(run, std::mem::take(&mut batch))?;
+        }
+    }
+    store.commit_batch(run, batch)?;
+    let secs = t.elapsed().as_secs_f64();
+    let counts = store.counts()?;
+    println!("store path: {n} articles in {secs:.2}s = {:.0} articles/s on one thread; {counts:?}", n as f64 / secs);
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
