@@ -19,9 +19,6 @@ if [ -x scripts/setup-gazetteer.sh ] || [ -f scripts/setup-gazetteer.sh ]; then
 fi
 
 if [ -z "${SITREP_SETUP_NO_SAMPLE:-}" ]; then
-  sample=$(ls samples/*.txt 2>/dev/null | head -n 1 || true)
-  if [ -n "$sample" ]; then
-    step "sitrep extract $sample"
-    ./target/release/sitrep extract "$sample"
-  fi
+  step "sitrep extract samples/bangui-wire.txt --published 2026-04-12"
+  ./target/release/sitrep extract samples/bangui-wire.txt --published 2026-04-12
 fi
