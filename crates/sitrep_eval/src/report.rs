@@ -158,18 +158,25 @@ impl Thresholds {
 
     /// Raises floors to the new lower interval bounds (and lowers ceilings to the upper bounds)
     /// where that is stricter; never loosens. A floor is set once a figure's lower bound is
-    /// above 0, a ceiling once a figure is measured and its upper bound below the worst value.
+    /// above 0, a ceiling once its upper bound is below the worst value. When every resample
+    /// gives the same figure (e.g. no trap fired), the bootstrap interval is a point; the bound
+    /// then is the rule of three, 3/n beyond the figure (the 95% bound for zero events in n).
     pub fn ratchet(&mut self, results: &[SetResult]) {
         for f in results.iter().flat_map(|r| &r.figures) {
-            let (Some(lo), Some(hi)) = (f.ci_low, f.ci_high) else { continue };
+            let (Some(v), Some(mut lo), Some(mut hi)) = (f.value, f.ci_low, f.ci_high) else { continue };
+            if (hi - lo).abs() < 1e-12 && f.n > 0 {
+                let margin = 3.0 / f.n as f64;
+                lo = (v - margin).max(0.0);
+                hi = v + margin;
+            }
             if lower_is_better(&f.name) {
                 let worst = if f.name.ends_with("_km") { crate::stats::MAX_ERROR_KM } else { 1.0 };
-                if f.value.is_some_and(|v| v > 0.0) && hi < worst {
-                    let e = self.ceilings.entry(f.name.clone()).or_insert(hi);
+                if hi < worst {
+                    let e = self.ceilings.entry(f.name.clone()).or_insert_with(|| round_up(hi));
                     *e = e.min(round_up(hi));
                 }
             } else if lo > 0.0 {
-                let e = self.floors.entry(f.name.clone()).or_insert(lo);
+                let e = self.floors.entry(f.name.clone()).or_insert_with(|| round_down(lo));
                 *e = e.max(round_down(lo));
             }
         }

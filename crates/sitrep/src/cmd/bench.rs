@@ -23,6 +23,9 @@ pub struct Args {
     /// Print JSON (METRICS.md names) instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Write the corpus as JSON Lines `{"id", "text"}` and exit (bench/peers runs other tools on it).
+    #[arg(long, value_name = "FILE")]
+    pub dump_corpus: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -35,6 +38,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     });
     let docs = sitrep_eval::bench::corpus(&data).map_err(anyhow::Error::msg)?;
     anyhow::ensure!(!docs.is_empty(), "no article texts found under {}: pass --data DIR", data.display());
+    if let Some(path) = &args.dump_corpus {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for d in &docs {
+            serde_json::to_writer(&mut f, &serde_json::json!({"id": d.id, "text": d.text}))?;
+            writeln!(f)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = sitrep_eval::bench::run(&docs, args.threads, args.runs).map_err(anyhow::Error::msg)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

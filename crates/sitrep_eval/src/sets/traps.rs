@@ -61,7 +61,12 @@ pub fn score(traps: &[Trap], outputs: &[Output], errors: &mut Errors) -> (Tally,
             errors.push(&trap.id, FP, METRIC, s, Some(trap.text.clone()), format!("{} trap coded as {}", trap.case, events[0].sub_event_type.as_str()));
         }
     }
-    let notes = by_case.into_iter().map(|(case, (f, n))| format!("case {case}: {f} of {n} gave an event")).collect();
+    let fired: Vec<String> = by_case.iter().filter(|(_, (f, _))| *f > 0).map(|(case, (f, n))| format!("{case} {f}/{n}")).collect();
+    let notes = vec![if fired.is_empty() {
+        format!("no case gave an event ({} cases)", by_case.len())
+    } else {
+        format!("cases that gave events: {}", fired.join(", "))
+    }];
     (t, notes)
 }
 
@@ -93,7 +98,7 @@ mod tests {
         let mut errors = Errors::new(SET);
         let (t, notes) = score(&[trap("a"), trap("b")], &[fired, aggregate], &mut errors);
         assert!((t.figures()[0].value.unwrap() - 0.5).abs() < 1e-12);
-        assert_eq!(notes, vec!["case negation: 1 of 2 gave an event"]);
+        assert_eq!(notes, vec!["cases that gave events: negation 1/2"]);
     }
 
     #[test]
