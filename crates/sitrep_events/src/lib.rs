@@ -418,7 +418,13 @@ impl Events {
             Entry::Instrument(sub) => Some(sub),
             _ => None,
         });
-        let any_armed = s.mentions.iter().any(|m| m.armed() && !m.speaker);
+        // A group announcing its own merger or truce is both the source and the actor.
+        let announced = matches!(trig.sub, TriggerSub::Fixed(sub) if matches!(sub,
+            SubEventType::ChangeToGroupActivity | SubEventType::Agreement | SubEventType::HeadquartersOrBaseEstablished));
+        let any_armed = s.mentions.iter().any(|m| m.armed() && (!m.speaker || announced));
+        let a1 = a1.or_else(|| {
+            announced.then(|| s.mentions.iter().find(|m| m.armed() && m.span.start < span.start).map(|m| m.actor.clone())).flatten()
+        });
         match trig.needs {
             Needs::Nothing => {}
             Needs::Armed => {
