@@ -66,8 +66,9 @@ pub struct Candidate {
 
 impl Gazetteer {
     /// Loads the index from the first folder that has one: `$SITREP_GAZETTEER`,
-    /// `./data/gazetteer`, then `../../data/gazetteer` beside the executable (so
-    /// `target/release/sitrep` finds the repository's).
+    /// `./data/gazetteer`, `../../data/gazetteer` beside the executable (so
+    /// `target/release/sitrep` finds the repository's), `data/gazetteer` in the working
+    /// directory's parents, then the repository this crate was built in.
     ///
     /// # Errors
     /// [`GazetteerError::Missing`] (saying to run `scripts/setup-gazetteer.sh`) when no folder
@@ -247,6 +248,12 @@ fn default_dirs() -> Vec<PathBuf> {
     if let Some(exe_dir) = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
         dirs.push(exe_dir.join("../../data/gazetteer"));
     }
+    // `cargo test` runs in the crate's folder, with the target dir anywhere: also look up
+    // from the working directory, and in the repository this crate was built from.
+    if let Ok(cwd) = std::env::current_dir() {
+        dirs.extend(cwd.ancestors().skip(1).take(3).map(|d| d.join("data/gazetteer")));
+    }
+    dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/gazetteer"));
     dirs
 }
 
