@@ -107,7 +107,8 @@ const PERSON_NOUNS: &[&str] = &[
     "casualties", "crew", "worshippers", "pilgrims", "teachers", "journalists", "farmers", "residents",
     "individuals", "suspects", "suspect", "protesters", "demonstrators", "marines", "servicemen", "personnel",
     "agents", "commandos", "boys", "girls", "youths", "relatives", "hostages", "detainees", "prisoners",
-    "leaders", "militiamen", "paramilitaries",
+    "leaders", "militiamen", "paramilitaries", "leader", "commander", "commanders", "facilitator", "facilitators",
+    "associates", "associate", "individual", "fighter",
 ];
 
 const KILL_WORDS: &[&str] = &[
@@ -954,7 +955,7 @@ fn counts(s: &Sentence) -> [Option<Count>; 3] {
                         PERSON_NOUNS.iter().any(|p| s.word(j).eq_ignore_ascii_case(p))
                             && (j + 1 >= n
                                 || s.words[j + 1].punct
-                                || s.lower_word_is(j + 1, &["and", "was", "were", "in", "on", "at", "who", "from", "near", "during", "as", "while", "when", "had", "has"]))
+                                || s.lower_word_is(j + 1, &["and", "was", "were", "in", "on", "at", "who", "from", "near", "during", "as", "while", "when", "had", "has", "along", "after", "before", "with"]))
                     })
                 })
                 .flatten()

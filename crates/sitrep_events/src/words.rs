@@ -112,11 +112,13 @@ const QUALIFIERS: [&[&str]; 17] = [
 ];
 
 /// Vague quantities and the figure ACLED records for them.
-const VAGUE: [(&[&str], u64); 9] = [
+const VAGUE: [(&[&str], u64); 10] = [
     (&["a", "dozen"], 12),
     (&["dozens"], 12),
     (&["scores"], 20),
     (&["several"], 3),
+    // Read like "several": more than two, number unknown.
+    (&["multiple"], 3),
     (&["a", "few"], 3),
     (&["hundreds"], 100),
     (&["a", "hundred"], 100),
@@ -193,6 +195,7 @@ mod tests {
         assert_eq!(read("dozens of people"), Some((12, None, "dozens".into())));
         assert_eq!(read("a dozen soldiers"), Some((12, None, "a dozen".into())));
         assert_eq!(read("several people"), Some((3, None, "several".into())));
+        assert_eq!(read("multiple suspects"), Some((3, None, "multiple".into())));
         assert_eq!(read("hundreds of people"), Some((100, None, "hundreds".into())));
         assert_eq!(read("twenty-five people"), Some((25, None, "twenty-five".into())));
         assert_eq!(read("two hundred people"), Some((200, None, "two hundred".into())));
