@@ -91,6 +91,15 @@ const NOMINAL_HEADS: [&str; 24] = [
     "federation",
 ];
 
+/// Words after "the brigade" that make it part of another noun phrase, not a reference.
+const NOT_AFTER_NOMINAL: [&str; 40] = [
+    "of", "chief", "chiefs", "commander", "commanders", "spokesman", "spokeswoman", "spokesperson", "official",
+    "officials", "leader", "leaders", "leadership", "member", "members", "officer", "officers", "fighters",
+    "soldiers", "troops", "unit", "units", "base", "bases", "headquarters", "source", "sources", "statement",
+    "post", "posts", "position", "positions", "general", "colonel", "staff", "command", "camp", "barracks",
+    "checkpoint", "level",
+];
+
 /// Words a tagger sometimes pulls into a name at a sentence start.
 const LEADING_NOT_NAME: [&str; 18] = [
     "near", "in", "at", "on", "from", "by", "for", "with", "during", "after", "before", "since", "outside", "inside",
@@ -189,14 +198,12 @@ impl Ner {
             if !NOMINAL_HEADS.iter().any(|h| h.eq_ignore_ascii_case(head)) {
                 continue;
             }
-            // "the Army of Islam", "the brigade's commander" are fine; "the army chief" is not a
-            // reference to an organisation by name.
+            // "the brigade withdrew", "the brigade's commander" refer to the organisation; in
+            // "the army chief", "the group of five" the head word modifies or is quantified.
             if let Some(next) = words.get(i + 1) {
-                if next.chars().next().is_some_and(char::is_alphanumeric) && !next.starts_with('\'') {
-                    let lower = next.to_lowercase();
-                    if !matches!(lower.as_str(), "said" | "says" | "has" | "had" | "was" | "is" | "and" | "in" | "on" | "at" | "which" | "that" | "who" | "also" | "claimed" | "denied") {
-                        continue;
-                    }
+                let lower = next.to_lowercase();
+                if NOT_AFTER_NOMINAL.contains(&lower.as_str()) {
+                    continue;
                 }
             }
             let span = Span::new(spans[i - 1].start, spans[i].end);

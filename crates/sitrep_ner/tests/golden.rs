@@ -237,3 +237,14 @@ fn data_fingerprint_is_stable_within_a_build() {
     assert_eq!(sitrep_ner::data_fingerprint(), sitrep_ner::data_fingerprint());
     assert_ne!(sitrep_ner::data_fingerprint(), 0);
 }
+
+#[test]
+fn the_brigade_after_any_verb_but_not_inside_another_noun_phrase() {
+    let doc = annotate(
+        "Fighters of the Tawheed Brigade shelled the town. Later the brigade withdrew, \
+         and the brigade commander was wounded.",
+    );
+    let e = entity_with(&doc, "Tawheed Brigade");
+    let s = surfaces(&doc, e);
+    assert_eq!(s, ["Tawheed Brigade", "the brigade"], "{s:?}");
+}
