@@ -90,6 +90,37 @@ impl Document {
         self.entities.iter().find(|e| e.id == id)
     }
 
+    /// Sorts entities by first mention and renames them `E1`, `E2`, … in that order, updating
+    /// every reference (places, quotes, attributions, claims). Stages that add entities late (the
+    /// gazetteer adds toponyms the tagger missed) append them; this restores the contract's order.
+    pub fn renumber_entities(&mut self) {
+        for e in &mut self.entities {
+            e.mentions.sort_unstable();
+            e.mentions.dedup();
+        }
+        self.entities.sort_by_key(|e| e.mentions.first().map_or((usize::MAX, 0), |m| (m.start, m.end)));
+        let renames: std::collections::HashMap<String, String> = self
+            .entities
+            .iter_mut()
+            .enumerate()
+            .map(|(i, e)| {
+                let new = format!("E{}", i + 1);
+                (std::mem::replace(&mut e.id, new.clone()), new)
+            })
+            .collect();
+        let rename = |id: &mut Option<String>| {
+            if let Some(old) = id.as_ref() {
+                *id = renames.get(old).cloned();
+            }
+        };
+        self.places.iter_mut().for_each(|p| rename(&mut p.entity));
+        self.quotes.iter_mut().for_each(|q| rename(&mut q.speaker_entity));
+        self.attributions.iter_mut().for_each(|a| rename(&mut a.source_entity));
+        for ev in &mut self.events {
+            ev.claims.iter_mut().for_each(|c| rename(&mut c.source_entity));
+        }
+    }
+
     /// Whether the pipeline should extract from this document at all.
     #[must_use]
     pub fn is_codable(&self) -> bool {
@@ -285,4 +316,34 @@ pub struct Attribution {
     pub cue: Option<Span>,
     pub content: Span,
     pub direct: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(id: &str, at: usize) -> Entity {
+        Entity {
+            id: id.into(),
+            kind: EntityKind::Gpe,
+            canonical: id.into(),
+            mentions: vec![Span::new(at, at + 1)],
+            title: None,
+            actor_id: None,
+            geo: None,
+        }
+    }
+
+    #[test]
+    fn renumbering_restores_first_mention_order_and_every_reference() {
+        let mut doc = Document::from_text("t", "a b c d");
+        doc.entities = vec![entity("E1", 4), entity("E2", 0)];
+        doc.places.push(Place { span: Span::new(0, 1), entity: Some("E2".into()), geo: None });
+        doc.quotes.push(Quote { span: Span::new(6, 7), speaker: None, speaker_span: None, speaker_entity: Some("E1".into()) });
+        doc.renumber_entities();
+        assert_eq!(doc.entities[0].mentions[0], Span::new(0, 1));
+        assert_eq!(doc.entities[0].id, "E1");
+        assert_eq!(doc.places[0].entity.as_deref(), Some("E1"));
+        assert_eq!(doc.quotes[0].speaker_entity.as_deref(), Some("E2"));
+    }
 }

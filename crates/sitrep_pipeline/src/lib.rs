@@ -17,6 +17,7 @@ pub struct Pipeline {
     quotes: sitrep_quotes::Quotes,
     events: sitrep_events::Events,
     claims: sitrep_claims::Claims,
+    confidence: sitrep_confidence::Confidence,
 }
 
 impl Pipeline {
@@ -37,9 +38,10 @@ impl Pipeline {
         let ner = sitrep_ner::Ner::load().map_err(|e| e.to_string())?;
         let gazetteer = sitrep_geo::Gazetteer::load_default().map_err(|e| e.to_string())?;
         let claims = sitrep_claims::Claims::load().map_err(|e| e.to_string())?;
+        let confidence = sitrep_confidence::Confidence::load().map_err(|e| e.to_string())?;
         let mut provenance = provenance;
         provenance.gazetteer = gazetteer.version().to_owned();
-        Ok(Self { provenance, text, ner, gazetteer, quotes, events, claims })
+        Ok(Self { provenance, text, ner, gazetteer, quotes, events, claims, confidence })
     }
 
     #[must_use]
@@ -88,6 +90,8 @@ impl Pipeline {
         stage("event_places", &|d| sitrep_geo::locate_events(d));
         // Who asserts, denies or disputes each event (reads attributions and events).
         stage("claims", &|d| self.claims.annotate(d, &|cue| self.quotes.stance(cue)));
+        // Last: confidence reads everything the event carries, claims included.
+        stage("confidence", &|d| self.confidence.annotate(d));
     }
 
     /// Runs the pipeline and converts to the contract's JSON shape.
