@@ -5,7 +5,7 @@
 //! `RegexSet`. Each line is looked at once.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use sitrep_core::{Removed, RemovedKind, Span};
 
 use crate::data::{self, DataError, WordTable};
@@ -127,7 +127,11 @@ impl Boilerplate {
             .match_kind(MatchKind::Standard)
             .build(&phrases)
             .map_err(|e| err(0, format!("phrase automaton: {e}")))?;
-        let set = RegexSet::new(&regexes).map_err(|e| err(0, format!("regex set: {e}")))?;
+        // A larger lazy-DFA cache keeps the set off the slow fallback engine on Unicode classes.
+        let set = RegexSetBuilder::new(&regexes)
+            .dfa_size_limit(32 << 20)
+            .build()
+            .map_err(|e| err(0, format!("regex set: {e}")))?;
         Ok(Self { exact, phrases: phrases_ac, phrase_rules, regexes: set, regex_rules })
     }
 

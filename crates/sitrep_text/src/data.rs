@@ -19,7 +19,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// When `name` is not one of [`FILES`]: a typo in this crate.
 #[must_use]
 pub fn file(name: &str) -> &'static str {
-    FILES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text).unwrap_or_else(|| panic!("no data file {name}"))
+    FILES.iter().find(|(n, _)| *n == name).map_or_else(|| panic!("no data file {name}"), |(_, text)| *text)
 }
 
 /// A stable hash of every data file (FNV-1a over names and contents), for the output's

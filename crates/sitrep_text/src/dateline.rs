@@ -17,7 +17,7 @@
 //! The place is one to four capitalised words ("SAN SALVADOR", "Dar es Salaam"). The bare forms
 //! (`DASH`, `":"`) are weaker evidence and need an upper-case place (or a region), and only count
 //! before the first line of prose. A headline glued to the dateline by text extraction
-//! ("…Bomb ProbeBOSTON —") is also found.
+//! (`…Bomb ProbeBOSTON —`) is also found.
 
 use jiff::civil::Date;
 use sitrep_core::{Dateline, Span};
@@ -209,37 +209,44 @@ impl DatelineRules {
             found.dateline.span.end = end;
             return Some(found);
         }
-        // Bare forms: weaker evidence.
-        if !ctx.weak_allowed || found.dateline.place.is_none() {
-            return None;
-        }
-        if ctx.lowercase_text {
-            // Lower-cased corpora keep only the "new delhi: …" form, and short places.
-            if place.words <= 2 && text[pos..limit].starts_with(": ") {
-                found.dateline.span.end = pos + 1;
-                return Some(found);
-            }
-            return None;
-        }
-        let strong_place = has_region || (place.upper && place.letters >= 3);
-        if !strong_place || place.words > 3 {
-            return None;
-        }
-        // The article's first word follows a bare dateline: "HUDSON -- Officials", not "-- we".
-        let starts_article = |at: usize| {
-            let next = text[at..].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '‘' | '\''));
-            next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
-        };
-        if let Some(end) = dash_at(text, pos, limit).filter(|&end| starts_article(end)) {
-            found.dateline.span.end = end;
-            return Some(found);
-        }
-        if !has_region && text[pos..limit].starts_with(": ") && starts_article(pos + 1) {
+        bare_form(ctx, found, &place, pos, has_region)
+    }
+}
+
+/// The bare forms, "PLACE —", "PLACE, Region —" and "PLACE: …": weaker evidence, so only before
+/// the first line of prose, with an upper-case place (or a region), and the article's first
+/// word after them.
+fn bare_form(ctx: &Ctx<'_>, mut found: Found, place: &PlaceMatch, pos: usize, has_region: bool) -> Option<Found> {
+    let (text, limit) = (ctx.text, ctx.line_end);
+    if !ctx.weak_allowed || found.dateline.place.is_none() {
+        return None;
+    }
+    if ctx.lowercase_text {
+        // Lower-cased corpora keep only the "new delhi: …" form, and short places.
+        if place.words <= 2 && text[pos..limit].starts_with(": ") {
             found.dateline.span.end = pos + 1;
             return Some(found);
         }
-        None
+        return None;
     }
+    let strong_place = has_region || (place.upper && place.letters >= 3);
+    if !strong_place || place.words > 3 {
+        return None;
+    }
+    // The article's first word follows a bare dateline: "HUDSON -- Officials", not "-- we".
+    let starts_article = |at: usize| {
+        let next = text[at..].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '‘' | '\''));
+        next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+    };
+    if let Some(end) = dash_at(text, pos, limit).filter(|&end| starts_article(end)) {
+        found.dateline.span.end = end;
+        return Some(found);
+    }
+    if !has_region && text[pos..limit].starts_with(": ") && starts_article(pos + 1) {
+        found.dateline.span.end = pos + 1;
+        return Some(found);
+    }
+    None
 }
 
 #[derive(Clone, Copy)]
@@ -553,7 +560,7 @@ fn resolve(m: &DateMatch, published: Option<Date>) -> (Option<Date>, bool) {
 }
 
 /// Offsets early in a line where an upper-case word follows a headline run into the dateline,
-/// directly ("…ProbeBOSTON —") or after the headline's final stop ("… in lake. HUDSON -- …").
+/// directly (`…ProbeBOSTON —`) or after the headline's final stop ("… in lake. HUDSON -- …").
 fn glued_starts(text: &str, start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
     const MAX_HEADLINE: usize = 300;
     let line = &text[start..end];

@@ -264,7 +264,7 @@ fn terminal_run(text: &str, i: usize, limit: usize) -> (usize, bool) {
 
 /// The leading word of `s` (letters, digits and apostrophes), without punctuation before it.
 fn first_word(s: &str) -> &str {
-    let s = s.trim_start_matches(|c: char| matches!(c, '"' | '\'' | '“' | '‘' | '(' | '['));
+    let s = s.trim_start_matches(['"', '\'', '“', '‘', '(', '[']);
     let end = s.find(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).unwrap_or(s.len());
     &s[..end]
 }
