@@ -317,6 +317,25 @@ fn jsonl_with_one_bad_line_reports_it_and_writes_the_rest() {
 }
 
 #[test]
+fn a_feed_larger_than_max_bytes_is_read_record_by_record() {
+    let dir = tmp();
+    let feed = dir.path().join("feed.jsonl.gz");
+    let records: String = (1..=5)
+        .map(|i| format!("{{\"id\":\"r{i}\",\"text\":\"Militiamen burned {i} houses in a village near Bangassou on Friday.\"}}\n"))
+        .collect();
+    let oversized = format!("{{\"id\":\"big\",\"text\":\"{}\"}}\n", "Long text. ".repeat(100));
+    std::fs::write(&feed, gzip(format!("{records}{oversized}").as_bytes())).unwrap();
+    let run = sitrep(&["extract", path_str(&feed), "--jsonl", "--max-bytes", "400"], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("sitrep: skipped {}:6: over the limit of 400 bytes", feed.display())),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.valid_outputs().len(), 5, "the feed is bigger than --max-bytes; its records are not");
+}
+
+#[test]
 fn a_missing_file_is_skipped_and_named() {
     let run = sitrep(&["extract", "no/such/file.txt", "samples/bangui-wire.txt"], None);
     assert_eq!(run.code, 1);

@@ -1,6 +1,6 @@
 //! Finding inputs and reading their bytes under the limits: `--max-bytes` and the gzip expansion cap.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::IngestError;
@@ -92,6 +92,15 @@ pub fn collect_inputs(path: &Path) -> Vec<Result<InputPath, (String, IngestError
     found
 }
 
+/// The extension of an input path (lower-cased, through `.gz`), for choosing a format before reading.
+#[must_use]
+pub fn extension_of(path: &InputPath) -> Option<String> {
+    match path {
+        InputPath::Stdin => None,
+        InputPath::File(p) => name_parts(p).1,
+    }
+}
+
 /// Reads an input in full, refusing more than `max_bytes` (before and after decompression) and
 /// gzip that expands past [`GZIP_MAX_RATIO`]. Never reads more than `max_bytes + 1` bytes.
 ///
@@ -151,6 +160,78 @@ fn gunzip(compressed: &[u8], max_bytes: u64) -> Result<Vec<u8>, IngestError> {
         return Err(IngestError::GzipBomb { compressed: compressed.len() as u64, expanded: cap, reason });
     }
     Ok(out)
+}
+
+/// Opens an input as a stream (for formats read record by record), decompressing gzip (by
+/// name or magic bytes) under the ratio cap, counted as the stream is read.
+///
+/// # Errors
+/// Unreadable input.
+pub fn open_stream(path: &InputPath) -> Result<Stream, IngestError> {
+    let (source, stem, gz_name, raw): (String, Option<String>, bool, Box<dyn Read>) = match path {
+        InputPath::Stdin => ("<stdin>".to_owned(), None, false, Box::new(std::io::stdin())),
+        InputPath::File(p) => {
+            let file = std::fs::File::open(p).map_err(|e| IngestError::io(p, e))?;
+            let gz = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+            (p.display().to_string(), name_parts(p).0, gz, Box::new(file))
+        }
+    };
+    let mut raw = std::io::BufReader::new(raw);
+    let magic = raw.fill_buf().map_err(|e| IngestError::io(&source, e))?.starts_with(&[0x1f, 0x8b]);
+    if !(gz_name || magic) {
+        return Ok(Stream { source, stem, reader: Box::new(raw) });
+    }
+    let compressed = Counted { inner: raw, count: std::rc::Rc::new(std::cell::Cell::new(0)) };
+    let compressed_count = compressed.count.clone();
+    let decoder = flate2::read::MultiGzDecoder::new(compressed);
+    let capped = RatioCapped { inner: decoder, compressed: compressed_count, expanded: 0 };
+    Ok(Stream { source, stem, reader: Box::new(std::io::BufReader::new(capped)) })
+}
+
+/// An input opened for reading record by record.
+pub struct Stream {
+    /// Path as given, or `<stdin>`.
+    pub source: String,
+    pub stem: Option<String>,
+    pub reader: Box<dyn BufRead>,
+}
+
+/// Counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Fails the read, with a [`IngestError::GzipBomb`] inside the I/O error, once the output
+/// passes [`GZIP_MAX_RATIO`] times the compressed bytes read so far.
+struct RatioCapped<R> {
+    inner: R,
+    compressed: std::rc::Rc<std::cell::Cell<u64>>,
+    expanded: u64,
+}
+
+impl<R: Read> Read for RatioCapped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf).map_err(|e| std::io::Error::other(IngestError::BadGzip(e)))?;
+        self.expanded += n as u64;
+        let compressed = self.compressed.get();
+        if self.expanded > compressed.saturating_mul(GZIP_MAX_RATIO).max(GZIP_RATIO_FLOOR) {
+            return Err(std::io::Error::other(IngestError::GzipBomb {
+                compressed,
+                expanded: self.expanded,
+                reason: "more than 100 times its compressed size",
+            }));
+        }
+        Ok(n)
+    }
 }
 
 /// File stem and lower-cased format extension, looking through one `.gz`.

@@ -1,6 +1,8 @@
 //! JSON Lines: one article a line, `{"id","text"|"html","url","published","outlet","title"}`.
 //! A bad line is reported with its number and skipped; the others go on.
 
+use std::io::BufRead;
+
 use serde_json::Value;
 use sitrep_core::{Document, PublishedSource};
 
@@ -15,20 +17,94 @@ pub struct JsonlReader;
 impl Reader for JsonlReader {
     fn read(&self, input: &Input, opts: &Options, out: &mut Vec<Item>) {
         for (i, line) in input.bytes.split(|&b| b == b'\n').enumerate() {
-            let number = i + 1;
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
+            one_line(&input.source, input.stem.as_deref(), i + 1, line, opts, out);
+        }
+    }
+}
+
+fn one_line(source: &str, stem: Option<&str>, number: usize, line: &[u8], opts: &Options, out: &mut Vec<Item>) {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    match record(source, stem, number, line, opts) {
+        Ok((doc, warning)) => {
+            let source = doc.source.clone().unwrap_or_default();
+            out.push(Item::Document(Box::new(doc)));
+            if let Some(message) = warning {
+                out.push(Item::Warning { source, message });
             }
-            match record(input, number, line, opts) {
-                Ok((doc, warning)) => {
-                    let source = doc.source.clone().unwrap_or_default();
-                    out.push(Item::Document(Box::new(doc)));
-                    if let Some(message) = warning {
-                        out.push(Item::Warning { source, message });
-                    }
-                }
-                Err(error) => out.push(Item::Skipped { source: format!("{}:{number}", input.source), error }),
-            }
+        }
+        Err(error) => out.push(Item::Skipped { source: format!("{source}:{number}"), error }),
+    }
+}
+
+/// Reads a JSON Lines stream one record at a time, so a feed may be larger than `--max-bytes`
+/// (each record may not). A record over the limit is skipped without being held in memory.
+///
+/// # Errors
+/// A read error (or a gzip bomb, from the reader) ends the stream; the records before it stand.
+pub fn read_stream(
+    source: &str,
+    stem: Option<&str>,
+    mut reader: impl BufRead,
+    opts: &Options,
+    out: &mut Vec<Item>,
+) -> Result<(), IngestError> {
+    let mut buf = Vec::new();
+    let mut number = 0;
+    let mut any = false;
+    loop {
+        buf.clear();
+        let Some(length) =
+            next_line(&mut reader, opts.max_bytes, &mut buf).map_err(|e| match e.downcast::<IngestError>() {
+                Ok(ingest) => ingest,
+                Err(io) => IngestError::io(source, io),
+            })?
+        else {
+            break;
+        };
+        number += 1;
+        any |= length > 0;
+        if length as u64 > opts.max_bytes {
+            out.push(Item::Skipped {
+                source: format!("{source}:{number}"),
+                error: IngestError::TooLarge { size: length as u64, limit: opts.max_bytes },
+            });
+        } else {
+            one_line(source, stem, number, &buf, opts, out);
+        }
+    }
+    if !any {
+        return Err(IngestError::Empty);
+    }
+    Ok(())
+}
+
+/// The next line (without its `\n`) into `buf`, unless it is longer than `max`, in which case it
+/// is read past and only its length returned. `None` at the end of the stream.
+fn next_line(reader: &mut impl BufRead, max: u64, buf: &mut Vec<u8>) -> std::io::Result<Option<usize>> {
+    let mut length = 0usize;
+    let mut read_any = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(read_any.then_some(length));
+        }
+        read_any = true;
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..i], true),
+            None => (available, false),
+        };
+        length += chunk.len();
+        if length as u64 <= max {
+            buf.extend_from_slice(chunk);
+        } else {
+            buf.clear();
+        }
+        let used = chunk.len() + usize::from(done);
+        reader.consume(used);
+        if done {
+            return Ok(Some(length));
         }
     }
 }
@@ -38,7 +114,13 @@ fn bad(line: usize, message: impl Into<String>) -> IngestError {
 }
 
 /// One line → one document (and a warning to pass on, if any).
-fn record(input: &Input, line: usize, bytes: &[u8], opts: &Options) -> Result<(Document, Option<String>), IngestError> {
+fn record(
+    input_source: &str,
+    stem: Option<&str>,
+    line: usize,
+    bytes: &[u8],
+    opts: &Options,
+) -> Result<(Document, Option<String>), IngestError> {
     if bytes.len() as u64 > opts.max_bytes {
         return Err(IngestError::TooLarge { size: bytes.len() as u64, limit: opts.max_bytes });
     }
@@ -57,7 +139,7 @@ fn record(input: &Input, line: usize, bytes: &[u8], opts: &Options) -> Result<(D
         }
     };
     let url = field("url")?;
-    let source = url.clone().unwrap_or_else(|| format!("{}:{line}", input.source));
+    let source = url.clone().unwrap_or_else(|| format!("{input_source}:{line}"));
     let published = match field("published")? {
         Some(s) => Some(parse_strict_date(&s).ok_or_else(|| {
             bad(line, format!("\"published\" must be YYYY-MM-DD or an RFC 3339 timestamp, not {s:?}"))
@@ -65,7 +147,7 @@ fn record(input: &Input, line: usize, bytes: &[u8], opts: &Options) -> Result<(D
         None => None,
     };
     let id = field("id")?;
-    let stem = format!("{}-{line}", input.stem.as_deref().unwrap_or("line"));
+    let stem = format!("{}-{line}", stem.unwrap_or("line"));
 
     let mut warning = None;
     let mut doc = match (non_empty(field("text")?), non_empty(field("html")?)) {
@@ -148,6 +230,37 @@ mod tests {
         assert!(skipped[0].1.starts_with("line 2: not valid JSON"), "{}", skipped[0].1);
         assert_eq!(skipped[1].0, "feed.jsonl:5");
         assert!(skipped[1].1.contains("\"text\" or \"html\""), "{}", skipped[1].1);
+    }
+
+    #[test]
+    fn streaming_skips_a_record_over_the_limit_and_reads_the_rest() {
+        let long = format!(r#"{{"id":"big","text":"{}"}}"#, "x".repeat(500));
+        let feed = format!(
+            "{}\n{long}\n{}",
+            r#"{"id":"a","text":"Clash in Bria."}"#, r#"{"id":"b","text":"Protest in Bangui."}"#
+        );
+        let opts = Options { max_bytes: 200, ..Options::default() };
+        let mut out = Vec::new();
+        read_stream(
+            "feed.jsonl",
+            Some("feed"),
+            std::io::BufReader::with_capacity(16, feed.as_bytes()),
+            &opts,
+            &mut out,
+        )
+        .unwrap();
+        let summary: Vec<String> = out
+            .iter()
+            .map(|i| match i {
+                Item::Document(d) => d.id.clone(),
+                Item::Skipped { source, error } => format!("{source} {error}"),
+                Item::Warning { message, .. } => message.clone(),
+            })
+            .collect();
+        assert_eq!(summary.len(), 3, "{summary:?}");
+        assert_eq!(summary[0], "a");
+        assert!(summary[1].starts_with("feed.jsonl:2 over the limit of 200 bytes"), "{summary:?}");
+        assert_eq!(summary[2], "b");
     }
 
     #[test]

@@ -141,6 +141,17 @@ pub trait Reader {
 #[must_use]
 pub fn read_path(path: &InputPath, opts: &Options) -> Vec<Item> {
     let mut items = Vec::new();
+    let jsonl_by_name = input::extension_of(path).as_deref().and_then(Format::from_extension) == Some(Format::Jsonl);
+    if opts.format == Format::Jsonl || (opts.format == Format::Auto && jsonl_by_name) {
+        // Feeds are read record by record: the file may be larger than --max-bytes.
+        let streamed = input::open_stream(path)
+            .and_then(|s| jsonl::read_stream(&s.source, s.stem.as_deref(), s.reader, opts, &mut items));
+        if let Err(error) = streamed {
+            items.push(Item::Skipped { source: path.label(), error });
+        }
+        apply_cli_date(opts, &mut items);
+        return items;
+    }
     match load(path, opts.max_bytes) {
         Ok(input) => read_input(&input, opts, &mut items),
         Err(error) => items.push(Item::Skipped { source: path.label(), error }),
@@ -152,8 +163,12 @@ pub fn read_path(path: &InputPath, opts: &Options) -> Vec<Item> {
 pub fn read_input(input: &Input, opts: &Options, out: &mut Vec<Item>) {
     let first = out.len();
     opts.format.detect(input).reader().read(input, opts, out);
+    apply_cli_date(opts, &mut out[first..]);
+}
+
+fn apply_cli_date(opts: &Options, items: &mut [Item]) {
     if let Some(date) = opts.published {
-        for item in &mut out[first..] {
+        for item in items {
             if let Item::Document(doc) = item {
                 doc.published = Some(date);
                 doc.published_source = PublishedSource::Cli;
