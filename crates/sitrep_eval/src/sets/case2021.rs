@@ -92,11 +92,11 @@ pub fn score(gold: &[Snippet], outputs: &[Output], errors: &mut Errors) -> Tally
         }
         if let Some(gs) = g.gold {
             let c = gs as usize;
-            t.class_counts(d, &macro_name, k, c, f64::from(u8::from(right)), 0.0, f64::from(u8::from(!right)));
+            t.class_counts(d, &macro_name, (k, c), [f64::from(u8::from(right)), 0.0, f64::from(u8::from(!right))]);
         }
         if let Some(ps) = pred {
             if !right {
-                t.class_counts(d, &macro_name, k, ps as usize, 0.0, 1.0, 0.0);
+                t.class_counts(d, &macro_name, (k, ps as usize), [0.0, 1.0, 0.0]);
             }
         }
         if !right {

@@ -174,7 +174,7 @@ pub fn load(dir: &Path) -> Result<(Vec<Article>, Vec<String>)> {
 }
 
 /// The output place that best answers a gold toponym: the exact span, else the one overlapping most.
-fn best_place<'a>(places: &'a [OutPlace], span: (usize, usize)) -> Option<&'a OutPlace> {
+fn best_place(places: &[OutPlace], span: (usize, usize)) -> Option<&OutPlace> {
     places
         .iter()
         .filter(|p| overlap((p.start, p.end), span) > 0)

@@ -107,7 +107,7 @@ pub fn score(docs: &[PoliceDoc], outputs: &[Output], errors: &mut Errors) -> Tal
             let pred = hit.is_some();
             let (tp, fp, fn_) = (f64::from(u8::from(gold && pred)), f64::from(u8::from(!gold && pred)), f64::from(u8::from(gold && !pred)));
             t.counts(d, &format!("{P}doc_f1.{}", label.to_lowercase()), Agg::F1, tp, fp, fn_);
-            t.class_counts(d, &macro_name, LABELS.len(), c, tp, fp, fn_);
+            t.class_counts(d, &macro_name, (LABELS.len(), c), [tp, fp, fn_]);
             if gold != pred {
                 let span = hit.and_then(|e| e.evidence.first()).map(|s| (s.start, s.end));
                 let (kind, why) = if pred { (FP, format!("{label} coded from {}", hit.map_or("", |e| e.sub_event_type.as_str()))) } else { (FN, format!("document has {label}, no event shows it")) };

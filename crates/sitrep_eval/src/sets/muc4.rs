@@ -474,11 +474,11 @@ fn align(preds: &[PredTemplate], golds: &[Template]) -> Vec<Option<usize>> {
         return best;
     }
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for pi in 0..preds.len() {
-        for gi in 0..golds.len() {
+    for (pi, p) in preds.iter().enumerate() {
+        for (gi, g) in golds.iter().enumerate() {
             if compatible(pi, gi) {
                 let mut c = RoleCounts::default();
-                pair_counts(Some(&preds[pi]), Some(&golds[gi]), &mut c);
+                pair_counts(Some(p), Some(g), &mut c);
                 pairs.push((c.micro()[0], pi, gi));
             }
         }

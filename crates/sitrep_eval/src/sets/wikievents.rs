@@ -75,10 +75,13 @@ struct RawEvent {
     arguments: Vec<RawArg>,
 }
 
+/// A sentence as upstream writes it: `[[token, start, end], …]` and its text.
+type RawSentence = (Vec<(String, usize, usize)>, String);
+
 #[derive(Deserialize)]
 struct RawDoc {
     doc_id: String,
-    sentences: Vec<(Vec<(String, usize, usize)>, String)>,
+    sentences: Vec<RawSentence>,
     #[serde(default)]
     entity_mentions: Vec<RawMention>,
     #[serde(default)]
