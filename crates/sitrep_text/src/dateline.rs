@@ -84,6 +84,7 @@ impl DatelineRules {
     #[must_use]
     pub fn find(&self, text: &str, published: Option<Date>, skip: impl Fn(Span) -> bool) -> Option<Found> {
         let mut prose_seen = false;
+        let transcript = is_transcript(text);
         for (n, line) in Lines::new(text).enumerate() {
             if n >= MAX_LINES || line.start >= MAX_START {
                 break;
@@ -95,7 +96,7 @@ impl DatelineRules {
                 continue;
             }
             let lowercase_text = !text[start..line.end].chars().take(200).any(char::is_uppercase);
-            let ctx = Ctx { text, line_end: line.end, published, lowercase_text, weak_allowed: !prose_seen };
+            let ctx = Ctx { text, line_end: line.end, published, lowercase_text, weak_allowed: !prose_seen, transcript };
             if let Some(found) = self.parse_at(&ctx, start) {
                 return Some(found);
             }
@@ -242,7 +243,7 @@ fn bare_form(ctx: &Ctx<'_>, mut found: Found, place: &PlaceMatch, pos: usize, ha
         found.dateline.span.end = end;
         return Some(found);
     }
-    if !has_region && text[pos..limit].starts_with(": ") && starts_article(pos + 1) {
+    if !has_region && !ctx.transcript && text[pos..limit].starts_with(": ") && starts_article(pos + 1) {
         found.dateline.span.end = pos + 1;
         return Some(found);
     }
@@ -256,6 +257,8 @@ struct Ctx<'a> {
     published: Option<Date>,
     /// The line has no capital letters (a lower-cased corpus): places may be lower case too.
     lowercase_text: bool,
+    /// Several lines open with "NAME:": speaker labels of a transcript, not a "PLACE:" dateline.
+    transcript: bool,
     /// Whether the bare "PLACE —" and "PLACE:" forms may match here.
     weak_allowed: bool,
 }
@@ -374,6 +377,22 @@ fn place_word(text: &str, pos: usize, limit: usize, lowercase_text: bool) -> Opt
         }
     }
     (letters > 0).then_some((pos + end, letters, upper))
+}
+
+/// Whether two or more of the first lines open with an upper-case "NAME:" speaker label.
+fn is_transcript(text: &str) -> bool {
+    let labelled = Lines::new(text)
+        .take(80)
+        .filter(|l| {
+            let line = text[l.start..l.end].trim_start();
+            line.split_once(": ").is_some_and(|(label, _)| {
+                (2..=30).contains(&label.len())
+                    && label.starts_with(|c: char| c.is_ascii_uppercase())
+                    && label.chars().all(|c| c.is_ascii_uppercase() || matches!(c, ' ' | '.' | '\'' | '-'))
+            })
+        })
+        .count();
+    labelled >= 2
 }
 
 /// "(AGENCY)" at `open` (which holds the "("): one to six words, no sentence punctuation.
@@ -659,6 +678,7 @@ mod tests {
         assert_eq!(parts("Budget approved. FALLS VILLAGE\u{2014}The board", None).1, s("FALLS VILLAGE"));
         assert_eq!(parts("Photo by A. Silva. MANILA, Philippines \u{2013} Ahead of", None).0, "MANILA, Philippines \u{2013}");
         assert_eq!(parts("new delhi: the government said", None).1, s("new delhi"));
+        assert_eq!(parts("BEIRUT: Syrian troops", None).1, s("BEIRUT"));
         assert_eq!(parts("(Reuters) — The attorney", None), ("(Reuters) —".to_owned(), None, None, s("Reuters")));
         assert_eq!(parts("CLANDESTINE, 23 NOV 89 (RADIO VENCEREMOS) -- [TEXT]", None).1, None);
     }
@@ -670,6 +690,7 @@ mod tests {
             "Analysis: the war goes on",
             "The army said on Tuesday - as expected - that",
             "REBELS SEIZED THE TOWN. NEWS AGENCY -- MOUTHPIECE",
+            "JEWELL: Thank you for having me.\nHOST: Welcome back.",
             "ISAF Joint Command - Afghanistan\n2011-10-S-020",
             "Sen. John McCain (R-Ariz.) - said",
             "He has been mayor of Ozark twice -- from 1990",

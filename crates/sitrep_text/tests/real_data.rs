@@ -193,3 +193,22 @@ fn the_removed_kind_set_stays_within_the_contract() {
     assert_eq!(doc.content_sentences().count(), 2);
     let _ = Span::default();
 }
+
+/// Prints every dateline found outside MUC-4, ISAF and the India set, for eyeballing precision:
+/// `cargo test -p sitrep_text --test real_data -- --ignored --nocapture list_datelines`.
+#[test]
+#[ignore = "a listing for review, not a check"]
+fn list_datelines() {
+    let mut docs = common::wikievents();
+    docs.extend(common::polnear());
+    docs.extend(common::article_bodies());
+    for f in ["lgl/lgl.xml", "geowebnews/GWN.xml", "trnews/TR-News.xml"] {
+        docs.extend(common::geoparsing(f));
+    }
+    for t in &docs {
+        let doc = annotate(t);
+        if let Some(d) = &doc.dateline {
+            println!("{} {:?} place={:?} date={:?} agency={:?}", t.id, d.span.of(&doc.text), d.place, d.date, d.agency);
+        }
+    }
+}
