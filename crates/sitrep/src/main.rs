@@ -22,6 +22,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Extract(cmd::extract::Args),
+    Ingest(cmd::ingest::Args),
+    Events(cmd::events::Args),
+    Export(cmd::export::Args),
+    Show(cmd::show::Args),
+    Coverage(cmd::coverage::Args),
     Gazetteer(cmd::gazetteer::Args),
     Eval(cmd::eval::Args),
     Bench(cmd::bench::Args),
@@ -37,6 +42,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(&args),
+        Command::Ingest(args) => cmd::ingest::run(&args),
+        Command::Events(args) => cmd::events::run(&args),
+        Command::Export(args) => cmd::export::run(&args),
+        Command::Show(args) => cmd::show::run(&args),
+        Command::Coverage(args) => cmd::coverage::run(&args),
         Command::Gazetteer(args) => cmd::gazetteer::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
         Command::Bench(args) => cmd::bench::run(&args),

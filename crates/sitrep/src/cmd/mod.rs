@@ -3,3 +3,8 @@ pub mod gazetteer;
 pub mod bench;
 pub mod eval;
 pub mod train;
+pub mod ingest;
+pub mod events;
+pub mod export;
+pub mod show;
+pub mod coverage;
