@@ -80,6 +80,11 @@ impl Runner {
         }))
     }
 
+    /// `f` over `items` on the runner's threads, results in input order.
+    pub fn map<T: Sync, R: Send>(&self, items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+        self.pool.install(|| items.par_iter().map(&f).collect())
+    }
+
     /// Panics caught since the last call (one line each), for the set's notes.
     pub fn take_panics(&self) -> Vec<String> {
         std::mem::take(&mut *self.panics.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
