@@ -81,7 +81,17 @@ impl Cleaner {
             doc.sentences = self.sentences.split(&doc.text, &doc.paragraphs, &[]);
             return;
         }
-        doc.removed = self.boilerplate.find(&doc.text, &doc.paragraphs);
+        // Ingest may already have marked boilerplate from the page's structure (figcaptions,
+        // share bars): add to it, and keep the list sorted with no range inside another.
+        doc.removed.extend(self.boilerplate.find(&doc.text, &doc.paragraphs));
+        doc.removed.sort_by_key(|r| (r.span.start, std::cmp::Reverse(r.span.end)));
+        let mut kept: Vec<sitrep_core::Removed> = Vec::with_capacity(doc.removed.len());
+        for r in doc.removed.drain(..) {
+            if !kept.last().is_some_and(|k| k.span.contains(r.span)) {
+                kept.push(r);
+            }
+        }
+        doc.removed = kept;
         let found = self.datelines.find(&doc.text, doc.published, |span| doc.is_removed(span));
         if let Some(found) = found {
             if doc.published.is_none() && found.year_stated {
