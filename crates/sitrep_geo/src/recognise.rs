@@ -257,6 +257,31 @@ impl Gazetteer {
             let dash_after = dash_after
                 && next.is_some_and(|n| matches!(n.span.of(text), "—" | "–" | "-"))
                 && toks.get(end + 2).is_some_and(|n| !n.word || n.space_before);
+            // "Richmond, Va.", "Paris, Texas": a comma and then a named region or country that
+            // contains one of the candidates.
+            let container_after = comma_after
+                && toks.get(end + 2).is_some_and(|n| n.word && n.space_before && !n.newline_before && is_cap(n.span.of(text)))
+                && {
+                    let n = toks[end + 2];
+                    let with_period = toks.get(end + 3).is_some_and(|d| !d.word && !d.space_before && d.span.of(text) == ".");
+                    let ckey = fold(n.span.of(text));
+                    let alias = lex.aliases.get(&ckey).filter(|(_, needs)| !*needs || with_period).and_then(|(t, _)| self.alias_place(t));
+                    let containers: Vec<u32> = alias.into_iter().chain(self.candidate_ids(&ckey, false).into_iter().filter(|&(_, alt)| !alt).map(|(id, _)| id)).collect();
+                    containers.iter().any(|&q| {
+                        let qp = self.place(q);
+                        cands.iter().any(|&(id, _)| {
+                            let p = self.place(id);
+                            id != q && match qp.kind {
+                                PlaceKind::Country => p.country == qp.country,
+                                PlaceKind::Admin1 => p.admin1_place == q,
+                                _ => false,
+                            }
+                        })
+                    })
+                };
+            // "in Richmond": a place preposition right before a name the tagger called a person.
+            let possessive_after = next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "'" | "’" | "'s" | "’s"));
+            let place_cue = container_after || (locative_before && !possessive_after);
             let mut weak_start = false;
             let reject = 'r: {
                 if in_dateline || ner_place {
@@ -275,8 +300,10 @@ impl Gazetteer {
                     let inside = doc.entities[e].mentions.iter().any(|m| m.contains(span) && *m != span);
                     let veto = match kind {
                         // "Jordan scored twice": a person, whatever the gazetteer says.
-                        EntityKind::Person => true,
-                        EntityKind::Org => !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
+                        // The tagger's person gives way only to a place cue ("in Richmond",
+                        // "Richmond, Va.").
+                        EntityKind::Person => !place_cue,
+                        EntityKind::Org => !((place_cue || (is_all_caps(surface) && dash_after)) && !inside) && !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
                         EntityKind::Norp => !demonym && !known,
                         _ => false,
                     };

@@ -131,6 +131,34 @@ fn entity_types_from_ner_veto_and_missing_places_get_entities() {
 }
 
 #[test]
+fn a_place_cue_overrides_the_taggers_person_but_a_possessive_does_not() {
+    let text = "Police in Richmond said the fire spread to Norfolk, Va., overnight. Richmond's coach Smith praised Jordan's defence.";
+    let mut doc = Document::from_text("t", text);
+    let person = |id: &str, name: &str, mentions: Vec<Span>| Entity {
+        id: id.into(),
+        kind: EntityKind::Person,
+        canonical: name.into(),
+        mentions,
+        title: None,
+        actor_id: None,
+        geo: None,
+    };
+    let richmond: Vec<Span> = text.match_indices("Richmond").map(|(s, m)| Span::new(s, s + m.len())).collect();
+    doc.entities.push(person("E1", "Richmond", richmond.clone()));
+    doc.entities.push(person("E2", "Norfolk", vec![span_of(text, "Norfolk")]));
+    doc.entities.push(person("E3", "Jordan", vec![span_of(text, "Jordan")]));
+    test_gazetteer().annotate(&mut doc);
+    assert_spans(&doc);
+    let placed = |span: Span| doc.places.iter().find(|p| p.span == span);
+    let first = placed(richmond[0]).expect("\"in Richmond\" placed despite the PERSON tag");
+    assert_eq!(first.geo.as_ref().and_then(|g| g.country.as_deref()), Some("US"));
+    let norfolk = place(&doc, "Norfolk").expect("\"Norfolk, Va.\" placed despite the PERSON tag");
+    let geo = norfolk.geo.as_ref().unwrap();
+    assert!(distance_km(geo.lat, geo.lon, 36.85, -76.29) < 50.0, "Norfolk, Va. placed at {geo:?}");
+    assert!(place(&doc, "Jordan").is_none(), "a possessive person with no cue stays a person");
+}
+
+#[test]
 fn removed_text_and_skipped_documents_yield_nothing() {
     let text = "Shelling hit Homs. Subscribe to our newsletter from London.";
     let mut doc = Document::from_text("t", text);
