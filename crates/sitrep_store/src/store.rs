@@ -451,6 +451,10 @@ fn remove_document_events(tx: &Transaction<'_>, doc_id: i64) -> Result<BTreeSet<
     Ok(affected)
 }
 
+/// Sources of a candidate compared with a new report: the first independent ones tell the
+/// event's place, date and type; comparing all of a 50-source event would make merging quadratic.
+const MAX_COMPARED_SOURCES: i64 = 8;
+
 fn shift(date: &str, days: i64) -> Option<String> {
     let d = date.parse::<sitrep_core::Date>().ok()?;
     d.checked_add(jiff::Span::new().days(days)).ok().map(|d| d.to_string())
@@ -488,10 +492,11 @@ fn merge_event(tx: &Transaction<'_>, doc_event_id: i64, event: &OutEvent, syndic
             )?;
             let ids: Vec<i64> = cands.query_map(params![country, hi, lo], |r| r.get(0))?.collect::<Result<_, _>>()?;
             let mut src = tx.prepare_cached(
-                "SELECT de.json FROM sources so JOIN doc_events de ON de.id = so.doc_event_id WHERE so.stored_event_id = ?1",
+                "SELECT de.json FROM sources so JOIN doc_events de ON de.id = so.doc_event_id WHERE so.stored_event_id = ?1
+                 ORDER BY so.independent DESC, so.doc_event_id LIMIT ?2",
             )?;
             for id in ids {
-                for json in src.query_map(params![id], |r| r.get::<_, String>(0))? {
+                for json in src.query_map(params![id, MAX_COMPARED_SOURCES], |r| r.get::<_, String>(0))? {
                     let old: OutEvent = serde_json::from_str(&json?)?;
                     let m = merge::score(event, &old);
                     if m.joins() && best.as_ref().is_none_or(|(b, _)| m.score > b.score) {

@@ -76,7 +76,7 @@ fn reingest_is_a_no_op_and_an_edited_republication_updates_instead_of_duplicatin
     let f1 = write(dir.path(), "a.jsonl", &line("a", "https://www.wire.example/gao?utm_source=x", text_v1, "2026-02-03", "Wire"));
     let mut store = Store::open(&db).unwrap();
     let opts = IngestOptions::default();
-    ingest(&mut store, pipeline(), &[f1.clone()], &opts, |_| {}).unwrap();
+    ingest(&mut store, pipeline(), std::slice::from_ref(&f1), &opts, |_| {}).unwrap();
     let before = store.counts().unwrap();
     let again = ingest(&mut store, pipeline(), &[f1], &opts, |_| {}).unwrap();
     assert_eq!(again.stats.unchanged, 1);
