@@ -197,7 +197,12 @@ pub fn score(new: &OutEvent, old: &OutEvent) -> Match {
 
     for (which, a, b) in [("actor1", &new.actor1, &old.actor1), ("actor2", &new.actor2, &old.actor2)] {
         if let (Some(a), Some(b)) = (a, b) {
-            if norm(&a.name) == norm(&b.name) {
+            // "Unidentified Armed Group" and "Civilians" match in most reports of most events:
+            // agreeing on them is no evidence of the same event.
+            let generic = a.name.starts_with("Unidentified") || label(&a.kind) == "civilians";
+            if norm(&a.name) == norm(&b.name) && generic {
+                reasons.push(format!("{which} {} in both (generic, not counted)", a.name));
+            } else if norm(&a.name) == norm(&b.name) {
                 score += 0.75;
                 reasons.push(format!("{which} {} in both", a.name));
             } else if a.kind != b.kind {
