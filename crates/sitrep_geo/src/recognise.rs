@@ -149,6 +149,9 @@ impl Gazetteer {
         let mut surnames: HashSet<String> = HashSet::new();
         let mut mentions: Vec<Mention> = Vec::new();
         let mut deferred: Vec<Mention> = Vec::new();
+        // Names the tagger called a person; places after all when another mention of the same
+        // tagger entity had a place cue ("in Richmond" … "Richmond police").
+        let mut person_named: Vec<Mention> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
@@ -283,6 +286,7 @@ impl Gazetteer {
             let possessive_after = next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "'" | "’" | "'s" | "’s"));
             let place_cue = container_after || (locative_before && !possessive_after);
             let mut weak_start = false;
+            let mut vetoed_person = false;
             let reject = 'r: {
                 if in_dateline || ner_place {
                     break 'r false;
@@ -308,6 +312,7 @@ impl Gazetteer {
                         _ => false,
                     };
                     if veto {
+                        vetoed_person = kind == EntityKind::Person && doc.entities[e].mentions.contains(&span);
                         break 'r true;
                     }
                 }
@@ -388,6 +393,20 @@ impl Gazetteer {
                 !substantial && !context
             };
             if reject {
+                if vetoed_person {
+                    person_named.push(Mention {
+                        span,
+                        key: key.clone(),
+                        toks: (i, end),
+                        cands: cands.clone(),
+                        demonym,
+                        entity: ner.map(|(e, _)| e),
+                        admin_suffix: admin_after,
+                        city_cue: false,
+                        qualifier: Vec::new(),
+                        dateline: false,
+                    });
+                }
                 if weak_start {
                     deferred.push(Mention {
                         span,
@@ -421,6 +440,15 @@ impl Gazetteer {
                 dateline: in_dateline,
             });
             i = end + 1;
+        }
+        let placed: HashSet<(String, usize)> = mentions.iter().filter_map(|m| m.entity.map(|e| (m.key.clone(), e))).collect();
+        let same_entity: Vec<Mention> = person_named
+            .into_iter()
+            .filter(|m| m.entity.is_some_and(|e| placed.contains(&(m.key.clone(), e))))
+            .collect();
+        if !same_entity.is_empty() {
+            mentions.extend(same_entity);
+            mentions.sort_by_key(|m| m.span.start);
         }
         self.accept_deferred(&mut mentions, deferred);
         self.attach_qualifiers(doc, toks, &mut mentions);
