@@ -7,6 +7,7 @@
 //! they measure whatever stages the pipeline has.
 
 pub mod bench;
+pub mod calibration;
 pub mod report;
 pub mod run;
 pub mod sets;
@@ -50,6 +51,7 @@ pub type Result<T, E = EvalError> = std::result::Result<T, E>;
 /// The sets `sitrep eval` knows, by folder name (`traps` lives in the repository, `eval/sets`).
 pub const SETS: &[&str] = &[
     "article_extraction",
+    "calibration",
     "case2021_task2",
     "event_location",
     "geoparsing",
@@ -143,6 +145,7 @@ impl SetResult {
 pub fn evaluate(set: &str, dir: &Path, runner: &Runner) -> Result<SetResult> {
     match set {
         "article_extraction" => sets::article_extraction::evaluate(dir, runner),
+        "calibration" => calibration::evaluate(dir, runner),
         "case2021_task2" => sets::case2021::evaluate(dir, runner),
         "event_location" => sets::event_location::evaluate(dir, runner),
         "geoparsing" => sets::geoparsing::evaluate(dir, runner),

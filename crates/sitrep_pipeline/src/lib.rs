@@ -76,7 +76,12 @@ impl Pipeline {
         stage("ner", &|d| self.ner.annotate(d));
         // Places: gazetteer matches filtered by context, NER's GPE/LOC entities as candidates;
         // sets entity.geo and creates entities for toponyms NER missed.
-        stage("geo", &|d| self.gazetteer.annotate(d));
+        // The gazetteer appends the toponyms the tagger missed: restore first-mention order before
+        // anything refers to entity ids.
+        stage("geo", &|d| {
+            self.gazetteer.annotate(d);
+            d.renumber_entities();
+        });
         // Time expressions, resolved against the dateline or publication date (reads sentences).
         stage("time", &|d| sitrep_time::annotate(d));
         // Quotes and attributions read sentences and entities: after text, NER, geo and time.

@@ -66,6 +66,13 @@ pub struct Args {
     /// Decode invalid UTF-8 in plain text with U+FFFD replacements (and a warning) instead of skipping it.
     #[arg(long)]
     pub lossy: bool,
+    /// Drop events whose confidence is below X (0 to 1) before printing: trades recall for precision.
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    pub min_confidence: Option<f64>,
+}
+
+fn parse_confidence(s: &str) -> Result<f64, String> {
+    s.parse::<f64>().ok().filter(|x| (0.0..=1.0).contains(x)).ok_or_else(|| format!("{s:?} is not a number from 0 to 1"))
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -144,7 +151,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             match item {
                 Item::Document(doc) => {
                     let source = doc.source.clone().unwrap_or_else(|| doc.id.clone());
-                    let output = pipeline.extract(*doc);
+                    let mut output = pipeline.extract(*doc);
+                    if let Some(min) = args.min_confidence {
+                        output.events.retain(|e| e.confidence.unwrap_or(0.0) >= min);
+                    }
                     if let Some(reason) = &output.document.skipped {
                         report.skipped(&source, &format!("printed but not coded: {reason}"));
                     }

@@ -18,6 +18,20 @@ pub struct Args {
 pub enum Model {
     /// The entity tagger, on GMB minus its held-out block (crates/sitrep_ner/data/MODEL.md).
     Ner(NerArgs),
+    /// Event confidence: logistic weights cross-validated over the dev sets' judged events
+    /// (crates/sitrep_confidence/data/model.tsv; rules in eval/SCORING.md, calibration).
+    Confidence(ConfidenceArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ConfidenceArgs {
+    /// Folder holding the sets (case2021_task2, plover_gsr, isaf_press_releases). Default:
+    /// $SITREP_DATA or ../shared/data beside the repository.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Where to write the model. Default: crates/sitrep_confidence/data/model.tsv.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -37,6 +51,7 @@ pub struct NerArgs {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.model {
         Model::Ner(a) => ner(a),
+        Model::Confidence(a) => confidence(a),
     }
 }
 
@@ -64,4 +79,28 @@ fn ner(args: &NerArgs) -> anyhow::Result<ExitCode> {
     }
     eprintln!("wrote {} ({} bytes) in {:.1}s", out.display(), bytes.len(), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+fn confidence(args: &ConfidenceArgs) -> anyhow::Result<ExitCode> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let data = match &args.data {
+        Some(p) => p.clone(),
+        None => sitrep_core::testdata::shared_data_dir().context("no shared data folder: pass --data DIR or set SITREP_DATA")?,
+    };
+    let out = args.out.clone().unwrap_or_else(|| root.join("crates/sitrep_confidence/data/model.tsv"));
+    let runner = sitrep_eval::Runner::new(sitrep_pipeline::Pipeline::load().map_err(anyhow::Error::msg)?, None, 0);
+    let (judged, notes) = sitrep_eval::calibration::collect(&runner, &data, &root.join("eval/sets"))?;
+    for n in notes {
+        eprintln!("sitrep train confidence: {n}");
+    }
+    let (model, figures) = sitrep_eval::calibration::train(&judged, sitrep_confidence_opts());
+    let summary: Vec<String> = figures.iter().map(|f| format!("{} {} (n {})", f.name, f.value.map_or("-".to_owned(), |v| format!("{v:.4}")), f.n)).collect();
+    let comment = format!("Fitted on {} judged events; {}-fold cross-validated: {}", judged.len(), sitrep_eval::calibration::FOLDS, summary.join(", "));
+    std::fs::write(&out, model.to_tsv(&comment)).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("{comment}\nwrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sitrep_confidence_opts() -> sitrep_eval::calibration::FitOptions {
+    sitrep_eval::calibration::FitOptions::default()
 }

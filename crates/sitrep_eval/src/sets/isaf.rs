@@ -149,6 +149,12 @@ fn requirements(gold: &Gold) -> Vec<String> {
     req
 }
 
+/// Whether one event satisfies any of the release's gold types (calibration judges each event by it).
+#[must_use]
+pub fn judge_event(gold: &Gold, e: &OutEvent) -> bool {
+    requirements(gold).iter().any(|k| satisfies(k, gold.airstrike, e))
+}
+
 /// Scores releases against outputs (same order).
 #[must_use]
 #[allow(clippy::too_many_lines)]
