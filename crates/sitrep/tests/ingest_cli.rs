@@ -92,16 +92,15 @@ fn a_killed_ingest_resumes_to_the_same_totals_as_a_clean_run() {
     let db = dir.path().join("killed.db");
     let mut child = ingest_cmd(&db, &files).spawn().unwrap();
     let started = Instant::now();
-    let mut seen = 0;
-    loop {
-        seen = documents(&db);
+    let seen = loop {
+        let seen = documents(&db);
         if seen > 0 {
-            break;
+            break seen;
         }
         assert!(started.elapsed() < Duration::from_secs(300), "no document committed within 300 s");
         assert!(child.try_wait().unwrap().is_none(), "ingest finished before it could be killed");
         std::thread::sleep(Duration::from_millis(10));
-    }
+    };
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let after_kill = documents(&db);
