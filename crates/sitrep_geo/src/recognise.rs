@@ -149,9 +149,9 @@ impl Gazetteer {
         let mut surnames: HashSet<String> = HashSet::new();
         let mut mentions: Vec<Mention> = Vec::new();
         let mut deferred: Vec<Mention> = Vec::new();
-        // Names the tagger called a person; places after all when another mention of the same
-        // tagger entity had a place cue ("in Richmond" … "Richmond police").
-        let mut person_named: Vec<Mention> = Vec::new();
+        // Names the tagger called a person or organisation; places after all when another
+        // mention of the same tagger entity had a place cue ("in Richmond" … "Richmond police").
+        let mut tagger_vetoed: Vec<Mention> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
             let t = toks[i];
@@ -286,7 +286,7 @@ impl Gazetteer {
             let possessive_after = next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "'" | "’" | "'s" | "’s"));
             let place_cue = container_after || (locative_before && !possessive_after);
             let mut weak_start = false;
-            let mut vetoed_person = false;
+            let mut vetoed_by_tagger = false;
             let reject = 'r: {
                 if in_dateline || ner_place {
                     break 'r false;
@@ -312,7 +312,7 @@ impl Gazetteer {
                         _ => false,
                     };
                     if veto {
-                        vetoed_person = kind == EntityKind::Person && doc.entities[e].mentions.contains(&span);
+                        vetoed_by_tagger = matches!(kind, EntityKind::Person | EntityKind::Org) && doc.entities[e].mentions.contains(&span);
                         break 'r true;
                     }
                 }
@@ -393,8 +393,8 @@ impl Gazetteer {
                 !substantial && !context
             };
             if reject {
-                if vetoed_person {
-                    person_named.push(Mention {
+                if vetoed_by_tagger {
+                    tagger_vetoed.push(Mention {
                         span,
                         key: key.clone(),
                         toks: (i, end),
@@ -442,7 +442,7 @@ impl Gazetteer {
             i = end + 1;
         }
         let placed: HashSet<(String, usize)> = mentions.iter().filter_map(|m| m.entity.map(|e| (m.key.clone(), e))).collect();
-        let same_entity: Vec<Mention> = person_named
+        let same_entity: Vec<Mention> = tagger_vetoed
             .into_iter()
             .filter(|m| m.entity.is_some_and(|e| placed.contains(&(m.key.clone(), e))))
             .collect();
