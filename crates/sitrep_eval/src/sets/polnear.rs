@@ -152,17 +152,22 @@ pub fn score(arts: &[Article], outputs: &[Output], errors: &mut Errors) -> Tally
     for (d, (a, out)) in arts.iter().zip(outputs).enumerate() {
         // Direct quotes.
         let gold_q: Vec<&GoldAttribution> = a.attributions.iter().filter(|g| g.direct).collect();
+        // A gold attribution's content may hold several quotations ("“A,” he said. “B.”"), which
+        // the contract gives as several quotes: every quote overlapping it is right (precision),
+        // and the gold quote counts once (recall). Likewise its speaker counts once.
         let mut used = vec![false; gold_q.len()];
-        let (mut qtp, mut qfp, mut stp, mut sfp) = (0.0, 0.0, 0.0, 0.0);
+        let mut speaker_right = vec![false; gold_q.len()];
+        let (mut qtp, mut qfp, mut sfp) = (0.0, 0.0, 0.0);
         for q in &out.quotes {
-            let found = gold_q.iter().enumerate().position(|(i, g)| !used[i] && half_overlap((q.start, q.end), g.content));
+            let overlapping = |i: &usize| half_overlap((q.start, q.end), gold_q[*i].content);
+            let found = (0..gold_q.len()).filter(|i| !used[*i]).find(overlapping).or_else(|| (0..gold_q.len()).find(overlapping));
             match found {
                 Some(i) => {
+                    qtp += f64::from(u8::from(!used[i]));
                     used[i] = true;
-                    qtp += 1.0;
                     if q.speaker.is_some() || q.speaker_entity.is_some() {
                         if source_right(out, q.speaker_entity.as_deref(), q.speaker.as_deref(), None, gold_q[i]) {
-                            stp += 1.0;
+                            speaker_right[i] = true;
                         } else {
                             sfp += 1.0;
                             errors.push(&a.id, FP, &format!("{P}speaker_f1"), Some((q.start, q.end)), q.speaker.clone(), format!("gold speaker {:?}", gold_q[i].source_text));
@@ -176,6 +181,7 @@ pub fn score(arts: &[Article], outputs: &[Output], errors: &mut Errors) -> Tally
                 }
             }
         }
+        let stp = speaker_right.iter().filter(|r| **r).count() as f64;
         let qfn = used.iter().filter(|u| !**u).count() as f64;
         for (i, g) in gold_q.iter().enumerate() {
             if !used[i] {
