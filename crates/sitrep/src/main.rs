@@ -13,7 +13,7 @@ mod cmd;
 #[derive(Parser)]
 #[command(name = "sitrep", version, propagate_version = true, arg_required_else_help = true)]
 #[command(after_help = "Exit codes: 0 every input processed; 1 some inputs skipped (each reported on stderr); \
-2 usage error.\n\nStart with: sitrep extract samples/bangui.txt --published 2026-04-13")]
+2 usage error.\n\nStart with: sitrep extract samples/bangui-wire.txt")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
