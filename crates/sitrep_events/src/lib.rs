@@ -855,6 +855,9 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
                 }
                 let cw1 = word_at(&s.words, m.span.end.saturating_sub(1));
                 let between = &s.words[cw1 + 1..tw0];
+                if c.kind == CueKind::Habitual && verb && main_verb_after_record(s, between, tw0) {
+                    return false;
+                }
                 between.len() < n && !between.iter().any(|w| w.punct && matches!(w.span.of(s.text), ";" | ":"))
             }
             Scope::After(n) => {
@@ -868,6 +871,24 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
             Scope::Sentence => true,
         }
     })
+}
+
+/// "Gunmen who took part in last year's raids killed three farmers": a past-tense verb right after the record's
+/// object noun (or after the comma closing the relative clause) is the sentence's own verb, not part of the record.
+/// Words that keep the verb inside the record: "that/which killed", "having killed", "of … and killed".
+fn main_verb_after_record(s: &Sentence, between: &[Word], tw0: usize) -> bool {
+    if between.is_empty() || tw0 == 0 || !s.word(tw0).to_ascii_lowercase().ends_with("ed") {
+        return false;
+    }
+    let prev = s.word(tw0 - 1);
+    if prev == "," {
+        return true;
+    }
+    !between[between.len() - 1].punct
+        && !s.lower_word_is(
+            tw0 - 1,
+            &["that", "which", "who", "having", "have", "has", "had", "of", "in", "for", "with", "and", "or", "been", "being", "was", "were", "is", "are", "to", "by", "also", "allegedly", "reportedly", "previously", "personally"],
+        )
 }
 
 fn plural(phrase: &str) -> bool {

@@ -103,3 +103,19 @@ fn lower_cased_copy_is_split_into_sentences() {
     assert_eq!(doc.events[0].detained.as_ref().unwrap().low, Some(12));
     assert_eq!(doc.events[1].event_type(), EventType::Riots);
 }
+
+#[test]
+fn record_descriptions_block_their_own_acts_but_not_the_main_verb() {
+    let ev = events();
+    // The record's act ("attacks that killed") is not an event; the arrest is.
+    let doc = run(&ev, "Troops arrested a commander wanted for attacks that killed ten civilians in the province on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
+    // A past-tense verb after the relative clause is the sentence's own act.
+    let doc = run(&ev, "Gunmen who took part in earlier raids killed three farmers in the village on Friday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Attack);
+    assert_eq!(doc.slice(doc.events[0].trigger.unwrap()), "killed");
+    // A record alone is no event.
+    assert!(run(&ev, "The faction has been associated with kidnappings of foreign engineers in the region.").events.is_empty());
+}
