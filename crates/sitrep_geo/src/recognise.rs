@@ -306,7 +306,14 @@ impl Gazetteer {
                         // "Jordan scored twice": a person, whatever the gazetteer says.
                         // The tagger's person gives way only to a place cue ("in Richmond",
                         // "Richmond, Va.").
-                        EntityKind::Person => !place_cue,
+                        // A first-order division the tagger's entity only ever names alone
+                        // ("Kentucky's rate climbed") is the region; a country is not
+                        // ("Jordan scored twice"), nor a name the entity also gives in full.
+                        EntityKind::Person => {
+                            let division = cands.iter().any(|&(id, alt)| !alt && self.place(id).kind == PlaceKind::Admin1);
+                            let alone = doc.entities[e].mentions.iter().all(|m| fold(m.of(text)) == key);
+                            !(place_cue || (division && alone))
+                        }
                         EntityKind::Org => !((place_cue || (is_all_caps(surface) && dash_after)) && !inside) && !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
                         EntityKind::Norp => !demonym && !known,
                         _ => false,

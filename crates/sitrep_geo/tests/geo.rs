@@ -132,7 +132,7 @@ fn entity_types_from_ner_veto_and_missing_places_get_entities() {
 
 #[test]
 fn a_place_cue_overrides_the_taggers_person_for_its_whole_entity() {
-    let text = "Police in Richmond said the fire spread to Norfolk, Va., overnight. Richmond's coach Smith praised Jordan's defence.";
+    let text = "Police in Richmond said the fire spread to Norfolk, Va., overnight. Richmond's coach Smith praised Jordan's defence. Kentucky's jobless rate climbed.";
     let mut doc = Document::from_text("t", text);
     let person = |id: &str, name: &str, mentions: Vec<Span>| Entity {
         id: id.into(),
@@ -147,6 +147,7 @@ fn a_place_cue_overrides_the_taggers_person_for_its_whole_entity() {
     doc.entities.push(person("E1", "Richmond", richmond.clone()));
     doc.entities.push(person("E2", "Norfolk", vec![span_of(text, "Norfolk")]));
     doc.entities.push(person("E3", "Jordan", vec![span_of(text, "Jordan")]));
+    doc.entities.push(person("E4", "Kentucky", vec![span_of(text, "Kentucky")]));
     test_gazetteer().annotate(&mut doc);
     assert_spans(&doc);
     let placed = |span: Span| doc.places.iter().find(|p| p.span == span);
@@ -158,6 +159,8 @@ fn a_place_cue_overrides_the_taggers_person_for_its_whole_entity() {
     let geo = norfolk.geo.as_ref().unwrap();
     assert!(distance_km(geo.lat, geo.lon, 36.85, -76.29) < 50.0, "Norfolk, Va. placed at {geo:?}");
     assert!(place(&doc, "Jordan").is_none(), "a person with no place cue stays a person");
+    let kentucky = place(&doc, "Kentucky").expect("a state the tagger's entity only names alone is the state");
+    assert_eq!(kentucky.geo.as_ref().map(|g| g.precision), Some(GeoPrecision::Region));
 }
 
 #[test]
