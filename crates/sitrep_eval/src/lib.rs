@@ -57,6 +57,7 @@ pub const SETS: &[&str] = &[
     "geoparsing",
     "india_police_events",
     "isaf_press_releases",
+    "merge",
     "muc4",
     "ner",
     "plover_gsr",
@@ -151,6 +152,7 @@ pub fn evaluate(set: &str, dir: &Path, runner: &Runner) -> Result<SetResult> {
         "geoparsing" => sets::geoparsing::evaluate(dir, runner),
         "india_police_events" => sets::india_police::evaluate(dir, runner),
         "isaf_press_releases" => sets::isaf::evaluate(dir, runner),
+        "merge" => sets::merge::evaluate(dir, runner),
         "muc4" => sets::muc4::evaluate(dir, runner),
         "ner" => sets::ner::evaluate(dir, runner),
         "plover_gsr" => sets::plover::evaluate(dir, runner),
@@ -167,6 +169,9 @@ pub fn evaluate(set: &str, dir: &Path, runner: &Runner) -> Result<SetResult> {
 pub fn default_set_dir(set: &str, repo_root: &Path) -> PathBuf {
     if set == "traps" {
         return repo_root.join("eval/sets");
+    }
+    if set == "merge" {
+        return repo_root.join("eval/sets/merge");
     }
     if let Some(dir) = std::env::var_os("SITREP_DATA") {
         return PathBuf::from(dir).join(set);

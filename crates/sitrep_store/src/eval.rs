@@ -19,10 +19,10 @@ pub struct MergeScore {
     pub n: usize,
 }
 
-/// B³ over the items of `gold` (item → cluster). An item missing from `predicted` is a
-/// singleton, so a missed extraction costs recall, never precision.
+/// Each gold item's B³ precision and recall (item → cluster), in item order. An item missing
+/// from `predicted` is a singleton, so a missed extraction costs recall, never precision.
 #[must_use]
-pub fn b3(gold: &HashMap<String, String>, predicted: &HashMap<String, String>) -> MergeScore {
+pub fn b3_items(gold: &HashMap<String, String>, predicted: &HashMap<String, String>) -> Vec<(String, f64, f64)> {
     let pred_of = |item: &String| predicted.get(item).cloned().unwrap_or_else(|| format!("singleton:{item}"));
     let mut gold_members: HashMap<&str, Vec<&String>> = HashMap::new();
     let mut pred_members: HashMap<String, Vec<&String>> = HashMap::new();
@@ -30,15 +30,25 @@ pub fn b3(gold: &HashMap<String, String>, predicted: &HashMap<String, String>) -
         gold_members.entry(cluster.as_str()).or_default().push(item);
         pred_members.entry(pred_of(item)).or_default().push(item);
     }
-    let (mut p, mut r) = (0.0, 0.0);
-    for (item, cluster) in gold {
-        let pc = &pred_members[&pred_of(item)];
-        let gc = &gold_members[cluster.as_str()];
-        let both = pc.iter().filter(|x| gold.get(**x) == Some(cluster)).count() as f64;
-        p += both / pc.len() as f64;
-        r += both / gc.len() as f64;
-    }
-    let n = gold.len();
+    let mut items: Vec<(String, f64, f64)> = gold
+        .iter()
+        .map(|(item, cluster)| {
+            let pc = &pred_members[&pred_of(item)];
+            let gc = &gold_members[cluster.as_str()];
+            let both = pc.iter().filter(|x| gold.get(**x) == Some(cluster)).count() as f64;
+            (item.clone(), both / pc.len() as f64, both / gc.len() as f64)
+        })
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    items
+}
+
+/// B³ precision, recall and F1: the means of [`b3_items`].
+#[must_use]
+pub fn b3(gold: &HashMap<String, String>, predicted: &HashMap<String, String>) -> MergeScore {
+    let items = b3_items(gold, predicted);
+    let n = items.len();
+    let (p, r) = items.iter().fold((0.0, 0.0), |(p, r), (_, ip, ir)| (p + ip, r + ir));
     let (p, r) = if n == 0 { (0.0, 0.0) } else { (p / n as f64, r / n as f64) };
     let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
     MergeScore { b3_precision: p, b3_recall: r, b3_f1: f1, n }
@@ -69,11 +79,23 @@ pub fn read_clusters(path: &Path) -> Result<HashMap<String, String>, Error> {
 /// # Errors
 /// Unreadable set files, or a database error.
 pub fn eval_merge_with(pipeline: &Pipeline, dir: &Path) -> Result<(MergeScore, Store), Error> {
+    let (gold, predicted, store) = merge_clusters(pipeline, dir)?;
+    Ok((b3(&gold, &predicted), store))
+}
+
+/// Gold and predicted clusters of the set in `dir` (item → cluster), and the store that made them.
+///
+/// # Errors
+/// Unreadable set files, or a database error.
+pub fn merge_clusters(
+    pipeline: &Pipeline,
+    dir: &Path,
+) -> Result<(HashMap<String, String>, HashMap<String, String>, Store), Error> {
     let gold = read_clusters(&dir.join("clusters.tsv"))?;
     let mut store = Store::open_in_memory()?;
     ingest(&mut store, pipeline, &[dir.join("articles.jsonl")], &IngestOptions::default(), |_| {})?;
     let predicted = store.lead_event_clusters()?;
-    Ok((b3(&gold, &predicted), store))
+    Ok((gold, predicted, store))
 }
 
 /// As [`eval_merge_with`], loading the pipeline itself: `(b3_f1, precision, n)` for `sitrep eval`.

@@ -13,7 +13,7 @@ pub mod schema;
 pub mod store;
 pub mod warc;
 
-pub use eval::{eval_merge, eval_merge_with, MergeScore};
+pub use eval::{b3_items, eval_merge, eval_merge_with, merge_clusters, MergeScore};
 pub use filter::{Filter, FilterError};
 pub use ingest::{ingest, IngestOptions, IngestReport};
 pub use store::{canonical_url, BatchItem, BatchStats, CoverageRow, DocKey, EventStore, SourceExplanation, Store};

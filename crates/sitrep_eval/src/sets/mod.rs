@@ -6,6 +6,7 @@ pub mod event_location;
 pub mod geoparsing;
 pub mod india_police;
 pub mod isaf;
+pub mod merge;
 pub mod muc4;
 pub mod ner;
 pub mod plover;
