@@ -3,7 +3,7 @@
 
 use sitrep_claims::Claims;
 use sitrep_core::check::assert_spans;
-use sitrep_core::{DateRange, Document, Event, Span, Stance, SubEventType};
+use sitrep_core::{Document, Event, Span, Stance, SubEventType};
 
 fn span_of(doc: &Document, needle: &str) -> Span {
     let start = doc.text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
@@ -13,28 +13,7 @@ fn span_of(doc: &Document, needle: &str) -> Span {
 fn event(doc: &Document, trigger: &str, sub: SubEventType) -> Event {
     let trigger = span_of(doc, trigger);
     let sentence = doc.sentences[doc.sentence_at(trigger.start).expect("trigger in a sentence")];
-    Event {
-        id: "V1".into(),
-        sub_event_type: sub,
-        date: DateRange::unknown(),
-        date_span: None,
-        location: None,
-        actor1: None,
-        actor2: None,
-        fatalities: None,
-        injured: None,
-        detained: None,
-        target: None,
-        instrument: None,
-        civilian_targeting: false,
-        aggregate: false,
-        trigger: Some(trigger),
-        claims: Vec::new(),
-        contested: false,
-        evidence: vec![sentence],
-        notes: None,
-        confidence: None,
-    }
+    Event::new("V1", sub, trigger, vec![sentence])
 }
 
 fn run(text: &str, trigger: &str, sub: SubEventType) -> Document {

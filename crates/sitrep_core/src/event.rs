@@ -236,6 +236,34 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event read from `evidence` (never empty), triggered by `trigger`: undated, unplaced,
+    /// with no actors or counts yet — the later stages and fields fill the rest.
+    #[must_use]
+    pub fn new(id: impl Into<String>, sub_event_type: SubEventType, trigger: Span, evidence: Vec<Span>) -> Self {
+        Self {
+            id: id.into(),
+            sub_event_type,
+            date: DateRange::unknown(),
+            date_span: None,
+            location: None,
+            actor1: None,
+            actor2: None,
+            fatalities: None,
+            injured: None,
+            detained: None,
+            target: None,
+            instrument: None,
+            civilian_targeting: false,
+            aggregate: false,
+            trigger: Some(trigger),
+            claims: Vec::new(),
+            contested: false,
+            evidence,
+            notes: None,
+            confidence: None,
+        }
+    }
+
     #[must_use]
     pub const fn event_type(&self) -> EventType {
         self.sub_event_type.event_type()

@@ -168,12 +168,7 @@ fn event_location(gaz: &Gazetteer, path: &Path, mut errors: Option<&mut std::fs:
         let mut doc = Document::from_text(format!("rec{ri}"), r.text.clone());
         gaz.annotate(&mut doc);
         let trigger = map.span_from_chars(verbs[0].start, verbs[0].end);
-        doc.events.push(Event {
-            id: "V1".into(), sub_event_type: SubEventType::Attack, date: sitrep_core::DateRange::unknown(), date_span: None, location: None,
-            actor1: None, actor2: None, fatalities: None, injured: None, detained: None, target: None, instrument: None,
-            civilian_targeting: false, aggregate: false, trigger: Some(trigger), claims: vec![], contested: false,
-            evidence: vec![Span::new(0, r.text.len())], notes: None, confidence: None,
-        });
+        doc.events.push(Event::new("V1", SubEventType::Attack, trigger, vec![Span::new(0, r.text.len())]));
         locate_events(&mut doc);
         let got = doc.events[0].location.as_ref().and_then(|l| l.span).map(|s| map.span_to_chars(s));
         n += 1;

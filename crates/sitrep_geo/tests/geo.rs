@@ -22,28 +22,7 @@ fn span_of(text: &str, needle: &str) -> Span {
 }
 
 fn event(trigger: Span, evidence: Span) -> Event {
-    Event {
-        id: "V1".into(),
-        sub_event_type: SubEventType::ShellingArtilleryMissileAttack,
-        date: sitrep_core::DateRange::unknown(),
-        date_span: None,
-        location: None,
-        actor1: None,
-        actor2: None,
-        fatalities: None,
-        injured: None,
-        detained: None,
-        target: None,
-        instrument: None,
-        civilian_targeting: false,
-        aggregate: false,
-        trigger: Some(trigger),
-        claims: vec![],
-        contested: false,
-        evidence: vec![evidence],
-        notes: None,
-        confidence: None,
-    }
+    Event::new("V1", SubEventType::ShellingArtilleryMissileAttack, trigger, vec![evidence])
 }
 
 #[test]

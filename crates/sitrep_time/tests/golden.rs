@@ -231,28 +231,7 @@ fn utc_timestamp_late_evening_is_the_next_day_in_kabul() {
 }
 
 fn event(id: &str, trigger: Span, evidence: Span) -> Event {
-    Event {
-        id: id.into(),
-        sub_event_type: SubEventType::ArmedClash,
-        date: DateRange::unknown(),
-        date_span: None,
-        location: None,
-        actor1: None,
-        actor2: None,
-        fatalities: None,
-        injured: None,
-        detained: None,
-        target: None,
-        instrument: None,
-        civilian_targeting: false,
-        aggregate: false,
-        trigger: Some(trigger),
-        claims: Vec::new(),
-        contested: false,
-        evidence: vec![evidence],
-        notes: None,
-        confidence: None,
-    }
+    Event::new(id, SubEventType::ArmedClash, trigger, vec![evidence])
 }
 
 /// A document with sentences split at ". " and events on the given trigger words.

@@ -3,7 +3,7 @@
 //! reproducible without a property-testing dependency.
 
 use sitrep_core::check::assert_spans;
-use sitrep_core::{DateRange, Dateline, Document, Event, Removed, RemovedKind, Span, SubEventType};
+use sitrep_core::{Dateline, Document, Event, Removed, RemovedKind, Span, SubEventType};
 
 const PIECES: &[&str] = &[
     "Monday", "MONDAY", "monday", "Sunday's", "night", "last", "next", "the", "past", "over", "in", "on", "from",
@@ -78,26 +78,5 @@ fn random_time_word_soup_never_breaks_the_invariant() {
 }
 
 fn event(id: &str, sentence: Span) -> Event {
-    Event {
-        id: id.into(),
-        sub_event_type: SubEventType::Attack,
-        date: DateRange::unknown(),
-        date_span: None,
-        location: None,
-        actor1: None,
-        actor2: None,
-        fatalities: None,
-        injured: None,
-        detained: None,
-        target: None,
-        instrument: None,
-        civilian_targeting: false,
-        aggregate: false,
-        trigger: Some(sentence),
-        claims: Vec::new(),
-        contested: false,
-        evidence: vec![sentence],
-        notes: None,
-        confidence: None,
-    }
+    Event::new(id, SubEventType::Attack, sentence, vec![sentence])
 }
