@@ -143,67 +143,25 @@ pub fn load_re3d(dir: &Path) -> Result<Vec<NerDoc>> {
     Ok(out)
 }
 
-/// One GMB sentence: words and IOB tags.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GmbSentence {
-    pub words: Vec<String>,
-    pub tags: Vec<String>,
-}
+pub use sitrep_ner::gmb::GmbSentence;
 
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if cur.is_empty() => quoted = true,
-            (',', false) => fields.push(std::mem::take(&mut cur)),
-            (c, _) => cur.push(c),
-        }
-    }
-    fields.push(cur);
-    fields
-}
-
-/// Reads a GMB CSV (latin-1) into sentences, in file order.
+/// Reads a GMB CSV (latin-1) into sentences, in file order, duplicates dropped — the same reader
+/// `sitrep train ner` uses, so the scored block is exactly the one the trainer leaves out.
 ///
 /// # Errors
-/// When the file cannot be read.
+/// When the file cannot be read or holds no sentence.
 pub fn read_gmb(path: &Path) -> Result<Vec<GmbSentence>> {
-    let bytes = std::fs::read(path).map_err(|e| EvalError::io(path, e))?;
-    // Latin-1: every byte is the code point of the same value.
-    let text: String = bytes.iter().map(|&b| char::from(b)).collect();
-    let mut out: Vec<GmbSentence> = Vec::new();
-    for line in text.lines().skip(1) {
-        let f = csv_fields(line.trim_end_matches('\r'));
-        if f.len() < 4 {
-            continue;
-        }
-        if !f[0].trim().is_empty() || out.is_empty() {
-            out.push(GmbSentence { words: Vec::new(), tags: Vec::new() });
-        }
-        let s = out.last_mut().expect("pushed above");
-        s.words.push(f[1].clone());
-        s.tags.push(f[f.len() - 1].clone());
-    }
-    Ok(out)
+    sitrep_ner::gmb::read_gmb(path).map_err(|e| EvalError::format(path, e.to_string()))
 }
 
 /// GMB's train / held-out split (SCORING.md): duplicate sentences (same words as an earlier
 /// one) are dropped, then the last tenth of the remaining sentences, in file (article) order, is
-/// held out. Returns `(train, held_out)`. Trainers must use `train` only.
+/// held out (`sitrep_ner::gmb_heldout_start`). Returns `(train, held_out)`.
 #[must_use]
 pub fn gmb_split(sentences: Vec<GmbSentence>) -> (Vec<GmbSentence>, Vec<GmbSentence>) {
     let mut seen = std::collections::HashSet::new();
     let mut unique: Vec<GmbSentence> = sentences.into_iter().filter(|s| seen.insert(s.words.clone())).collect();
-    let held = unique.len().div_ceil(10);
-    let held_out = unique.split_off(unique.len() - held);
+    let held_out = unique.split_off(sitrep_ner::gmb_heldout_start(unique.len()));
     (unique, held_out)
 }
 
