@@ -496,7 +496,12 @@ impl Events {
                         if !kind1.is_some_and(is_armed) {
                             return None;
                         }
-                        if civilian_victims && !kind2.is_some_and(is_armed) && kind2.is_some() {
+                        // "Returned fire", "exchanged fire": the other side shot too, so whoever was hit was no
+                        // civilian bystander ("returned fire, killing both men") and the event stays a clash.
+                        let shot_back = span.of(s.text).to_ascii_lowercase().ends_with("fire");
+                        if shot_back && kind2 == Some(ActorKind::Civilians) {
+                            c.actor2 = None;
+                        } else if civilian_victims && !kind2.is_some_and(is_armed) && kind2.is_some() {
                             c.sub = SubEventType::Attack;
                             c.civilian_targeting = true;
                         }

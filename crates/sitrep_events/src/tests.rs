@@ -119,3 +119,15 @@ fn record_descriptions_block_their_own_acts_but_not_the_main_verb() {
     // A record alone is no event.
     assert!(run(&ev, "The faction has been associated with kidnappings of foreign engineers in the region.").events.is_empty());
 }
+
+#[test]
+fn returning_fire_is_a_clash_not_an_attack_on_civilians() {
+    let ev = events();
+    let doc = run(&ev, "The security force returned fire, killing both men near the village on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    let e = &doc.events[0];
+    assert_eq!(e.sub_event_type, SubEventType::ArmedClash);
+    assert!(!e.civilian_targeting);
+    assert!(e.actor2.as_ref().is_none_or(|a| a.kind != ActorKind::Civilians));
+    assert!(run(&ev, "The soldiers did not return fire, the ministry said.").events.is_empty());
+}
