@@ -591,8 +591,25 @@ impl Events {
                 }) || doc_places_after(s, span);
                 let people = s.mentions.iter().any(|m| m.span.start >= span.end && m.span.start <= span.end + 40 && !m.speaker)
                     || after.iter().any(|w| PERSON_NOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)));
+                // "Several insurgents were captured during the operation": a passive capture with no agent whose
+                // subject is a non-state armed group is an arrest by the unnamed forces of the operation.
+                let passive = span.start > 0 && word_at(&s.words, span.start) > 0 && s.lower_word_is(word_at(&s.words, span.start) - 1, &["were", "was", "been", "being"]);
+                let armed_subject = s.mentions.iter().any(|m| {
+                    m.span.end <= span.start && !m.speaker && m.armed() && !matches!(m.actor.kind, ActorKind::StateForces | ActorKind::ExternalForces)
+                });
+                let pictured = after.iter().any(|w| ["camera", "photograph", "photo", "film", "video", "footage", "picture"].iter().any(|x| w.eq_ignore_ascii_case(x)));
+                // "Captured on camera" is filmed, not seized.
+                if pictured {
+                    return None;
+                }
                 if weapons {
                     c.sub = SubEventType::DisruptedWeaponsUse;
+                } else if passive && kind1.is_none() && armed_subject && !place {
+                    c.sub = SubEventType::Arrests;
+                    if c.actor2.is_none() {
+                        c.actor2 = s.mentions.iter().rev().find(|m| m.span.end <= span.start && !m.speaker && m.armed()).map(|m| m.actor.clone());
+                    }
+                    c.priority = 40;
                 } else if people {
                     c.sub = match kind1 {
                         Some(ActorKind::StateForces | ActorKind::ExternalForces) => SubEventType::Arrests,
