@@ -38,7 +38,7 @@ fn every_article_page_passes_the_contract_and_the_f1_bar() {
                 let out = serde_json::to_value(sitrep_core::contract::to_output(&doc, pipeline.provenance())).unwrap();
                 common::assert_contract(&out);
                 let body = truth.get(&doc.id).unwrap_or_else(|| panic!("document id {} is not a page id", doc.id));
-                let (a, b, c) = common::shingle_match(body, &common::kept_text(&out));
+                let (a, b, c) = sitrep_eval::sets::article_extraction::shingle_tp_fp_fn(body, &common::kept_text(&out));
                 tp += a;
                 fp += b;
                 fn_ += c;

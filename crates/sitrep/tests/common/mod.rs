@@ -92,37 +92,3 @@ pub fn kept_text(out: &Value) -> String {
     chars.iter().zip(keep).filter(|(_, k)| *k).map(|(c, _)| *c).collect()
 }
 
-/// The article-extraction benchmark's metric for one page (scrapinghub/article-extraction-
-/// benchmark): word 4-gram shingles (words = runs of letters, digits and `_`) of the true body
-/// against the extracted text, as multisets; tp, fp and fn normalised to sum to 1 so every
-/// page weighs the same. Sum them over pages, then P = tp/(tp+fp), R = tp/(tp+fn).
-pub fn shingle_match(truth: &str, extracted: &str) -> (f64, f64, f64) {
-    use std::collections::HashMap;
-    fn shingles(text: &str) -> HashMap<String, usize> {
-        let words: Vec<&str> =
-            text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
-        let mut out = HashMap::new();
-        for i in 0..words.len().saturating_sub(3).max(1) {
-            let shingle = words[i..(i + 4).min(words.len())].join(" ");
-            if !shingle.is_empty() {
-                *out.entry(shingle).or_insert(0) += 1;
-            }
-        }
-        out
-    }
-    let (t, p) = (shingles(truth), shingles(extracted));
-    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
-    for (k, &tc) in &t {
-        let pc = p.get(k).copied().unwrap_or(0);
-        tp += tc.min(pc);
-        fn_ += tc.saturating_sub(pc);
-    }
-    for (k, &pc) in &p {
-        fp += pc.saturating_sub(t.get(k).copied().unwrap_or(0));
-    }
-    let sum = (tp + fp + fn_) as f64;
-    if sum == 0.0 {
-        return (0.0, 0.0, 0.0);
-    }
-    (tp as f64 / sum, fp as f64 / sum, fn_ as f64 / sum)
-}
