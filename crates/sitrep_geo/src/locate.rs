@@ -62,6 +62,9 @@ pub fn locate_events(doc: &mut Document) {
         if chosen.is_none() {
             chosen = ev.evidence.iter().find_map(|&e| best_in(doc, &places, e, anchor.unwrap_or(e)));
         }
+        if chosen.is_none() {
+            chosen = sentence.and_then(|s| place_of_context(doc, &places, s));
+        }
         let chosen = chosen.or(dateline_place);
         locations.push(chosen.map(|p| to_location(doc, p)));
     }
@@ -70,6 +73,22 @@ pub fn locate_events(doc: &mut Document) {
             ev.location = loc;
         }
     }
+}
+
+/// How many sentences back, within the event's paragraph, a place still sets the scene
+/// ("In Nahr-e Saraj district, Helmand province, a patrol … . Two suspected insurgents were
+/// detained."): the paragraph's place beats the dateline, which names where the report was filed.
+const CONTEXT_SENTENCES: usize = 3;
+
+/// The place tied to the nearest of the few sentences before `sentence` in its paragraph.
+fn place_of_context<'a>(doc: &Document, places: &[&'a Place], sentence: Span) -> Option<&'a Place> {
+    let index = doc.sentence_at(sentence.start)?;
+    let paragraph = doc.paragraphs.iter().find(|p| p.contains(sentence))?;
+    doc.sentences[index.saturating_sub(CONTEXT_SENTENCES)..index]
+        .iter()
+        .rev()
+        .filter(|s| paragraph.contains(**s) && !doc.is_removed(**s))
+        .find_map(|&s| best_in(doc, places, s, Span::new(s.end, s.end)))
 }
 
 /// The clause of `sentence` holding `anchor`: bounded by semicolons, dashes and the

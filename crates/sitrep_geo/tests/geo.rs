@@ -271,3 +271,28 @@ fn a_town_and_its_county_choose_each_other() {
     assert_eq!(town.admin1.as_deref(), Some("Texas"), "{town:?}");
     assert_eq!(county.admin1.as_deref(), Some("Texas"), "{county:?}");
 }
+
+#[test]
+fn an_event_without_a_place_in_its_sentence_takes_its_paragraphs_place_before_the_dateline() {
+    let text = "KABUL, Afghanistan (August 19, 2011)\nIn Lashkar Gah, Helmand province, a patrol searched a compound \
+                yesterday. Two suspected insurgents were detained.";
+    let mut doc = Document::from_text("t", text);
+    let body = text.find("In Lashkar").unwrap();
+    let second = text.find("Two suspected").unwrap();
+    doc.dateline = Some(Dateline {
+        span: Span::new(0, body - 1),
+        place: Some("KABUL".into()),
+        place_span: Some(span_of(text, "KABUL")),
+        date: None,
+        agency: None,
+    });
+    doc.paragraphs = vec![Span::new(0, body - 1), Span::new(body, text.len())];
+    doc.sentences = vec![Span::new(0, body - 1), Span::new(body, second - 1), Span::new(second, text.len())];
+    test_gazetteer().annotate(&mut doc);
+    doc.events.push(event(span_of(text, "detained"), Span::new(second, text.len())));
+    locate_events(&mut doc);
+    assert_spans(&doc);
+    let loc = doc.events[0].location.as_ref().expect("a location from the paragraph");
+    assert_eq!(loc.name, "Lashkar Gah");
+    assert_eq!(loc.geo.admin1.as_deref(), Some("Helmand"));
+}
