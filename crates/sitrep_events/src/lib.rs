@@ -575,11 +575,13 @@ impl Events {
             TriggerSub::Capture => {
                 let wi = word_at(&s.words, span.end);
                 let after: Vec<&str> = (wi..(wi + 4).min(s.words.len())).map(|i| s.word(i)).collect();
-                let weapons = after.iter().any(|w| {
+                // "captured a bomb facilitator": a weapon word modifying a person is a person.
+                let person_head = head_noun_is_person(s, wi);
+                let weapons = !person_head && (after.iter().any(|w| {
                     ["weapons", "arms", "ammunition", "explosives", "cache", "rifles", "guns", "grenades", "drugs", "cocaine"]
                         .iter()
                         .any(|x| w.eq_ignore_ascii_case(x))
-                }) || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.start >= span.end && m.span.start < span.end + 60);
+                }) || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.start >= span.end && m.span.start < span.end + 60));
                 let place = after.iter().any(|w| {
                     [
                         "town", "city", "village", "villages", "district", "base", "area", "areas", "position", "positions",
@@ -590,7 +592,8 @@ impl Events {
                     .any(|x| w.eq_ignore_ascii_case(x))
                 }) || doc_places_after(s, span);
                 let people = s.mentions.iter().any(|m| m.span.start >= span.end && m.span.start <= span.end + 40 && !m.speaker)
-                    || after.iter().any(|w| PERSON_NOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)));
+                    || after.iter().any(|w| PERSON_NOUNS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+                    || person_head;
                 // "Several insurgents were captured during the operation": a passive capture with no agent whose
                 // subject is a non-state armed group is an arrest by the unnamed forces of the operation.
                 let passive = span.start > 0 && word_at(&s.words, span.start) > 0 && s.lower_word_is(word_at(&s.words, span.start) - 1, &["were", "was", "been", "being"]);
@@ -911,6 +914,14 @@ fn main_verb_after_record(s: &Sentence, between: &[Word], tw0: usize) -> bool {
             tw0 - 1,
             &["that", "which", "who", "having", "have", "has", "had", "of", "in", "for", "with", "and", "or", "been", "being", "was", "were", "is", "are", "to", "by", "also", "allegedly", "reportedly", "previously", "personally"],
         )
+}
+
+/// "Captured an Islamic Movement of Uzbekistan facilitator": the object's head noun can sit past a long group
+/// name. Reads up to 8 words from `from`, stopping at punctuation or a preposition that ends the noun phrase.
+fn head_noun_is_person(s: &Sentence, from: usize) -> bool {
+    (from..(from + 8).min(s.words.len()))
+        .take_while(|&i| !s.words[i].punct && !s.lower_word_is(i, &["in", "near", "during", "at", "on", "from", "after", "and", "who", "which", "that", "with", "to", "into"]))
+        .any(|i| PERSON_NOUNS.iter().any(|p| s.word(i).eq_ignore_ascii_case(p)))
 }
 
 fn plural(phrase: &str) -> bool {
