@@ -23,7 +23,11 @@ pub struct Runner {
     pub html: Option<HtmlIngest>,
     pool: rayon::ThreadPool,
     panics: Mutex<Vec<String>>,
+    inspect: Option<Inspector>,
 }
+
+/// A check over one output; returns the problems it found.
+pub type Inspector = Box<dyn Fn(&Output) -> Vec<String> + Send + Sync>;
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -41,13 +45,40 @@ impl Runner {
     #[must_use]
     pub fn new(pipeline: Pipeline, html: Option<HtmlIngest>, threads: usize) -> Self {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
-        Self { pipeline, html, pool, panics: Mutex::new(Vec::new()) }
+        Self { pipeline, html, pool, panics: Mutex::new(Vec::new()), inspect: None }
+    }
+
+    /// Adds a check run on every output (e.g. JSON Schema validation in tests); what it returns
+    /// is reported like a panic, with the document's id.
+    #[must_use]
+    pub fn with_inspector(mut self, inspect: Inspector) -> Self {
+        self.inspect = Some(inspect);
+        self
     }
 
     fn extract_one(&self, doc: Document) -> Output {
         let fallback = doc.clone();
-        match catch_unwind(AssertUnwindSafe(|| self.pipeline.extract(doc))) {
-            Ok(out) => out,
+        let run = || {
+            let mut doc = doc;
+            self.pipeline.annotate(&mut doc);
+            let out = contract::to_output(&doc, self.pipeline.provenance());
+            // Every scored document also checks the contract: a stage that breaks the span
+            // invariant on real text shows up here, whatever its own tests covered.
+            let mut problems = sitrep_core::check::span_violations(&doc);
+            problems.extend(sitrep_core::check::output_violations(&out));
+            if let Some(inspect) = &self.inspect {
+                problems.extend(inspect(&out));
+            }
+            (out, problems)
+        };
+        match catch_unwind(AssertUnwindSafe(run)) {
+            Ok((out, problems)) => {
+                if !problems.is_empty() {
+                    let msg = format!("document {}: contract broken: {}", out.document.id, problems.join("; "));
+                    self.panics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(msg);
+                }
+                out
+            }
             Err(payload) => {
                 let msg = format!("document {}: {}", fallback.id, panic_message(payload.as_ref()));
                 self.panics.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(msg);
@@ -85,7 +116,7 @@ impl Runner {
         self.pool.install(|| items.par_iter().map(&f).collect())
     }
 
-    /// Panics caught since the last call (one line each), for the set's notes.
+    /// Panics and contract violations caught since the last call (one line each), for the set's notes.
     pub fn take_panics(&self) -> Vec<String> {
         std::mem::take(&mut *self.panics.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }

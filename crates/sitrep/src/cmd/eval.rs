@@ -95,8 +95,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let mut result = sitrep_eval::evaluate(set, &dir, &runner).with_context(|| format!("evaluating {set}"))?;
         let panics = runner.take_panics();
         if !panics.is_empty() {
-            eprintln!("sitrep eval: {set}: {} documents panicked in the pipeline (scored as empty); first: {}", panics.len(), panics[0]);
-            result.notes.push(format!("{} documents panicked in the pipeline and were scored as empty; first: {}", panics.len(), panics[0]));
+            eprintln!("sitrep eval: {set}: {} documents panicked or broke the contract; first: {}", panics.len(), panics[0]);
+            result.notes.push(format!("{} documents panicked (scored as empty) or broke the contract; first: {}", panics.len(), panics[0]));
         }
         eprintln!("sitrep eval: {set}: {} documents in {:.1}s", result.documents, started.elapsed().as_secs_f64());
         results.push(result);
