@@ -192,7 +192,9 @@ pub fn figures(judged: &[Judged], opts: FitOptions) -> Vec<Figure> {
 /// # Errors
 /// As [`collect`].
 pub fn evaluate(dir: &Path, runner: &Runner) -> Result<SetResult> {
-    let data_root = dir.parent().unwrap_or(dir);
+    // `dir` is the folder holding every set (`sitrep eval calibration` and `eval all`), or, as
+    // for the other sets, a folder beside them.
+    let data_root = if dir.join("case2021_task2").is_dir() { dir } else { dir.parent().unwrap_or(dir) };
     let repo = crate::find_repo_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap_or_default();
     let (judged, mut notes) = collect(runner, data_root, &repo.join("eval/sets"))?;
     let documents = {

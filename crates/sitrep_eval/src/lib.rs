@@ -173,6 +173,10 @@ pub fn default_set_dir(set: &str, repo_root: &Path) -> PathBuf {
     if set == "merge" {
         return repo_root.join("eval/sets/merge");
     }
+    if set == "calibration" {
+        // Calibration pools events judged across several sets: its folder is the data root.
+        return default_set_dir("case2021_task2", repo_root).parent().map_or_else(|| repo_root.to_owned(), Path::to_path_buf);
+    }
     if let Some(dir) = std::env::var_os("SITREP_DATA") {
         return PathBuf::from(dir).join(set);
     }

@@ -84,6 +84,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let dir = match (&args.data, sets.len()) {
             (Some(d), 1) => d.clone(),
             (Some(d), _) if *set == "traps" && !d.join("traps").is_dir() => sitrep_eval::default_set_dir(set, &root),
+            (Some(d), _) if *set == "calibration" => d.clone(),
             (Some(d), _) => d.join(set),
             (None, _) => sitrep_eval::default_set_dir(set, &root),
         };
