@@ -163,6 +163,21 @@ pub fn evaluate(set: &str, dir: &Path, runner: &Runner) -> Result<SetResult> {
     }
 }
 
+/// Extracts `inputs` (one per gold document, same order) and scores them: the glue of every
+/// set that needs nothing but its scorer.
+pub fn extract_and_score<D>(
+    set: &str,
+    runner: &Runner,
+    docs: &[D],
+    inputs: Vec<Document>,
+    score: impl FnOnce(&[D], &[Output], &mut Errors) -> Tally,
+) -> SetResult {
+    let outputs = runner.extract_all(inputs);
+    let mut errors = Errors::new(set);
+    let tally = score(docs, &outputs, &mut errors);
+    SetResult::new(set, &tally, errors, Vec::new())
+}
+
 /// Where a set's files are when `--data` is not given: `$SITREP_DATA/SET`, else
 /// `../shared/data/SET` beside the repository root; `traps` is the repository's `eval/sets`.
 #[must_use]

@@ -83,14 +83,17 @@ pub fn eval_merge_with(pipeline: &Pipeline, dir: &Path) -> Result<(MergeScore, S
     Ok((b3(&gold, &predicted), store))
 }
 
-/// Gold and predicted clusters of the set in `dir` (item → cluster), and the store that made them.
+/// Item → cluster id.
+pub type Clusters = HashMap<String, String>;
+
+/// Gold and predicted clusters of the set in `dir`, and the store that made them.
 ///
 /// # Errors
 /// Unreadable set files, or a database error.
 pub fn merge_clusters(
     pipeline: &Pipeline,
     dir: &Path,
-) -> Result<(HashMap<String, String>, HashMap<String, String>, Store), Error> {
+) -> Result<(Clusters, Clusters, Store), Error> {
     let gold = read_clusters(&dir.join("clusters.tsv"))?;
     let mut store = Store::open_in_memory()?;
     ingest(&mut store, pipeline, &[dir.join("articles.jsonl")], &IngestOptions::default(), |_| {})?;

@@ -133,10 +133,7 @@ pub fn evaluate(dir: &Path, runner: &Runner) -> Result<SetResult> {
             doc
         })
         .collect();
-    let outputs = runner.extract_all(inputs);
-    let mut errors = Errors::new(SET);
-    let tally = score(&docs, &outputs, &mut errors);
-    Ok(SetResult::new(SET, &tally, errors, Vec::new()))
+    Ok(crate::extract_and_score(SET, runner, &docs, inputs, score))
 }
 
 #[cfg(test)]

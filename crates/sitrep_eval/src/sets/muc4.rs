@@ -600,10 +600,7 @@ pub fn score(docs: &[MucDoc], outputs: &[Output], errors: &mut Errors) -> Tally 
 pub fn evaluate(dir: &Path, runner: &Runner) -> Result<SetResult> {
     let docs = load(dir)?;
     let inputs = docs.iter().map(|d| Document::from_text(d.id.clone(), d.text.clone())).collect();
-    let outputs = runner.extract_all(inputs);
-    let mut errors = Errors::new(SET);
-    let tally = score(&docs, &outputs, &mut errors);
-    Ok(SetResult::new(SET, &tally, errors, Vec::new()))
+    Ok(crate::extract_and_score(SET, runner, &docs, inputs, score))
 }
 
 #[cfg(test)]
