@@ -30,7 +30,13 @@ impl Pipeline {
         let provenance = Provenance {
             sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
             gazetteer: String::new(),
-            lexicons: format!("text:{:016x} ner:{:016x}", sitrep_text::data_fingerprint(), sitrep_ner::data_fingerprint()),
+            lexicons: format!(
+                "text:{:016x} ner:{:016x} quotes:{:016x} claims:{:016x}",
+                sitrep_text::data_fingerprint(),
+                sitrep_ner::data_fingerprint(),
+                sitrep_quotes::data_fingerprint(),
+                sitrep_claims::Claims::data_fingerprint(),
+            ),
         };
         let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
         let events = sitrep_events::Events::load().map_err(|e| e.to_string())?;
