@@ -17,6 +17,16 @@ const ACTORS_TSV: &str = include_str!("../data/actors.tsv");
 const GENERICS_TSV: &str = include_str!("../data/generics.tsv");
 const COUNTRIES_TSV: &str = include_str!("../data/countries.tsv");
 
+/// A stable hash of the actor dictionary, for the output's `provenance.lexicons`.
+#[must_use]
+pub fn data_fingerprint() -> u64 {
+    sitrep_core::fingerprint::data_fingerprint(&[
+        ("actors.tsv", ACTORS_TSV),
+        ("generics.tsv", GENERICS_TSV),
+        ("countries.tsv", COUNTRIES_TSV),
+    ])
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{file} line {line}: expected {expected} TAB-separated columns, found {found} (see the format in the file's header)")]

@@ -15,6 +15,12 @@ use sitrep_core::{Document, Event, Span, Stance};
 pub const MODEL_TSV: &str = include_str!("../data/model.tsv");
 /// The committed cue list, compiled in.
 pub const CUES_TSV: &str = include_str!("../data/cues.tsv");
+
+/// A stable hash of the model and its cue list, for the output's `provenance.lexicons`.
+#[must_use]
+pub fn data_fingerprint() -> u64 {
+    sitrep_core::fingerprint::data_fingerprint(&[("model.tsv", MODEL_TSV), ("cues.tsv", CUES_TSV)])
+}
 /// Where `sitrep train confidence` writes the model, relative to the repository root.
 pub const MODEL_PATH: &str = "crates/sitrep_confidence/data/model.tsv";
 

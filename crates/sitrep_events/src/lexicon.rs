@@ -10,6 +10,19 @@ const TRIGGERS_TSV: &str = include_str!("../data/triggers.tsv");
 const INSTRUMENTS_TSV: &str = include_str!("../data/instruments.tsv");
 const CUES_TSV: &str = include_str!("../data/cues.tsv");
 
+/// A stable hash of the event lexicons and the actor dictionary they decide with, for the
+/// output's `provenance.lexicons`.
+#[must_use]
+pub fn data_fingerprint() -> u64 {
+    let actors = format!("{:016x}", sitrep_actors::data_fingerprint());
+    sitrep_core::fingerprint::data_fingerprint(&[
+        ("triggers.tsv", TRIGGERS_TSV),
+        ("instruments.tsv", INSTRUMENTS_TSV),
+        ("cues.tsv", CUES_TSV),
+        ("sitrep_actors", &actors),
+    ])
+}
+
 /// What a trigger says happened: a sub-type outright, or a decision taken with the clause's actors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TriggerSub {

@@ -27,6 +27,7 @@ use sitrep_core::{Actor, ActorKind, Count, DateRange, Document, Event, EventType
 use lexicon::{CueKind, Entry, LexMatch, Lexicon, Needs, Scope, TriggerSub};
 use words::{number_at, word_at, words, Word};
 
+pub use lexicon::data_fingerprint;
 pub use notes::notes_for;
 
 #[derive(Debug, thiserror::Error)]

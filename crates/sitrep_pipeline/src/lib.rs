@@ -31,11 +31,14 @@ impl Pipeline {
             sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
             gazetteer: String::new(),
             lexicons: format!(
-                "text:{:016x} ner:{:016x} quotes:{:016x} claims:{:016x}",
+                "text:{:016x} ner:{:016x} time:{:016x} quotes:{:016x} events:{:016x} claims:{:016x} confidence:{:016x}",
                 sitrep_text::data_fingerprint(),
                 sitrep_ner::data_fingerprint(),
+                sitrep_time::data_fingerprint(),
                 sitrep_quotes::data_fingerprint(),
+                sitrep_events::data_fingerprint(),
                 sitrep_claims::Claims::data_fingerprint(),
+                sitrep_confidence::data_fingerprint(),
             ),
         };
         let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;

@@ -67,6 +67,20 @@ const RELATIVE: &str = include_str!("../data/relative.tsv");
 const FUTURE_CUES: &str = include_str!("../data/future_cues.txt");
 const ZONES: &str = include_str!("../data/zones.tsv");
 
+/// A stable hash of the time grammar's word lists, for the output's `provenance.lexicons`.
+#[must_use]
+pub fn data_fingerprint() -> u64 {
+    sitrep_core::fingerprint::data_fingerprint(&[
+        ("months.tsv", MONTHS),
+        ("weekdays.tsv", WEEKDAYS),
+        ("numbers.tsv", NUMBERS),
+        ("units.tsv", UNITS),
+        ("relative.tsv", RELATIVE),
+        ("future_cues.txt", FUTURE_CUES),
+        ("zones.tsv", ZONES),
+    ])
+}
+
 /// Data lines: comments and blank lines dropped, each split on tabs, with its line number.
 fn rows<'a>(file: &'static str, text: &'a str) -> impl Iterator<Item = (&'static str, usize, Vec<&'a str>)> + 'a {
     text.lines()

@@ -23,6 +23,7 @@ use jiff::civil::Date;
 use sitrep_core::{DatePrecision, Document, Span, TimeExpr};
 
 pub use events::{date_events_with, is_event_time};
+pub use lexicon::data_fingerprint;
 pub use resolve::Reference;
 pub use zone::local_publication_date_with;
 
