@@ -27,9 +27,16 @@ impl Pipeline {
     /// When a resource (gazetteer, lexicon) is missing or unreadable; the message says how to
     /// build or restore it.
     pub fn load() -> Result<Self, String> {
+        let text = sitrep_text::Cleaner::load().map_err(|e| e.to_string())?;
+        let ner = sitrep_ner::Ner::load().map_err(|e| e.to_string())?;
+        let gazetteer = sitrep_geo::Gazetteer::load_default().map_err(|e| e.to_string())?;
+        let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
+        let events = sitrep_events::Events::load().map_err(|e| e.to_string())?;
+        let claims = sitrep_claims::Claims::load().map_err(|e| e.to_string())?;
+        let confidence = sitrep_confidence::Confidence::load().map_err(|e| e.to_string())?;
         let provenance = Provenance {
             sitrep_version: env!("CARGO_PKG_VERSION").to_owned(),
-            gazetteer: String::new(),
+            gazetteer: gazetteer.version().to_owned(),
             lexicons: format!(
                 "text:{:016x} ner:{:016x} time:{:016x} quotes:{:016x} events:{:016x} claims:{:016x} confidence:{:016x}",
                 sitrep_text::data_fingerprint(),
@@ -41,15 +48,6 @@ impl Pipeline {
                 sitrep_confidence::data_fingerprint(),
             ),
         };
-        let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
-        let events = sitrep_events::Events::load().map_err(|e| e.to_string())?;
-        let text = sitrep_text::Cleaner::new();
-        let ner = sitrep_ner::Ner::load().map_err(|e| e.to_string())?;
-        let gazetteer = sitrep_geo::Gazetteer::load_default().map_err(|e| e.to_string())?;
-        let claims = sitrep_claims::Claims::load().map_err(|e| e.to_string())?;
-        let confidence = sitrep_confidence::Confidence::load().map_err(|e| e.to_string())?;
-        let mut provenance = provenance;
-        provenance.gazetteer = gazetteer.version().to_owned();
         Ok(Self { provenance, text, ner, gazetteer, quotes, events, claims, confidence })
     }
 
