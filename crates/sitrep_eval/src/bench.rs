@@ -17,30 +17,74 @@ use crate::{sets, Result};
 /// # Errors
 /// When a set's files are malformed; missing sets are left out.
 pub fn corpus(data_root: &Path) -> Result<Vec<Document>> {
+    Ok(article_texts(data_root)?.into_iter().map(|(_, d)| d).collect())
+}
+
+/// The article-length texts with the name of the set each came from.
+fn article_texts(data_root: &Path) -> Result<Vec<(&'static str, Document)>> {
     let mut docs = Vec::new();
     let present = |s: &str| data_root.join(s).is_dir();
+    let tagged = |set: &'static str| move |(id, text): (String, String)| (set, Document::from_text(id, text));
     if present("polnear") {
-        docs.extend(sets::polnear::load(&data_root.join("polnear"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+        docs.extend(sets::polnear::load(&data_root.join("polnear"))?.into_iter().map(|a| (a.id, a.text)).map(tagged("polnear")));
     }
     if present("india_police_events") {
-        docs.extend(sets::india_police::load(&data_root.join("india_police_events"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+        docs.extend(sets::india_police::load(&data_root.join("india_police_events"))?.into_iter().map(|a| (a.id, a.text)).map(tagged("india_police")));
     }
     if present("isaf_press_releases") {
-        docs.extend(sets::isaf::load(&data_root.join("isaf_press_releases"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+        docs.extend(sets::isaf::load(&data_root.join("isaf_press_releases"))?.into_iter().map(|a| (a.id, a.text)).map(tagged("isaf")));
     }
     if present("muc4") {
-        docs.extend(sets::muc4::load(&data_root.join("muc4"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+        docs.extend(sets::muc4::load(&data_root.join("muc4"))?.into_iter().map(|a| (a.id, a.text)).map(tagged("muc4")));
     }
     if present("geoparsing") {
-        docs.extend(sets::geoparsing::load(&data_root.join("geoparsing"))?.0.into_iter().map(|a| Document::from_text(a.id, a.text)));
+        docs.extend(sets::geoparsing::load(&data_root.join("geoparsing"))?.0.into_iter().map(|a| (a.id, a.text)).map(tagged("geoparsing")));
     }
     if present("wikievents") {
-        docs.extend(sets::wikievents::load(&data_root.join("wikievents"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+        docs.extend(sets::wikievents::load(&data_root.join("wikievents"))?.into_iter().map(|a| (a.id, a.text)).map(tagged("wikievents")));
     }
     if present("ner") {
-        docs.extend(sets::ner::load_re3d(&data_root.join("ner/re3d"))?.into_iter().map(|a| Document::from_text(a.id, a.text)));
+        docs.extend(sets::ner::load_re3d(&data_root.join("ner/re3d"))?.into_iter().map(|a| (a.id, a.text)).map(tagged("re3d")));
     }
     Ok(docs)
+}
+
+/// Every text in the shared sets as JSON Lines records for `sitrep ingest`
+/// (`{"id","outlet","text"}`, or `{"id","outlet","url","html"}` for the extraction set's
+/// pages): the article-length corpus above plus single sentences, snippets, GMB's articles and
+/// the raw HTML pages. `outlet` names the set, so `sitrep coverage` counts each set's documents.
+///
+/// # Errors
+/// When a set's files are malformed; missing sets are left out.
+pub fn every_text(data_root: &Path) -> Result<Vec<serde_json::Value>> {
+    use serde_json::json;
+    let present = |s: &str| data_root.join(s).is_dir();
+    let text = |set: &str, id: &str, text: &str| json!({"id": format!("{set}/{id}"), "outlet": set, "text": text});
+    let mut out: Vec<serde_json::Value> = Vec::new();
+    out.extend(article_texts(data_root)?.iter().map(|(set, d)| text(set, &d.id, &d.text)));
+    if present("article_extraction") {
+        for p in sets::article_extraction::load(&data_root.join("article_extraction"))? {
+            out.push(json!({"id": format!("article_extraction/{}", p.id), "outlet": "article_extraction", "url": p.url, "html": p.html}));
+        }
+    }
+    if present("case2021_task2") {
+        out.extend(sets::case2021::load(&data_root.join("case2021_task2"))?.iter().map(|s| text("case2021", &s.id, &s.text)));
+    }
+    if present("event_location") {
+        let gold = sets::event_location::load(&data_root.join("event_location"))?;
+        out.extend(gold.sentences.iter().enumerate().map(|(i, s)| text("event_location", &i.to_string(), s)));
+    }
+    if present("plover_gsr") {
+        out.extend(sets::plover::load(&data_root.join("plover_gsr"))?.iter().map(|s| text("plover", &s.id, &s.text)));
+    }
+    let gmb_dir = data_root.join("ner/gmb");
+    if gmb_dir.is_dir() {
+        for path in crate::files_in(&gmb_dir, |n| n.ends_with(".csv"))? {
+            let sentences = sets::ner::read_gmb(&path)?;
+            out.extend(sets::ner::gmb_docs(&sentences).iter().map(|d| text("gmb", &d.id, &d.text)));
+        }
+    }
+    Ok(out)
 }
 
 /// Median, minimum and maximum of several runs.

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 /// and MB/s per core (median of several runs, with min and max), per stage, mean article length,
 /// load time and peak RSS.
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  sitrep bench\n  sitrep bench --threads 2 --runs 7\n  sitrep bench --json > bench.json\n\n\
+#[command(after_help = "Examples:\n  sitrep bench\n  sitrep bench --threads 2 --runs 7\n  sitrep bench --json > bench.json\n  sitrep bench --dump-corpus all.jsonl --every-text && sitrep ingest all.jsonl --db all.db\n\n\
 Build with --release for figures worth quoting.")]
 pub struct Args {
     /// Folder holding the sets (default: $SITREP_DATA or ../shared/data beside the repository).
@@ -26,6 +26,10 @@ pub struct Args {
     /// Write the corpus as JSON Lines `{"id", "text"}` and exit (bench/peers runs other tools on it).
     #[arg(long, value_name = "FILE")]
     pub dump_corpus: Option<PathBuf>,
+    /// With --dump-corpus: every text in the sets, not only article-length ones — sentences,
+    /// snippets, GMB articles and the extraction set's HTML pages (`sitrep ingest` reads the file).
+    #[arg(long, requires = "dump_corpus")]
+    pub every_text: bool,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -38,6 +42,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     });
     let docs = sitrep_eval::bench::corpus(&data).map_err(anyhow::Error::msg)?;
     anyhow::ensure!(!docs.is_empty(), "no article texts found under {}: pass --data DIR", data.display());
+    if let (Some(path), true) = (&args.dump_corpus, args.every_text) {
+        let records = sitrep_eval::bench::every_text(&data).map_err(anyhow::Error::msg)?;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for r in &records {
+            serde_json::to_writer(&mut f, r)?;
+            writeln!(f)?;
+        }
+        f.flush()?;
+        eprintln!("{} records written to {}", records.len(), path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(path) = &args.dump_corpus {
         let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
         for d in &docs {
