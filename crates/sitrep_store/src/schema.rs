@@ -136,6 +136,83 @@ CREATE TABLE ingest_errors (
     at            TEXT NOT NULL
 );
 ",
+    // 2: newsletters (crate sitrep_digest): watch lists, subscribers and their consent, pending
+    // confirmations, unsubscribes, digest cursors and the outbox of messages.
+    r"
+CREATE TABLE watch_lists (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    filter        TEXT NOT NULL,             -- the shared filter syntax (sitrep_store::Filter)
+    severity      INTEGER,                   -- set: `immediate` alerts for events with fatalities >= this
+    created_at    TEXT NOT NULL
+);
+CREATE TABLE subscribers (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    status        TEXT NOT NULL,             -- pending | active | suspended
+    created_at    TEXT NOT NULL,
+    confirmed_at  TEXT,
+    hard_bounces  INTEGER NOT NULL DEFAULT 0,
+    suspended_at  TEXT
+);
+CREATE TABLE subscriptions (
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    list_id       INTEGER NOT NULL REFERENCES watch_lists(id) ON DELETE CASCADE,
+    status        TEXT NOT NULL,             -- pending | active | unsubscribed
+    created_at    TEXT NOT NULL,
+    confirmed_at  TEXT,
+    PRIMARY KEY (subscriber_id, list_id)
+);
+CREATE TABLE consent_records (
+    id            INTEGER PRIMARY KEY,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    at            TEXT NOT NULL,
+    method        TEXT NOT NULL,             -- cli | form
+    lists         TEXT NOT NULL,             -- JSON array of list names
+    wording       TEXT NOT NULL,             -- the exact text shown when consent was asked
+    remote_addr   TEXT,
+    confirmed_at  TEXT
+);
+CREATE TABLE pending_confirmations (
+    id            INTEGER PRIMARY KEY,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    consent_id    INTEGER NOT NULL REFERENCES consent_records(id) ON DELETE CASCADE,
+    created_at    TEXT NOT NULL,
+    expires_at    TEXT NOT NULL,
+    confirmed_at  TEXT
+);
+CREATE TABLE unsubscribe_events (
+    id            INTEGER PRIMARY KEY,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    list_id       INTEGER,                   -- NULL: every list
+    at            TEXT NOT NULL,
+    method        TEXT NOT NULL              -- cli | link | one-click
+);
+CREATE TABLE digest_cursors (
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    period        TEXT NOT NULL,             -- daily | weekly | immediate
+    until         TEXT NOT NULL,             -- RFC 3339: events updated after this are new
+    PRIMARY KEY (subscriber_id, period)
+);
+CREATE TABLE outbox (
+    id            INTEGER PRIMARY KEY,
+    message_id    TEXT NOT NULL UNIQUE,      -- deterministic per (subscriber, period): the idempotency key
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
+    period        TEXT NOT NULL,             -- e.g. daily:2026-11-26
+    recipient     TEXT NOT NULL,
+    sender        TEXT NOT NULL,
+    raw           BLOB NOT NULL,             -- the message exactly as first composed: a retry resends these bytes
+    events        INTEGER NOT NULL,
+    status        TEXT NOT NULL,             -- queued | sent | bounced
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error    TEXT,
+    created_at    TEXT NOT NULL,
+    sent_at       TEXT,
+    UNIQUE (subscriber_id, period)
+);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+",
 ];
 
 /// The schema version this build writes.
