@@ -371,7 +371,7 @@ impl ActorDictionary {
                         }
                     }
                 }
-                Some(Actor { name: a.name.clone(), kind, country: a.country.clone(), span: words, actor_id: Some(a.id.clone()) })
+                Some(Actor { name: a.name.clone(), kind, country: a.country.clone(), span: words, actor_id: Some(a.id.clone()), basis: None })
             }
             Hit::Generic(i) => {
                 let g = &self.generics[i];
@@ -390,6 +390,7 @@ impl ActorDictionary {
                             country: Some(c.to_owned()),
                             span: words,
                             actor_id: Some(a.id.clone()),
+                            basis: None,
                         });
                     }
                 }
@@ -407,7 +408,7 @@ impl ActorDictionary {
                 } else {
                     country.map(str::to_owned)
                 };
-                Some(Actor { name, kind, country, span: words, actor_id: None })
+                Some(Actor { name, kind, country, span: words, actor_id: None, basis: None })
             }
             _ => None,
         }

@@ -7,6 +7,10 @@
 //! ("Some rebels denied retreating") is a claim about the event when it sits close to the event's
 //! evidence and speaks of the same thing (shares a content word with the evidence, or names one of
 //! the event's actors). An event no source is named for is asserted by the outlet itself.
+//! Each event's perpetrator (`actor1`) also gets a `basis`: reported as fact, claimed by the
+//! perpetrator, or suspected / blamed (module `basis`).
+
+mod basis;
 
 use sitrep_core::{Attribution, Claim, Document, Event, Span, Stance};
 
@@ -51,11 +55,13 @@ struct StanceRule {
 #[derive(Debug, Clone)]
 pub struct Claims {
     rules: Vec<StanceRule>,
+    basis: basis::BasisRules,
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("crates/sitrep_claims/data/stance_cues.txt line {line}: {problem} (the file's header documents the format)")]
+#[error("crates/sitrep_claims/data/{file} line {line}: {problem} (the file's header documents the format)")]
 pub struct DataError {
+    file: &'static str,
     line: usize,
     problem: String,
 }
@@ -66,17 +72,17 @@ impl Claims {
     /// # Errors
     /// When a line breaks the documented format.
     pub fn load() -> Result<Self, DataError> {
-        Self::parse(include_str!("../data/stance_cues.txt"))
+        Self::parse(include_str!("../data/stance_cues.txt"), include_str!("../data/perpetrator_cues.txt"))
     }
 
-    fn parse(source: &str) -> Result<Self, DataError> {
+    fn parse(source: &str, perpetrator_cues: &str) -> Result<Self, DataError> {
         let mut rules = Vec::new();
         for (i, line) in source.lines().enumerate() {
             let line = line.trim_end();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let err = |problem: &str| DataError { line: i + 1, problem: problem.to_owned() };
+            let err = |problem: &str| DataError { file: "stance_cues.txt", line: i + 1, problem: problem.to_owned() };
             let mut cols = line.split('\t');
             let (Some(stance), Some(place), Some(phrase), None) = (cols.next(), cols.next(), cols.next(), cols.next())
             else {
@@ -98,13 +104,16 @@ impl Claims {
             }
             rules.push(StanceRule { stance, at_cue, words });
         }
-        Ok(Self { rules })
+        Ok(Self { rules, basis: basis::BasisRules::parse(perpetrator_cues)? })
     }
 
     /// A fingerprint of the rules, folded into the output's provenance.
     #[must_use]
     pub fn data_fingerprint() -> u64 {
-        sitrep_core::fingerprint::data_fingerprint(&[("stance_cues.txt", include_str!("../data/stance_cues.txt"))])
+        sitrep_core::fingerprint::data_fingerprint(&[
+            ("stance_cues.txt", include_str!("../data/stance_cues.txt")),
+            ("perpetrator_cues.txt", include_str!("../data/perpetrator_cues.txt")),
+        ])
     }
 
     /// Adds `claims` and `contested` to every event in `doc`.
@@ -121,6 +130,10 @@ impl Claims {
             let claims = claims_for(doc, event, &stances);
             event.contested = claims.iter().any(|c| c.stance != Stance::Asserts);
             event.claims = claims;
+            let basis = self.basis.basis_of(doc, event);
+            if let Some(actor) = &mut event.actor1 {
+                actor.basis = basis;
+            }
         }
         doc.events = events;
     }
@@ -218,7 +231,7 @@ fn claims_for(doc: &Document, event: &Event, stances: &[Stance]) -> Vec<Claim> {
     if !claims.iter().any(|c| c.stance == Stance::Asserts) {
         // Nobody named reports it: the outlet asserts it in its own voice.
         let span = event.trigger.or_else(|| event.evidence.first().copied()).unwrap_or_default();
-        let source = doc.outlet.clone().unwrap_or_else(|| "the reporting outlet".to_owned());
+        let source = doc.outlet.clone().unwrap_or_else(|| sitrep_core::OUTLET_VOICE.to_owned());
         claims.insert(0, Claim { source, source_entity: None, stance: Stance::Asserts, span });
     }
     claims
@@ -285,7 +298,7 @@ mod tests {
 
     #[test]
     fn a_malformed_rule_names_its_line() {
-        let err = Claims::parse("# header\ndenies\tcue\n").unwrap_err();
+        let err = Claims::parse("# header\ndenies\tcue\n", "").unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
     }
 

@@ -159,6 +159,10 @@ pub struct OutActor {
     pub start: Option<usize>,
     pub end: Option<usize>,
     pub actor_id: Option<String>,
+    /// `reported`, `claimed` or `accused`: how the text ties this perpetrator to the event
+    /// (an extension of the contract; actor1 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<crate::Basis>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -381,6 +385,7 @@ impl Converter<'_> {
             start: s.map(|s| s.start),
             end: s.map(|s| s.end),
             actor_id: a.actor_id.clone(),
+            basis: a.basis,
         }
     }
 

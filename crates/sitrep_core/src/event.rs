@@ -168,6 +168,21 @@ pub struct Actor {
     pub span: Option<Span>,
     /// Id in the actor dictionary.
     pub actor_id: Option<String>,
+    /// How the text ties a perpetrator to the event (set on `actor1` by the claims stage).
+    #[serde(default)]
+    pub basis: Option<Basis>,
+}
+
+/// How a report ties a perpetrator to an event, as MUC-4's perpetrator confidence does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Stated as fact, in the outlet's voice or a source's.
+    Reported,
+    /// The perpetrator claimed or admitted it.
+    Claimed,
+    /// Someone suspects, accuses or blames it; or the text hedges ("suspected", "allegedly").
+    Accused,
 }
 
 /// A count with ACLED's conservative reading: `low` is what ACLED records.
@@ -186,6 +201,10 @@ pub enum Stance {
     Denies,
     Disputes,
 }
+
+/// The `source` of the claim an outlet makes in its own voice, when the document names no
+/// outlet: the event is reported with no source named.
+pub const OUTLET_VOICE: &str = "the reporting outlet";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {

@@ -17,7 +17,7 @@ pub use document::{
     Attribution, DatePrecision, DateRange, Dateline, Document, Entity, EntityKind, Geo, GeoPrecision, Place,
     PublishedSource, Quote, Removed, RemovedKind, TimeExpr, Token, TokenKind,
 };
-pub use event::{Actor, ActorKind, Claim, Count, Event, EventType, Location, Stance, SubEventType};
+pub use event::{Actor, ActorKind, Basis, Claim, Count, Event, EventType, Location, Stance, SubEventType, OUTLET_VOICE};
 pub use span::{CharMap, Span};
 
 /// Re-exported so stages share one calendar type.

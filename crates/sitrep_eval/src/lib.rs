@@ -62,6 +62,7 @@ pub const SETS: &[&str] = &[
     "ner",
     "plover_gsr",
     "polnear",
+    "stance",
     "traps",
     "wikievents",
 ];
@@ -157,6 +158,7 @@ pub fn evaluate(set: &str, dir: &Path, runner: &Runner) -> Result<SetResult> {
         "ner" => sets::ner::evaluate(dir, runner),
         "plover_gsr" => sets::plover::evaluate(dir, runner),
         "polnear" => sets::polnear::evaluate(dir, runner),
+        "stance" => sets::stance::evaluate(dir, runner),
         "traps" => sets::traps::evaluate(dir, runner),
         "wikievents" => sets::wikievents::evaluate(dir, runner),
         other => Err(EvalError::UnknownSet(other.to_owned())),
@@ -185,8 +187,8 @@ pub fn default_set_dir(set: &str, repo_root: &Path) -> PathBuf {
     if set == "traps" {
         return repo_root.join("eval/sets");
     }
-    if set == "merge" {
-        return repo_root.join("eval/sets/merge");
+    if set == "merge" || set == "stance" {
+        return repo_root.join("eval/sets").join(set);
     }
     if set == "calibration" {
         // Calibration pools events judged across several sets: its folder is the data root.

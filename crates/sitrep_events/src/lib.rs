@@ -1138,6 +1138,7 @@ fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event 
                 country: c.actor1.as_ref().and_then(|a| a.country.clone()),
                 span: None,
                 actor_id: None,
+                basis: None,
             });
             victim.span = Some(name);
             actor2 = Some(victim);

@@ -16,7 +16,7 @@ pub const EXIT_BELOW_FLOOR: u8 = 3;
 /// interval. Rules: ../shared/contract/METRICS.md; choices: eval/SCORING.md.
 #[derive(clap::Args)]
 #[command(after_help = "Sets: article_extraction, case2021_task2, event_location, geoparsing, india_police_events, \
-isaf_press_releases, merge, muc4, ner, plover_gsr, polnear, traps, wikievents (or all).\n\n\
+isaf_press_releases, merge, muc4, ner, plover_gsr, polnear, stance, traps, wikievents (or all).\n\n\
 Examples:\n  sitrep eval case2021_task2\n  sitrep eval geoparsing --errors /tmp/geo-errors.jsonl\n  \
 sitrep eval muc4 --data /path/to/muc4-test --json\n  sitrep eval all --check eval/thresholds.toml\n  \
 sitrep eval all --report eval/REPORT.md --ratchet eval/thresholds.toml\n\n\
@@ -83,7 +83,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for set in &sets {
         let dir = match (&args.data, sets.len()) {
             (Some(d), 1) => d.clone(),
-            (Some(d), _) if *set == "traps" && !d.join("traps").is_dir() => sitrep_eval::default_set_dir(set, &root),
+            (Some(d), _) if matches!(*set, "traps" | "stance" | "merge") && !d.join(set).is_dir() => sitrep_eval::default_set_dir(set, &root),
             (Some(d), _) if *set == "calibration" => d.clone(),
             (Some(d), _) => d.join(set),
             (None, _) => sitrep_eval::default_set_dir(set, &root),

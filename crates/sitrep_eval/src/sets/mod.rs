@@ -11,6 +11,7 @@ pub mod muc4;
 pub mod ner;
 pub mod plover;
 pub mod polnear;
+pub mod stance;
 pub mod traps;
 pub mod wikievents;
 

@@ -12,7 +12,7 @@ use std::path::Path;
 use jiff::civil::Date;
 use serde::Deserialize;
 use sitrep_core::contract::{OutEvent, Output};
-use sitrep_core::{Document, EventType, SubEventType};
+use sitrep_core::{Basis, Document, EventType, SubEventType};
 
 use crate::stats::{Agg, Tally};
 use crate::text::{gtt_normalize, head_word};
@@ -43,6 +43,22 @@ pub struct KeyTemplate {
     pub date: Option<DateSlot>,
     /// Deaths among the human targets; `None` when a count is not a number ("PLURAL").
     pub killed: Option<u64>,
+    /// Slot 11, perpetrator organisation confidence: per organisation filler, the bases the key
+    /// accepts (alternatives), read through [`basis_of_label`].
+    pub perp_confidence: Vec<(Vec<Basis>, String)>,
+}
+
+/// MUC-4's perpetrator-confidence labels as sitrep's `actor1.basis`: REPORTED AS FACT →
+/// reported; CLAIMED OR ADMITTED → claimed; SUSPECTED OR ACCUSED (BY AUTHORITIES) and POSSIBLE
+/// → accused. ACQUITTED (and anything else) has no counterpart.
+#[must_use]
+pub fn basis_of_label(label: &str) -> Option<Basis> {
+    match label.trim() {
+        "REPORTED AS FACT" => Some(Basis::Reported),
+        "CLAIMED OR ADMITTED" => Some(Basis::Claimed),
+        "SUSPECTED OR ACCUSED" | "SUSPECTED OR ACCUSED BY AUTHORITIES" | "POSSIBLE" => Some(Basis::Accused),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -200,11 +216,19 @@ fn key_template(slots: &HashMap<u32, Vec<String>>) -> KeyTemplate {
             };
         }
     }
+    let mut perp_confidence: Vec<(Vec<Basis>, String)> = Vec::new();
+    for (label, filler) in labelled(slots.get(&11).map_or(&[][..], Vec::as_slice)) {
+        let bases: Vec<Basis> = label.split('/').filter_map(basis_of_label).collect();
+        if !bases.is_empty() {
+            perp_confidence.push((bases, filler));
+        }
+    }
     KeyTemplate {
         incident_type: first(4).to_lowercase(),
         optional: first(1).contains("OPTIONAL"),
         date: parse_date_slot(&first(2)),
         killed,
+        perp_confidence,
     }
 }
 
@@ -325,6 +349,8 @@ struct PredTemplate {
     fillers: Vec<(&'static str, String)>,
     date: Option<Date>,
     killed: u64,
+    /// The perpetrator's words and how the text ties it to the event.
+    perp_basis: Option<(String, Basis)>,
 }
 
 fn predicted(out: &Output) -> Vec<PredTemplate> {
@@ -350,6 +376,7 @@ fn predicted(out: &Output) -> Vec<PredTemplate> {
                 fillers,
                 date: e.date.start.as_deref().and_then(|d| d.parse().ok()),
                 killed: e.fatalities.as_ref().and_then(|f| f.low).unwrap_or(0),
+                perp_basis: e.actor1.as_ref().and_then(|a| Some((actor_text(a), a.basis?))),
             })
         })
         .collect()
@@ -528,6 +555,8 @@ pub fn score(docs: &[MucDoc], outputs: &[Output], errors: &mut Errors) -> Tally 
         ("role_f1.weapon", Agg::F1),
         ("date_exact", Agg::Ratio),
         ("killed_exact", Agg::Ratio),
+        ("perp_confidence_agreement", Agg::Ratio),
+        ("perp_confidence_agreement.baseline_reported", Agg::Ratio),
     ] {
         t.declare(&format!("{P}{name}"), agg);
     }
@@ -578,6 +607,27 @@ pub fn score(docs: &[MucDoc], outputs: &[Output], errors: &mut Errors) -> Tally 
             t.hit(d, &format!("{P}date_exact"), right);
             if !right {
                 errors.push(&doc.id, WRONG, &format!("{P}date_exact"), None, None, format!("gold {} date {:?}; sitrep {:?}", k.incident_type, slot.0, preds.iter().map(|p| p.date.map(|x| x.to_string())).collect::<Vec<_>>()));
+            }
+        }
+        // Perpetrator confidence: each keyed organisation sitrep names as a perpetrator of an
+        // event of a compatible type; agreement when sitrep's basis is one the key accepts.
+        for k in &keyed {
+            for (bases, filler) in &k.perp_confidence {
+                let mention = std::slice::from_ref(filler);
+                let Some((_, basis)) = preds
+                    .iter()
+                    .filter(|p| type_compatible(p.incident_type, &k.incident_type))
+                    .filter_map(|p| p.perp_basis.as_ref())
+                    .find(|(words, _)| filler_matches(words, mention))
+                else {
+                    continue;
+                };
+                let right = bases.contains(basis);
+                t.hit(d, &format!("{P}perp_confidence_agreement"), right);
+                t.hit(d, &format!("{P}perp_confidence_agreement.baseline_reported"), bases.contains(&Basis::Reported));
+                if !right {
+                    errors.push(&doc.id, WRONG, &format!("{P}perp_confidence_agreement"), None, Some(filler.clone()), format!("key {bases:?}, sitrep {basis:?}"));
+                }
             }
         }
         if !keyed.is_empty() {
