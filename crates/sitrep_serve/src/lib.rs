@@ -1,0 +1,262 @@
+//! `sitrep serve`: an HTTP API over the event store and a web page (map, timeline, the evidence
+//! behind every event), both from one binary with every asset embedded.
+//!
+//! - [`router`] builds the whole app over an [`AppState`], so tests run it in-process on
+//!   `127.0.0.1:0`; [`app`] merges extra routes (the newsletter pages of `sitrep_digest`) under
+//!   the same security headers.
+//! - [`serve`] binds (127.0.0.1 by default), logs with `tracing`, and shuts down gracefully on
+//!   Ctrl-C or SIGTERM.
+//!
+//! Reads go through a small pool of read-only SQLite connections on blocking threads; the one
+//! write path (`POST /api/documents`, off unless enabled with a token) has its own connection.
+
+mod api;
+mod assets;
+mod error;
+mod offsets;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use sitrep_pipeline::Pipeline;
+use sitrep_store::Store;
+
+pub use error::ApiError;
+
+/// The Content-Security-Policy of every response: nothing but this origin, no inline script or
+/// style (the page's JS and CSS are files), no framing, no plugins.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// Default limit of a submitted document's body.
+pub const DEFAULT_SUBMIT_MAX_BYTES: usize = 1024 * 1024;
+
+/// What can stop the server from starting or running.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: no such database (create one with `sitrep ingest INPUTS --db {path}`)")]
+    NoDatabase { path: String },
+    #[error("{path}: {source}")]
+    Store { path: String, source: sitrep_store::Error },
+    #[error("cannot listen on {addr}: {source} (is another server using the port? try --addr 127.0.0.1:0)")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the submit token is empty or shorter than 16 characters: use a long random secret")]
+    WeakToken,
+}
+
+/// How `POST /api/documents` is allowed: only with this bearer token, bodies up to `max_bytes`,
+/// extracted with this pipeline.
+#[derive(Clone)]
+pub struct Submit {
+    pub token: String,
+    pub max_bytes: usize,
+    pub pipeline: Arc<Pipeline>,
+}
+
+/// What [`serve`] needs.
+pub struct Config {
+    pub db: PathBuf,
+    pub addr: SocketAddr,
+    /// `None`: `POST /api/documents` answers 403 and says how to enable it.
+    pub submit: Option<Submit>,
+    /// Routes merged into the app (e.g. `sitrep_digest::web::routes(..)`), under the same headers.
+    pub extra: Option<axum::Router>,
+}
+
+impl Config {
+    /// Serve `db` on 127.0.0.1:8080, read-only.
+    #[must_use]
+    pub fn new(db: impl Into<PathBuf>) -> Self {
+        Self { db: db.into(), addr: SocketAddr::from(([127, 0, 0, 1], 8080)), submit: None, extra: None }
+    }
+}
+
+struct Inner {
+    readers: Vec<Mutex<Store>>,
+    next_reader: AtomicUsize,
+    writer: Option<Mutex<Store>>,
+    submit: Option<Submit>,
+}
+
+/// Shared state of the handlers: the database connections and the submit settings.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// Read connections: enough for both cores and a blocked one.
+const READERS: usize = 4;
+
+fn open_store(db: &Path) -> Result<Store, Error> {
+    Store::open(db).map_err(|source| Error::Store { path: db.display().to_string(), source })
+}
+
+impl AppState {
+    /// Opens the existing database at `db` (never creates one: a typo must not serve an empty map).
+    ///
+    /// # Errors
+    /// A missing or unreadable database; a submit token that is too short.
+    pub fn open(db: &Path, submit: Option<Submit>) -> Result<Self, Error> {
+        if !db.is_file() {
+            return Err(Error::NoDatabase { path: db.display().to_string() });
+        }
+        if submit.as_ref().is_some_and(|s| s.token.trim().len() < 16) {
+            return Err(Error::WeakToken);
+        }
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let store = open_store(db)?;
+            let conn = store.connection();
+            // Readers never write; a bigger page cache and mmap keep a full scan off the syscalls.
+            let tune = || -> rusqlite::Result<()> {
+                conn.pragma_update(None, "query_only", true)?;
+                conn.pragma_update(None, "cache_size", -32_000)?;
+                conn.pragma_update(None, "mmap_size", 268_435_456_i64)?;
+                Ok(())
+            };
+            tune().map_err(|e| Error::Store { path: db.display().to_string(), source: e.into() })?;
+            readers.push(Mutex::new(store));
+        }
+        let writer = match &submit {
+            Some(_) => Some(Mutex::new(open_store(db)?)),
+            None => None,
+        };
+        Ok(Self(Arc::new(Inner { readers, next_reader: AtomicUsize::new(0), writer, submit })))
+    }
+
+    /// Runs `f` with a read connection on a blocking thread.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let inner = Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || {
+            // A free connection if there is one, else wait on the next in turn.
+            let guard = inner.readers.iter().find_map(|m| m.try_lock().ok()).unwrap_or_else(|| {
+                let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
+                inner.readers[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+            });
+            f(&guard)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request worker failed: {e}")))?
+    }
+
+    pub(crate) fn submit(&self) -> Option<&Submit> {
+        self.0.submit.as_ref()
+    }
+
+    /// Runs `f` with the write connection and the submit settings on a blocking thread.
+    pub(crate) async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store, &Submit) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let inner = Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || {
+            let (Some(writer), Some(submit)) = (inner.writer.as_ref(), inner.submit.as_ref()) else {
+                return Err(ApiError::submit_disabled());
+            };
+            let mut store = writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut store, submit)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("a request worker failed: {e}")))?
+    }
+}
+
+/// Security headers on every response, plus a `tracing` line per request.
+async fn headers_and_log(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    tracing::info!(%method, %path, status = res.status().as_u16(), ms = started.elapsed().as_secs_f64() * 1e3, "request");
+    res
+}
+
+/// The whole app: API, page and assets, with security headers.
+pub fn router(state: AppState) -> axum::Router {
+    app(state, None)
+}
+
+/// [`router`] with `extra` routes merged in (they get the same headers and logging).
+pub fn app(state: AppState, extra: Option<axum::Router>) -> axum::Router {
+    let mut r = api::routes(state).merge(assets::routes());
+    if let Some(extra) = extra {
+        r = r.merge(extra);
+    }
+    r.fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn(headers_and_log))
+}
+
+/// Serves `app` on an already bound listener until `shutdown` completes, finishing the
+/// requests in flight.
+///
+/// # Errors
+/// I/O errors of the listener.
+pub async fn serve_on(listener: tokio::net::TcpListener, app: axum::Router, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), Error> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Opens the database, binds `config.addr` and serves until Ctrl-C or SIGTERM.
+///
+/// # Errors
+/// A missing database, a port in use, I/O errors.
+pub async fn serve(config: Config) -> Result<(), Error> {
+    let state = AppState::open(&config.db, config.submit)?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, db = %config.db.display(), "sitrep serve listening on http://{local}/");
+    if !assets::VENDOR_INSTALLED {
+        tracing::warn!("map libraries were not installed at build time: run scripts/setup-web.sh, then rebuild");
+    }
+    serve_on(listener, app(state, config.extra), shutdown_signal()).await
+}
+
+/// [`serve`] on a runtime of its own, for a synchronous caller (the `sitrep` binary).
+///
+/// # Errors
+/// As [`serve`]; also when the runtime cannot start.
+pub fn serve_blocking(config: Config) -> Result<(), Error> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(serve(config))
+}
