@@ -9,6 +9,7 @@ pub mod filter;
 pub mod ingest;
 pub mod merge;
 pub mod minhash;
+pub mod read;
 pub mod schema;
 pub mod store;
 pub mod warc;
