@@ -8,3 +8,4 @@ pub mod events;
 pub mod export;
 pub mod show;
 pub mod coverage;
+pub mod serve;
