@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)" >&2; }
 
+step "installing the serve page's map libraries from the npm lockfile (web/vendor)"
+bash scripts/setup-web.sh
+
 step "building sitrep (release)"
 cargo build --release --locked -p sitrep
 
