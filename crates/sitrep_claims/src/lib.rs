@@ -28,6 +28,10 @@ const ADJACENT_SENTENCES: usize = 1;
 /// rules: "said it could not confirm" reads as one negated cue.
 const CONTENT_WORDS_NEAR_CUE: usize = 6;
 
+/// How many opening words of a content `within` rules read: further on, a long content is often
+/// another clause ("15 died in clashes…, a figure parliamentarians called an undercount").
+const CONTENT_WORDS_WITHIN: usize = 12;
+
 /// Words too common to tie a denial to an event.
 const STOPWORDS: &[&str] = &[
     "the", "and", "that", "this", "with", "from", "were", "was", "have", "had", "has", "been", "they", "their",
@@ -39,15 +43,26 @@ const STOPWORDS: &[&str] = &[
 /// Words by which a denial speaks of an event in general, whatever its wording.
 const EVENT_WORDS: &[&str] = &[
     "attack", "attacks", "involvement", "involved", "responsibility", "responsible", "toll", "casualties", "killed",
+    "died", "dead", "bodies",
     "killing", "killings", "deaths", "report", "reports", "reported", "claim", "claims", "retreat", "retreating",
     "retreated", "withdrawal", "withdrew", "captured", "control", "strike", "strikes", "bombing", "shelling",
     "incident", "massacre", "abduction", "kidnapping",
 ];
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Around the attribution's cue: the words before it, the cue, the content's first words.
+    Cue,
+    /// The content starts with the phrase.
+    ContentStart,
+    /// The phrase is anywhere in the content.
+    Content,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct StanceRule {
     stance: Stance,
-    at_cue: bool,
+    place: Place,
     words: Vec<String>,
 }
 
@@ -93,16 +108,17 @@ impl Claims {
                 "disputes" => Stance::Disputes,
                 _ => return Err(err("stance must be denies or disputes")),
             };
-            let at_cue = match place {
-                "cue" => true,
-                "content" => false,
-                _ => return Err(err("where must be cue or content")),
+            let place = match place {
+                "cue" => Place::Cue,
+                "content" => Place::ContentStart,
+                "within" => Place::Content,
+                _ => return Err(err("where must be cue, content or within")),
             };
             let words: Vec<String> = phrase.split(' ').map(str::to_owned).collect();
             if words.iter().any(String::is_empty) {
                 return Err(err("phrase words are separated by exactly one space"));
             }
-            rules.push(StanceRule { stance, at_cue, words });
+            rules.push(StanceRule { stance, place, words });
         }
         Ok(Self { rules, basis: basis::BasisRules::parse(perpetrator_cues)? })
     }
@@ -128,7 +144,8 @@ impl Claims {
         let mut events = std::mem::take(&mut doc.events);
         for event in &mut events {
             let claims = claims_for(doc, event, &stances);
-            event.contested = claims.iter().any(|c| c.stance != Stance::Asserts);
+            let tolls: Vec<u64> = claims.iter().filter(|c| c.stance == Stance::Asserts).filter_map(|c| c.fatalities).collect();
+            event.contested = claims.iter().any(|c| c.stance != Stance::Asserts) || tolls.iter().any(|t| *t != tolls[0]);
             event.claims = claims;
             let basis = self.basis.basis_of(doc, event);
             if let Some(actor) = &mut event.actor1 {
@@ -157,10 +174,16 @@ impl Claims {
         let content_words = words_lower(doc.slice(a.content));
         around_cue.extend(content_words.iter().take(CONTENT_WORDS_NEAR_CUE).cloned());
         for rule in &self.rules {
-            let hit = if rule.at_cue {
-                around_cue.windows(rule.words.len()).any(|w| w == rule.words.as_slice())
-            } else {
-                content_words.starts_with(&rule.words)
+            let hit = match rule.place {
+                Place::Cue => around_cue.windows(rule.words.len()).any(|w| w == rule.words.as_slice()),
+                Place::ContentStart => content_words.starts_with(&rule.words),
+                Place::Content => content_words
+                    .iter()
+                    .take(CONTENT_WORDS_WITHIN)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .windows(rule.words.len())
+                    .any(|w| w == rule.words.as_slice()),
             };
             if hit {
                 return rule.stance;
@@ -194,7 +217,35 @@ fn claim_from(doc: &Document, a: &Attribution, stance: Stance) -> Claim {
         .clone()
         .or_else(|| a.source_span.map(|s| doc.slice(s).to_owned()))
         .unwrap_or_else(|| "unnamed source".to_owned());
-    Claim { source, source_entity: a.source_entity.clone(), stance, span }
+    let fatalities = toll_in(&words_lower(doc.slice(a.content)));
+    Claim { source, source_entity: a.source_entity.clone(), stance, span, fatalities }
+}
+
+/// Words a death toll stands next to.
+const DEATH_WORDS: &[&str] = &["killed", "dead", "died", "deaths", "death", "bodies", "fatalities", "lives", "killing"];
+
+const NUMBER_WORDS: &[(&str, u64)] = &[
+    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8),
+    ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13), ("fourteen", 14), ("fifteen", 15),
+    ("sixteen", 16), ("seventeen", 17), ("eighteen", 18), ("nineteen", 19), ("twenty", 20), ("thirty", 30),
+    ("forty", 40), ("fifty", 50), ("hundred", 100), ("dozen", 12), ("dozens", 12), ("no", 0),
+];
+
+/// The death toll a source's words give: a number within four words before a death word
+/// ("16 people were killed", "nine dead"), or after "toll" ("put the toll at 18").
+fn toll_in(words: &[String]) -> Option<u64> {
+    let number = |w: &str| -> Option<u64> {
+        w.replace(',', "").parse().ok().or_else(|| NUMBER_WORDS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v))
+    };
+    for (i, w) in words.iter().enumerate() {
+        let Some(n) = number(w) else { continue };
+        let after = &words[i + 1..words.len().min(i + 5)];
+        let before = &words[i.saturating_sub(4)..i];
+        if after.iter().any(|x| DEATH_WORDS.contains(&x.as_str())) || before.iter().any(|x| x == "toll") {
+            return Some(n);
+        }
+    }
+    None
 }
 
 /// The event's claims: attributions covering it, denials answering it, else the outlet.
@@ -221,7 +272,15 @@ fn claims_for(doc: &Document, event: &Event, stances: &[Stance]) -> Vec<Claim> {
                 Some(d) if d <= DENIAL_WINDOW_SENTENCES => speaks_of(doc, a, &keywords, false),
                 _ => false,
             };
-        if covers || answers {
+        // A second source's toll for the same event, in the next sentence ("the ombudsman said at
+        // least 12 had been killed"): a claim, and a conflict when the figures differ.
+        let second_toll = !covers
+            && !answers
+            && stance == Stance::Asserts
+            && toll_in(&words_lower(doc.slice(a.content))).is_some()
+            && matches!(sentences_after(doc, a, first_sentence, last_sentence), Some(d) if (1..=ADJACENT_SENTENCES).contains(&d))
+            && speaks_of(doc, a, &keywords, true);
+        if covers || answers || second_toll {
             let claim = claim_from(doc, a, stance);
             if !claims.iter().any(|c| c.span == claim.span && c.stance == claim.stance) {
                 claims.push(claim);
@@ -232,7 +291,8 @@ fn claims_for(doc: &Document, event: &Event, stances: &[Stance]) -> Vec<Claim> {
         // Nobody named reports it: the outlet asserts it in its own voice.
         let span = event.trigger.or_else(|| event.evidence.first().copied()).unwrap_or_default();
         let source = doc.outlet.clone().unwrap_or_else(|| sitrep_core::OUTLET_VOICE.to_owned());
-        claims.insert(0, Claim { source, source_entity: None, stance: Stance::Asserts, span });
+        let fatalities = event.fatalities.as_ref().and_then(|f| f.low);
+        claims.insert(0, Claim { source, source_entity: None, stance: Stance::Asserts, span, fatalities });
     }
     claims
 }

@@ -95,3 +95,77 @@ fn only_rebels_were_killed_disputes_a_civilian_toll() {
     assert!(s.iter().any(|(src, st)| src.contains("army") && *st == Stance::Disputes), "{s:?}");
     assert!(doc.events[0].contested);
 }
+
+#[test]
+fn a_second_source_with_another_toll_is_a_claim_and_the_event_is_contested() {
+    let doc = run(
+        "Hospital officials said 16 people were killed when police fired on marchers in the capital on Wednesday. \
+         The interior minister said two people had died.",
+        "fired on",
+        SubEventType::ExcessiveForceAgainstProtesters,
+    );
+    let tolls: Vec<(String, Option<u64>)> = doc.events[0].claims.iter().map(|c| (c.source.to_lowercase(), c.fatalities)).collect();
+    assert!(tolls.iter().any(|(s, t)| s.contains("hospital") && *t == Some(16)), "{tolls:?}");
+    assert!(tolls.iter().any(|(s, t)| s.contains("minister") && *t == Some(2)), "{tolls:?}");
+    assert!(doc.events[0].contested);
+}
+
+#[test]
+fn the_same_toll_from_two_sources_is_not_a_conflict() {
+    let doc = run(
+        "Hospital officials said 16 people were killed when police fired on marchers in the capital on Wednesday. \
+         The interior minister said 16 people had died.",
+        "fired on",
+        SubEventType::ExcessiveForceAgainstProtesters,
+    );
+    assert!(!doc.events[0].contested, "{:?}", doc.events[0].claims);
+}
+
+#[test]
+fn a_denial_phrased_inside_what_the_source_said_is_a_denial() {
+    let doc = run(
+        "Organisers said police arrested dozens of marchers outside parliament on Thursday. \
+         The national police said the arrests never took place.",
+        "arrested",
+        SubEventType::Arrests,
+    );
+    let s = stances(&doc);
+    assert!(s.iter().any(|(src, st)| src.contains("police") && *st == Stance::Denies), "{s:?}");
+    assert!(doc.events[0].contested);
+}
+
+#[test]
+fn a_perpetrator_claiming_the_attack_gives_basis_claimed_and_a_suspect_gives_accused() {
+    use sitrep_core::{Actor, ActorKind, Basis};
+    let with_actor = |text: &str, trigger: &str, actor: &str| {
+        let mut doc = Document::from_text("basis-test", text);
+        sitrep_text::annotate(&mut doc);
+        let quotes = sitrep_quotes::Quotes::load().unwrap();
+        quotes.annotate(&mut doc);
+        let mut e = event(&doc, trigger, SubEventType::RemoteExplosiveLandmineIed);
+        e.actor1 = Some(Actor {
+            name: actor.into(),
+            kind: ActorKind::RebelGroup,
+            country: None,
+            span: Some(span_of(&doc, actor)),
+            actor_id: None,
+            basis: None,
+        });
+        doc.events.push(e);
+        Claims::load().unwrap().annotate(&mut doc, &|cue| quotes.stance(cue));
+        assert_spans(&doc);
+        doc.events[0].actor1.as_ref().and_then(|a| a.basis)
+    };
+    assert_eq!(
+        with_actor("A bomb exploded at a bus station in the north on Monday. The Liberation Front claimed responsibility for the bombing.", "exploded", "Liberation Front"),
+        Some(Basis::Claimed)
+    );
+    assert_eq!(
+        with_actor("Suspected Liberation Front rebels detonated a bomb at a bus station on Monday.", "detonated", "Liberation Front"),
+        Some(Basis::Accused)
+    );
+    assert_eq!(
+        with_actor("Liberation Front rebels detonated a bomb at a bus station on Monday. No group has claimed responsibility.", "detonated", "Liberation Front"),
+        Some(Basis::Reported)
+    );
+}

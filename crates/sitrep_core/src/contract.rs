@@ -187,6 +187,9 @@ pub struct OutClaim {
     pub stance: Stance,
     pub start: usize,
     pub end: usize,
+    /// The death toll this source gives (an extension of the contract; absent when it gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fatalities: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -436,6 +439,7 @@ impl Converter<'_> {
                         stance: c.stance,
                         start: s.start,
                         end: s.end,
+                        fatalities: c.fatalities,
                     }
                 })
                 .collect(),

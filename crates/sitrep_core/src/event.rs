@@ -212,6 +212,9 @@ pub struct Claim {
     pub source_entity: Option<String>,
     pub stance: Stance,
     pub span: Span,
+    /// The death toll this source gives, when it gives one (merging combines sources' tolls).
+    #[serde(default)]
+    pub fatalities: Option<u64>,
 }
 
 /// Where an event happened: the place named, and the gazetteer place it resolved to.

@@ -788,9 +788,13 @@ fn mark_speakers(s: &mut Sentence) {
     let mut flags = Vec::with_capacity(s.mentions.len());
     for m in &s.mentions {
         let wi_end = word_at(&s.words, m.span.end);
+        // "Authorities said", and "Authorities in Chiapas said": a short place or body phrase may stand
+        // between the speaker and the speech word.
+        let qualified = wi_end < s.words.len() && s.lower_word_is(wi_end, &["in", "from", "of", "at", "for"]);
         let after_speech = speech.iter().any(|sp| {
             let wi = word_at(&s.words, sp.start);
-            wi >= wi_end && wi <= wi_end + 1
+            let reach = if qualified { wi_end + 5 } else { wi_end + 1 };
+            wi >= wi_end && wi <= reach && !s.words[wi_end..wi].iter().any(|w| w.punct)
         });
         let wi_start = word_at(&s.words, m.span.start);
         let according = wi_start >= 2
@@ -884,7 +888,12 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
                 if c.kind == CueKind::Habitual && verb && main_verb_after_record(s, between, tw0) {
                     return false;
                 }
-                between.len() < n && !between.iter().any(|w| w.punct && matches!(w.span.of(s.text), ";" | ":"))
+                // A new clause ends the cue's reach: "denied withdrawing, after rebels said they had taken it".
+                let new_clause = between.windows(2).any(|p| {
+                    p[0].punct && p[0].span.of(s.text) == ","
+                        && ["after", "but", "while", "whereas", "although", "though", "when"].iter().any(|c| p[1].span.of(s.text).eq_ignore_ascii_case(c))
+                });
+                between.len() < n && !new_clause && !between.iter().any(|w| w.punct && matches!(w.span.of(s.text), ";" | ":"))
             }
             Scope::After(n) => {
                 if verb || m.span.start < span.end {
