@@ -224,6 +224,10 @@
     if (!window.L) return;
     map = L.map('map', { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5 }).setView([20, 20], 2);
     map.attributionControl.setPrefix(false);
+    // Country shapes get a pane of their own under the markers' (overlayPane, z-index 400), so a
+    // shape loaded after the markers can never cover them.
+    map.createPane('countries');
+    map.getPane('countries').style.zIndex = '350';
     map.attributionControl.addAttribution('Natural Earth · Leaflet');
     clusters = L.markerClusterGroup
       ? L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true, chunkedLoading: true })
@@ -242,8 +246,8 @@
       countryLayer = L.geoJSON(countryShapes, {
         style: () => ({ color: '#8a8a84', weight: 0.6, fillColor: '#f4f3ee', fillOpacity: 1 }),
         interactive: true,
+        pane: 'countries',
       }).addTo(map);
-      countryLayer.bringToBack();
       drawMap(selected());
     } catch (err) {
       showNotice('Country shapes could not be loaded: ' + err.message);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a932-84c9fd26d1e6";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn first_existing(paths: &[&str]) -> Option<PathBuf> {
     paths.iter().map(PathBuf::from).find(|p| p.is_file())
@@ -163,7 +163,7 @@ impl Browser {
 
     pub fn find(&self, css: &str) -> String {
         let v = self.must("POST", "/element", Some(json!({"using": "css selector", "value": css})));
-        v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element id for {css}")).to_owned()
+        v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element id for {css}: {v}")).to_owned()
     }
 
     pub fn click(&self, css: &str) {
