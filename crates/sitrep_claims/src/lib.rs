@@ -146,6 +146,7 @@ impl Claims {
             let claims = claims_for(doc, event, &stances);
             let tolls: Vec<u64> = claims.iter().filter(|c| c.stance == Stance::Asserts).filter_map(|c| c.fatalities).collect();
             event.contested = claims.iter().any(|c| c.stance != Stance::Asserts) || tolls.iter().any(|t| *t != tolls[0]);
+            widen_to_sources(event, &tolls);
             event.claims = claims;
             let basis = self.basis.basis_of(doc, event);
             if let Some(actor) = &mut event.actor1 {
@@ -219,6 +220,21 @@ fn claim_from(doc: &Document, a: &Attribution, stance: Stance) -> Claim {
         .unwrap_or_else(|| "unnamed source".to_owned());
     let fatalities = toll_in(&words_lower(doc.slice(a.content)));
     Claim { source, source_entity: a.source_entity.clone(), stance, span, fatalities }
+}
+
+/// Sources that give different tolls widen the event's range: ACLED records the lowest, the
+/// highest stays visible; the text's own best reading is kept.
+fn widen_to_sources(event: &mut Event, tolls: &[u64]) {
+    let (Some(&min), Some(&max)) = (tolls.iter().min(), tolls.iter().max()) else { return };
+    if min == max {
+        return;
+    }
+    let count = event.fatalities.get_or_insert(sitrep_core::Count { low: None, best: None, high: None, span: None });
+    count.low = Some(count.low.map_or(min, |l| l.min(min)));
+    count.high = Some(count.high.map_or(max, |h| h.max(max)));
+    if count.best.is_none() {
+        count.best = count.low;
+    }
 }
 
 /// Words a death toll stands next to.

@@ -108,6 +108,8 @@ fn a_second_source_with_another_toll_is_a_claim_and_the_event_is_contested() {
     assert!(tolls.iter().any(|(s, t)| s.contains("hospital") && *t == Some(16)), "{tolls:?}");
     assert!(tolls.iter().any(|(s, t)| s.contains("minister") && *t == Some(2)), "{tolls:?}");
     assert!(doc.events[0].contested);
+    let f = doc.events[0].fatalities.as_ref().expect("the sources' tolls give the event a range");
+    assert_eq!((f.low, f.high), (Some(2), Some(16)));
 }
 
 #[test]
