@@ -25,6 +25,17 @@ pub(crate) fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        // minijinja's HTML escaping also escapes '/', which leaves every URL in an href as
+        // `https:&#x2f;&#x2f;…`: valid, but unreadable in the source a reader may check. These
+        // five characters are all that HTML text and quoted attributes need.
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe() {
+                if let Some(s) = value.as_str() {
+                    return out.write_str(&escape_html(s)).map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed"));
+                }
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
@@ -39,6 +50,23 @@ pub(crate) fn templates() -> &'static Environment<'static> {
         }
         env
     })
+}
+
+/// Escapes text for HTML content and quoted attribute values.
+#[must_use]
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// One source of an event as shown.

@@ -159,6 +159,14 @@ fn active_subscribers(nl: &Newsletter) -> Result<Vec<Subscriber>, Error> {
     Ok(out)
 }
 
+/// The end of a run's window: the last whole second that has certainly passed. The store stamps
+/// `updated_at` to the nearest second, so a write in the current second may carry the next
+/// second's stamp; windows end one whole second back and each stamp falls in exactly one window.
+#[must_use]
+pub fn window_end(now: Timestamp) -> Timestamp {
+    Timestamp::from_second(now.as_second() - 1).unwrap_or(now)
+}
+
 fn updated_at(e: &Value) -> Option<Timestamp> {
     e.get("updated_at")?.as_str()?.parse().ok()
 }
@@ -186,6 +194,7 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
     report.subscribers = subscribers.len();
     let mut list_events: HashMap<i64, Vec<Value>> = HashMap::new();
     let now = opts.now;
+    let until = window_end(now);
     for sub in &subscribers {
         let done: Option<i64> = nl
             .conn()
@@ -203,7 +212,7 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
                 |r| r.get(0),
             )
             .optional()?;
-        let since = cursor.and_then(|c| c.parse::<Timestamp>().ok()).unwrap_or(now - opts.period.first_window());
+        let since = cursor.and_then(|c| c.parse::<Timestamp>().ok()).unwrap_or(until - opts.period.first_window());
         let mut seen = BTreeSet::new();
         let mut sections: Vec<(WatchList, Vec<Value>)> = Vec::new();
         for list in &sub.lists {
@@ -215,7 +224,7 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
             }
             let fresh: Vec<Value> = list_events[&list.id]
                 .iter()
-                .filter(|e| updated_at(e).is_some_and(|t| t > since && t <= now))
+                .filter(|e| updated_at(e).is_some_and(|t| t > since && t <= until))
                 .filter(|e| opts.period != Period::Immediate || list.severity.is_some_and(|s| severity_met(e, s)))
                 // An event on two of the subscriber's lists is shown once, under the first.
                 .filter(|e| seen.insert(e.get("id").and_then(Value::as_str).unwrap_or("").to_owned()))
@@ -231,7 +240,7 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
                 nl.conn().execute(
                     "INSERT INTO digest_cursors (subscriber_id, period, until) VALUES (?1, ?2, ?3)
                      ON CONFLICT (subscriber_id, period) DO UPDATE SET until = excluded.until",
-                    params![sub.id, opts.period.as_str(), ts(now)],
+                    params![sub.id, opts.period.as_str(), ts(until)],
                 )?;
             }
             continue;
@@ -252,7 +261,7 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
         tx.execute(
             "INSERT INTO digest_cursors (subscriber_id, period, until) VALUES (?1, ?2, ?3)
              ON CONFLICT (subscriber_id, period) DO UPDATE SET until = excluded.until",
-            params![sub.id, opts.period.as_str(), ts(now)],
+            params![sub.id, opts.period.as_str(), ts(until)],
         )?;
         tx.commit()?;
         report.composed += 1;
@@ -261,6 +270,25 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
         report.delivery = deliver_due(nl, mailer, now)?;
     }
     Ok(report)
+}
+
+/// Redacts person names everywhere but in the sources' outlet names and URLs: outlets are
+/// publishers, and the tagger sometimes calls an outlet's name a person.
+fn redact_persons(e: &mut Value, persons: &BTreeSet<String>) {
+    let kept: Vec<(Value, Value)> = e
+        .get_mut("sources")
+        .and_then(Value::as_array_mut)
+        .map(|a| a.iter_mut().map(|s| (s.get_mut("outlet").map(Value::take).unwrap_or_default(), s.get_mut("url").map(Value::take).unwrap_or_default())).collect())
+        .unwrap_or_default();
+    sitrep_store::export::redact(e, persons);
+    if let Some(a) = e.get_mut("sources").and_then(Value::as_array_mut) {
+        for (s, (outlet, url)) in a.iter_mut().zip(kept) {
+            if let Some(o) = s.as_object_mut() {
+                o.insert("outlet".into(), outlet);
+                o.insert("url".into(), url);
+            }
+        }
+    }
 }
 
 /// Composes one subscriber's digest; returns (raw message, events counted, recipient).
@@ -287,7 +315,7 @@ fn compose_for(
         let views = take
             .into_iter()
             .map(|mut e| {
-                sitrep_store::export::redact(&mut e, &persons);
+                redact_persons(&mut e, &persons);
                 compose::event_view(&e, base_url)
             })
             .collect();
