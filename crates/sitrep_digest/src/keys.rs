@@ -20,7 +20,7 @@ use crate::Error;
 pub const KEYRING_FILE: &str = "sitrep-keys";
 
 const HEADER: &str = "# sitrep signing keys (HMAC-SHA256), one a line: ID CREATED RETIRED-or-- BASE64URL-KEY\n\
-# Secret: keep mode 0600, never commit. `sitrep lists rotate-key` adds a key; retired keys verify until they expire.\n";
+# Secret: keep mode 0600, never commit. `sitrep subscribers rotate-key` adds a key; retired keys verify until they expire.\n";
 
 /// What a token authorises; part of the signed payload, so a token for one purpose never works
 /// for another.

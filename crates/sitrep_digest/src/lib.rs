@@ -12,6 +12,9 @@ pub mod send;
 pub mod subscribers;
 pub mod web;
 
+pub use lettre::message::dkim;
+pub use lettre::message::Mailbox;
+
 pub use digest::{period_key, run_digest, DigestOptions, DigestReport, Period};
 pub use keys::{Keyring, Purpose, TokenError};
 pub use send::{Mailer, SendError, SmtpMailer};

@@ -180,6 +180,32 @@ impl Newsletter {
         Ok(true)
     }
 
+    /// Active subscribers per list id.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn list_subscriber_counts(&self) -> Result<std::collections::HashMap<i64, u64>, Error> {
+        let mut stmt = self.conn().prepare(
+            "SELECT sub.list_id, COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
+             WHERE sub.status = 'active' AND s.status = 'active' GROUP BY sub.list_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every subscriber: (address, status, hard bounces, active lists).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn subscribers(&self) -> Result<Vec<(String, String, i64, Vec<String>)>, Error> {
+        let rows: Vec<(i64, String, String, i64)> = {
+            let mut stmt = self.conn().prepare("SELECT id, email, status, hard_bounces FROM subscribers ORDER BY email")?;
+            let mapped = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            mapped.collect::<Result<_, _>>()?
+        };
+        rows.into_iter().map(|(id, email, status, bounces)| Ok((email, status, bounces, self.active_lists(id)?))).collect()
+    }
+
     /// The subscriber id of an address (case-insensitive).
     ///
     /// # Errors

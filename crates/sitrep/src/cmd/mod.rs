@@ -9,3 +9,4 @@ pub mod export;
 pub mod show;
 pub mod coverage;
 pub mod serve;
+pub mod newsletter;
