@@ -219,8 +219,8 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
             if opts.period == Period::Immediate && list.severity.is_none() {
                 continue;
             }
-            if !list_events.contains_key(&list.id) {
-                list_events.insert(list.id, nl.store().events(&list.parsed()?)?);
+            if let std::collections::hash_map::Entry::Vacant(v) = list_events.entry(list.id) {
+                v.insert(nl.store().events(&list.parsed()?)?);
             }
             let fresh: Vec<Value> = list_events[&list.id]
                 .iter()
@@ -272,9 +272,11 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
     Ok(report)
 }
 
-/// Redacts person names everywhere but in the sources' outlet names and URLs: outlets are
-/// publishers, and the tagger sometimes calls an outlet's name a person.
+/// Redacts person names everywhere but in the place and in the sources' outlet names and URLs:
+/// places and outlets are not people, and the tagger sometimes calls a town or an outlet a person
+/// ("[person], Idlib" would hide where the event happened).
 fn redact_persons(e: &mut Value, persons: &BTreeSet<String>) {
+    let location = e.get_mut("location").map(Value::take);
     let kept: Vec<(Value, Value)> = e
         .get_mut("sources")
         .and_then(Value::as_array_mut)
@@ -288,6 +290,9 @@ fn redact_persons(e: &mut Value, persons: &BTreeSet<String>) {
                 o.insert("url".into(), url);
             }
         }
+    }
+    if let (Some(loc), Some(o)) = (location, e.as_object_mut()) {
+        o.insert("location".into(), loc);
     }
 }
 
@@ -398,17 +403,30 @@ pub fn deliver_message(nl: &Newsletter, mailer: &dyn Mailer, now: Timestamp, mes
     deliver(nl, mailer, now, Some(message_id))
 }
 
+/// A queued message whose time has come.
+struct Due {
+    id: i64,
+    subscriber_id: i64,
+    period: String,
+    recipient: String,
+    sender: String,
+    raw: Vec<u8>,
+    attempts: u32,
+}
+
 fn deliver(nl: &Newsletter, mailer: &dyn Mailer, now: Timestamp, only: Option<&str>) -> Result<Delivery, Error> {
     let mut out = Delivery::default();
-    let due: Vec<(i64, i64, String, String, String, Vec<u8>, u32)> = {
+    let due: Vec<Due> = {
         let mut stmt = nl.conn().prepare(
             "SELECT id, subscriber_id, period, recipient, sender, raw, attempts FROM outbox
              WHERE status = 'queued' AND (?2 IS NULL AND next_attempt_at <= ?1 OR message_id = ?2) ORDER BY id",
         )?;
-        let rows = stmt.query_map(params![ts(now), only], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
+        let rows = stmt.query_map(params![ts(now), only], |r| {
+            Ok(Due { id: r.get(0)?, subscriber_id: r.get(1)?, period: r.get(2)?, recipient: r.get(3)?, sender: r.get(4)?, raw: r.get(5)?, attempts: r.get(6)? })
+        })?;
         rows.collect::<Result<_, _>>()?
     };
-    for (id, subscriber_id, period, recipient, sender, raw, attempts) in due {
+    for Due { id, subscriber_id, period, recipient, sender, raw, attempts } in due {
         // Unsubscribing or suspension takes effect at once, even for a message already queued.
         let status: Option<String> = nl.conn().query_row("SELECT status FROM subscribers WHERE id = ?1", params![subscriber_id], |r| r.get(0)).optional()?;
         let active_lists: i64 = nl.conn().query_row(
@@ -468,6 +486,20 @@ fn deliver(nl: &Newsletter, mailer: &dyn Mailer, now: Timestamp, only: Option<&s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redaction_spares_places_and_outlets_but_not_notes_or_actors() {
+        let mut e = serde_json::json!({"notes": "Ali Hassan said the army shelled Kidal.", "actor1": {"name": "Ali Hassan", "text": "Ali Hassan"},
+            "location": {"name": "Kidal"}, "sources": [{"outlet": "Kidal Times", "url": "https://kidal.example/ali-hassan", "claims": [{"source": "Ali Hassan"}]}]});
+        let persons = BTreeSet::from(["Ali Hassan".to_owned(), "Kidal".to_owned()]);
+        redact_persons(&mut e, &persons);
+        assert_eq!(e["notes"], "[person] said the army shelled [person].");
+        assert_eq!(e["actor1"]["name"], "[person]");
+        assert_eq!(e["sources"][0]["claims"][0]["source"], "[person]");
+        assert_eq!(e["location"]["name"], "Kidal");
+        assert_eq!(e["sources"][0]["outlet"], "Kidal Times");
+        assert_eq!(e["sources"][0]["url"], "https://kidal.example/ali-hassan");
+    }
 
     #[test]
     fn period_keys_are_utc_days_and_iso_weeks() {

@@ -29,8 +29,10 @@ pub fn extent(dots: &[Dot]) -> [f64; 4] {
         n = n.max(d.lat);
     }
     // Padding, a minimum span so one event is not a dot on a blank square, then 2:1.
-    let pad = 2.0;
-    let (mut w, mut s, mut e, mut n) = (w - pad, s - pad, e + pad, n + pad);
+    // A tenth of the span (at least 2 degrees) keeps the outermost dots off the edges.
+    let pad_x = ((e - w) * 0.1).max(2.0);
+    let pad_y = ((n - s) * 0.1).max(2.0);
+    let (mut w, mut s, mut e, mut n) = (w - pad_x, s - pad_y, e + pad_x, n + pad_y);
     let (cx, cy) = ((w + e) / 2.0, (s + n) / 2.0);
     let mut span_x = (e - w).max(16.0);
     let mut span_y = (n - s).max(8.0);
@@ -68,9 +70,9 @@ impl Canvas {
             return;
         }
         let i = ((y as u32 * WIDTH + x as u32) * 3) as usize;
-        for c in 0..3 {
-            let old = f64::from(self.px[i + c]);
-            self.px[i + c] = (old + (f64::from(rgb[c]) - old) * alpha).round() as u8;
+        for (px, target) in self.px[i..i + 3].iter_mut().zip(rgb) {
+            let old = f64::from(*px);
+            *px = (old + (f64::from(target) - old) * alpha).round() as u8;
         }
     }
 
@@ -124,7 +126,7 @@ pub fn render(dots: &[Dot], extent: [f64; 4]) -> Result<Vec<u8>, png::EncodingEr
     }
     // Smallest on top, so a large dot never hides a small one.
     let mut sorted: Vec<&Dot> = dots.iter().collect();
-    sorted.sort_by(|a, b| b.fatalities.cmp(&a.fatalities));
+    sorted.sort_by_key(|d| std::cmp::Reverse(d.fatalities));
     for d in sorted {
         let r = 4.0 + (d.fatalities as f64 + 1.0).log2().min(6.0);
         let rgb = if d.fatalities == 0 { [40, 110, 200] } else { [200, 40, 40] };

@@ -63,6 +63,16 @@ pub struct Pending {
     pub lists: Vec<String>,
 }
 
+/// A subscriber as `sitrep subscribers ls` shows them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SubscriberRow {
+    pub email: String,
+    /// pending | active | suspended
+    pub status: String,
+    pub hard_bounces: i64,
+    pub lists: Vec<String>,
+}
+
 /// The store with the newsletter's keyring beside it.
 pub struct Newsletter {
     store: Store,
@@ -193,17 +203,19 @@ impl Newsletter {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every subscriber: (address, status, hard bounces, active lists).
+    /// Every subscriber with status, hard bounces and active lists.
     ///
     /// # Errors
     /// Database errors.
-    pub fn subscribers(&self) -> Result<Vec<(String, String, i64, Vec<String>)>, Error> {
+    pub fn subscribers(&self) -> Result<Vec<SubscriberRow>, Error> {
         let rows: Vec<(i64, String, String, i64)> = {
             let mut stmt = self.conn().prepare("SELECT id, email, status, hard_bounces FROM subscribers ORDER BY email")?;
             let mapped = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
             mapped.collect::<Result<_, _>>()?
         };
-        rows.into_iter().map(|(id, email, status, bounces)| Ok((email, status, bounces, self.active_lists(id)?))).collect()
+        rows.into_iter()
+            .map(|(id, email, status, hard_bounces)| Ok(SubscriberRow { lists: self.active_lists(id)?, email, status, hard_bounces }))
+            .collect()
     }
 
     /// The subscriber id of an address (case-insensitive).

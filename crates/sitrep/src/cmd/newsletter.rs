@@ -167,7 +167,7 @@ pub fn subscribe(args: &SubscribeArgs) -> anyhow::Result<ExitCode> {
 /// A subscriber's data: export it, erase it, list subscribers, rotate the signing key.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  sitrep subscribers ls\n  sitrep subscribers export ana@example.org > ana.json\n  \
-sitrep subscribers erase ana@example.org\n  sitrep subscribers rotate-key")]
+sitrep subscribers erase ana@example.org\n  sitrep subscribers confirm 'https://sitrep.example.org/confirm?token=…'\n  sitrep subscribers rotate-key")]
 pub struct SubscribersArgs {
     #[command(subcommand)]
     pub command: SubscribersCommand,
@@ -184,6 +184,9 @@ pub enum SubscribersCommand {
     Export { email: String },
     /// Delete everything stored about an address.
     Erase { email: String },
+    /// Confirm a pending subscription with its confirmation link (or the token alone), as the
+    /// web page's /confirm does: for a link passed on by hand from `sitrep subscribe --print-link`.
+    Confirm { link: String },
     /// Start signing links with a new key; links already sent keep working until they expire.
     RotateKey,
 }
@@ -196,8 +199,8 @@ pub fn subscribers(args: &SubscribersArgs) -> anyhow::Result<ExitCode> {
     let mut nl = open(&args.db)?;
     match &args.command {
         SubscribersCommand::Ls => {
-            for (email, status, bounces, lists) in nl.subscribers()? {
-                println!("{email:<36} {status:<10} bounces {bounces}  {}", lists.join(", "));
+            for s in nl.subscribers()? {
+                println!("{:<36} {:<10} bounces {}  {}", s.email, s.status, s.hard_bounces, s.lists.join(", "));
             }
         }
         SubscribersCommand::Export { email } => {
@@ -209,6 +212,11 @@ pub fn subscribers(args: &SubscribersArgs) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("no subscriber has the address {email}");
             }
             println!("erased everything stored about {email}");
+        }
+        SubscribersCommand::Confirm { link } => {
+            let token = link.rsplit_once("token=").map_or(link.as_str(), |(_, t)| t).trim();
+            let (email, lists) = nl.confirm(token, Timestamp::now())?;
+            println!("confirmed {email} for {}", lists.join(", "));
         }
         SubscribersCommand::RotateKey => {
             nl.rotate_key(Timestamp::now())?;
