@@ -287,6 +287,29 @@ impl Newsletter {
         Ok(Pending { subscriber_id, email, confirmation_id, token, lists: names.into_iter().map(str::to_owned).collect() })
     }
 
+    /// What a confirmation token would confirm, without confirming it: (address, lists).
+    ///
+    /// # Errors
+    /// An invalid or expired token, an erased or suspended subscriber, or database errors.
+    pub fn pending_confirmation(&self, token: &str, now: Timestamp) -> Result<(String, Vec<String>), Error> {
+        let subject = self.keys.verify(Purpose::Confirm, token, now)?;
+        let confirmation_id: i64 = subject.parse().map_err(|_| Error::Token(crate::TokenError::Malformed))?;
+        let row: Option<(String, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT s.email, s.status, c.lists FROM pending_confirmations p JOIN consent_records c ON c.id = p.consent_id
+                 JOIN subscribers s ON s.id = p.subscriber_id WHERE p.id = ?1",
+                params![confirmation_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((email, status, lists)) = row else { return Err(Error::NotPending) };
+        if status == "suspended" {
+            return Err(Error::Suspended(email));
+        }
+        Ok((email, serde_json::from_str(&lists)?))
+    }
+
     /// Follows a confirmation link: the consent's lists become active. Following it twice is
     /// harmless. Returns the address and the lists now active from this consent.
     ///

@@ -1,7 +1,8 @@
 //! The newsletter's web routes, to be merged into `sitrep serve`'s router:
 //! `GET/POST /subscribe` (a server-rendered form, anti-forgery token bound to a cookie, rate
-//! limited per client address), `GET /confirm?token=`, `GET /unsubscribe?token=` (a page with a
-//! button) and `POST /unsubscribe?token=` (RFC 8058 one-click). Pages are templates with
+//! limited per client address), `GET /confirm?token=` (a page with a button) and its `POST`,
+//! `GET /unsubscribe?token=` (a page with a button) and `POST /unsubscribe?token=` (RFC 8058
+//! one-click). Pages are templates with
 //! auto-escaping and no scripts; every response forbids framing, caching and referrers (the
 //! URLs carry tokens).
 
@@ -186,7 +187,7 @@ async fn headers(mut res: Response) -> Response {
 pub fn routes(state: WebState) -> Router {
     Router::new()
         .route("/subscribe", get(subscribe_form).post(subscribe_post))
-        .route("/confirm", get(confirm))
+        .route("/confirm", get(confirm_page).post(confirm))
         .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_post))
         .layer(axum::middleware::map_response(headers))
         .with_state(state)
@@ -325,6 +326,32 @@ async fn subscribe_post(State(state): State<WebState>, req: Request) -> Response
 #[derive(serde::Deserialize)]
 struct TokenQuery {
     token: Option<String>,
+}
+
+/// The confirmation link opens a page with a button rather than confirming on GET: mail
+/// scanners fetch every link in a message, and a GET that confirmed would let them opt people in.
+async fn confirm_page(State(state): State<WebState>, Query(q): Query<TokenQuery>) -> Response {
+    let token = q.token.unwrap_or_default();
+    let t2 = token.clone();
+    let res = state
+        .with(move |_, nl| -> Result<(String, Vec<String>), Error> { nl.pending_confirmation(&t2, Timestamp::now()) })
+        .await;
+    match res {
+        Ok(Ok((email, lists))) => {
+            let line = format!("Send sitrep situation reports to {email} for: {}?", lists.join(", "));
+            let form = Form {
+                action: format!("/confirm?token={}", form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()),
+                button: "Confirm my subscription".to_owned(),
+                ..Form::default()
+            };
+            page(StatusCode::OK, "Confirm your subscription", &[&line], Some(form))
+        }
+        Ok(Err(e @ (Error::Token(_) | Error::NotPending | Error::Suspended(_)))) => {
+            page(StatusCode::BAD_REQUEST, "This confirmation link cannot be used", &[&e.to_string(), "Subscribe again to get a new link."], None)
+        }
+        Ok(Err(e)) => internal(&e),
+        Err(r) => r,
+    }
 }
 
 async fn confirm(State(state): State<WebState>, Query(q): Query<TokenQuery>) -> Response {

@@ -169,10 +169,16 @@ fn the_subscribe_form_needs_its_token_and_cookie_and_a_list_then_confirms_by_mai
     assert_eq!(mails[0].to, "erin@example.org");
     let token = token_in(&mails[0].text, "confirm").expect("a confirmation link");
     assert!(mails[0].text.contains(&format!("{BASE}/confirm?token={token}")));
+    // Opening the link (as a mail scanner would) shows a button and confirms nothing.
     let r = http(addr, "GET", &format!("/confirm?token={token}"), &[], "");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Send sitrep situation reports to erin@example.org for: sahel, &lt;b&gt;horn&lt;/b&gt;?"), "{}", r.body);
+    assert!(nl.active_lists(erin).unwrap().is_empty());
+    let r = http(addr, "POST", &format!("/confirm?token={token}"), &[ct], "");
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(nl.active_lists(erin).unwrap(), vec!["<b>horn</b>", "sahel"]);
     assert_eq!(http(addr, "GET", "/confirm?token=nonsense", &[], "").status, 400);
+    assert_eq!(http(addr, "POST", "/confirm?token=nonsense", &[], "").status, 400);
 
     // Rate limit: four attempts per window from one address (three used above), then 429.
     let r = http(addr, "POST", "/subscribe", &[ct, ("Cookie", &cookie)], &body);
