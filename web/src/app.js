@@ -292,7 +292,7 @@
         bounds.push([e.lat, e.lon]);
       } else if (isRegion(e)) {
         // A region is an area: a dashed circle about a region's size, never a pin.
-        const c = L.circle([e.lat, e.lon], { radius: 60000, color: colour, weight: 2, dashArray: '5 4', fillColor: colour, fillOpacity: 0.15 });
+        const c = L.circle([e.lat, e.lon], { radius: 120000, color: colour, weight: 2, dashArray: '5 4', fillColor: colour, fillOpacity: 0.15 });
         markMarker(c, e, 'region');
         areaLayer.addLayer(c);
         bounds.push([e.lat, e.lon]);

@@ -3,16 +3,16 @@
 /// Maps character offsets of one text to UTF-16 code-unit offsets.
 pub struct Utf16Map {
     /// `prefix[c]` = UTF-16 units before character `c`; one entry past the end.
-    prefix: Vec<u32>,
+    prefix: Vec<usize>,
 }
 
 impl Utf16Map {
     pub fn new(text: &str) -> Self {
         let mut prefix = Vec::with_capacity(text.len() + 1);
-        let mut units = 0u32;
+        let mut units = 0usize;
         prefix.push(0);
         for c in text.chars() {
-            units += c.len_utf16() as u32;
+            units += c.len_utf16();
             prefix.push(units);
         }
         Self { prefix }
@@ -24,7 +24,7 @@ impl Utf16Map {
     }
 
     /// UTF-16 offset of character offset `c`; `None` past the end.
-    pub fn utf16(&self, c: usize) -> Option<u32> {
+    pub fn utf16(&self, c: usize) -> Option<usize> {
         self.prefix.get(c).copied()
     }
 }
@@ -47,10 +47,10 @@ mod tests {
         let text = "🔥 عاجل: strike";
         let m = Utf16Map::new(text);
         let start = text.chars().position(|c| c == 's').unwrap();
-        assert_eq!(m.utf16(start), Some(start as u32 + 1));
+        assert_eq!(m.utf16(start), Some(start + 1));
         assert_eq!(char_slice(text, start, start + 6), Some("strike"));
         assert_eq!(char_slice(text, 0, 1), Some("🔥"));
-        assert_eq!(m.utf16(m.chars()), Some(text.encode_utf16().count() as u32));
+        assert_eq!(m.utf16(m.chars()), Some(text.encode_utf16().count()));
         assert_eq!(char_slice(text, 3, 100), None);
         assert_eq!(char_slice(text, 2, 2), Some(""));
     }

@@ -215,7 +215,8 @@ fn every_response_carries_the_security_headers_and_the_page_stays_under_a_megaby
     for attr in ["src=\"", "href=\""] {
         for part in page.body.split(attr).skip(1) {
             let url = part.split('"').next().unwrap();
-            if (url.starts_with("/static/") || url.starts_with("/vendor/")) && url.ends_with(".js") || url.ends_with(".css") {
+            let local = url.starts_with("/static/") || url.starts_with("/vendor/");
+            if local && (url.ends_with(".js") || url.ends_with(".css")) {
                 assets.push(url.to_owned());
             }
         }

@@ -118,6 +118,12 @@ fn event_of_document(base: &str, key: &str) -> String {
 fn the_page_maps_filters_brushes_and_shows_the_evidence_and_stays_inert_and_local() {
     let server = Server::start(db(), None);
     let base = server.base.clone();
+    let stats = get(&format!("{base}/api/stats")).json();
+    assert_eq!(
+        stats["map_assets_installed"],
+        json!(true),
+        "the map libraries were not embedded: run scripts/setup-web.sh (npm ci from web/package-lock.json), then test again"
+    );
     let all = summaries(&base, "");
     let is_point = |e: &&Value| matches!(e["precision"].as_str(), Some("point" | "district" | "city")) && e["lat"].is_number();
     let point_ids: BTreeSet<String> = all.iter().filter(is_point).map(|e| e["id"].as_str().unwrap().to_owned()).collect();
