@@ -41,8 +41,8 @@ pub enum Error {
     NoSuchList(String),
     #[error("a watch list called {0:?} already exists (remove it first with `sitrep lists rm`)")]
     ListExists(String),
-    #[error("watch list {name:?}: {source}")]
-    BadFilter { name: String, source: sitrep_store::FilterError },
+    #[error("watch list {name:?}: {why}")]
+    BadFilter { name: String, why: sitrep_store::FilterError },
     #[error("choose at least one watch list")]
     NoLists,
     #[error("{0} is suspended after repeated hard bounces; it gets no mail")]

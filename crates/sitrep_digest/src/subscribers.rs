@@ -32,7 +32,7 @@ impl WatchList {
     /// # Errors
     /// A filter that no longer parses (the syntax changed since).
     pub fn parsed(&self) -> Result<Filter, Error> {
-        Filter::parse(&self.filter).map_err(|source| Error::BadFilter { name: self.name.clone(), source })
+        Filter::parse(&self.filter).map_err(|why| Error::BadFilter { name: self.name.clone(), why })
     }
 }
 
@@ -145,7 +145,7 @@ impl Newsletter {
         if name.is_empty() {
             return Err(Error::NoSuchList(String::new()));
         }
-        Filter::parse(filter).map_err(|source| Error::BadFilter { name: name.to_owned(), source })?;
+        Filter::parse(filter).map_err(|why| Error::BadFilter { name: name.to_owned(), why })?;
         if self.list(name)?.is_some() {
             return Err(Error::ListExists(name.to_owned()));
         }

@@ -1,6 +1,7 @@
 //! `sitrep lists`, `subscribe`, `subscribers`, `unsubscribe` and `digest`: situation-report
 //! newsletters over the event store (crate sitrep_digest).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -205,7 +206,12 @@ pub fn subscribers(args: &SubscribersArgs) -> anyhow::Result<ExitCode> {
         }
         SubscribersCommand::Export { email } => {
             let Some(data) = nl.export(email)? else { anyhow::bail!("no subscriber has the address {email}") };
-            println!("{}", serde_json::to_string_pretty(&data)?);
+            // A closed pipe (`| head`) ends the output quietly instead of panicking in println!.
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{}", serde_json::to_string_pretty(&data)?) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
         }
         SubscribersCommand::Erase { email } => {
             if !nl.erase(email)? {
