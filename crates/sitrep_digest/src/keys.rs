@@ -73,6 +73,8 @@ struct Key {
 pub struct Keyring {
     path: PathBuf,
     keys: Vec<Key>,
+    /// The file's modification time when read: a long-running server re-reads a rotated file.
+    modified: Option<std::time::SystemTime>,
 }
 
 /// Why a token was refused.
@@ -135,9 +137,10 @@ impl Keyring {
     pub fn open(data_dir: &Path) -> Result<Self, Error> {
         let path = data_dir.join(KEYRING_FILE);
         if !path.exists() {
-            let mut ring = Self { path, keys: Vec::new() };
+            let mut ring = Self { path, keys: Vec::new(), modified: None };
             ring.keys.push(Key { id: "k1".into(), created: Timestamp::now(), retired: None, secret: random_secret()? });
             ring.save()?;
+            ring.modified = std::fs::metadata(&ring.path).and_then(|m| m.modified()).ok();
             return Ok(ring);
         }
         #[cfg(unix)]
@@ -164,16 +167,33 @@ impl Keyring {
         if keys.iter().all(|k| k.retired.is_some()) {
             return Err(Error::Keyring(format!("{} has no active key: delete it to start a new one (old links stop working)", path.display())));
         }
-        Ok(Self { path, keys })
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        Ok(Self { path, keys, modified })
     }
 
-    fn save(&self) -> Result<(), Error> {
+    /// Re-reads the file when another process (`sitrep subscribers rotate-key`) changed it, so a
+    /// running server verifies links signed with the new key.
+    ///
+    /// # Errors
+    /// As [`Self::open`].
+    pub fn reload_if_changed(&mut self) -> Result<(), Error> {
+        let now = std::fs::metadata(&self.path).and_then(|m| m.modified()).ok();
+        if now.is_some() && now != self.modified {
+            let dir = self.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            *self = Self::open(&dir)?;
+        }
+        Ok(())
+    }
+
+    fn save(&mut self) -> Result<(), Error> {
         let mut text = HEADER.to_owned();
         for k in &self.keys {
             let retired = k.retired.map_or_else(|| "-".to_owned(), |t| t.to_string());
             text.push_str(&format!("{} {} {} {}\n", k.id, k.created, retired, URL_SAFE_NO_PAD.encode(&k.secret)));
         }
-        write_private(&self.path, &text)
+        write_private(&self.path, &text)?;
+        self.modified = std::fs::metadata(&self.path).and_then(|m| m.modified()).ok();
+        Ok(())
     }
 
     fn active(&self) -> &Key {
@@ -294,6 +314,19 @@ mod tests {
         let t = ring.sign(Purpose::Form, "n", now);
         let again = Keyring::open(dir.path()).unwrap();
         assert_eq!(again.verify(Purpose::Form, &t, now).unwrap(), "n");
+    }
+
+    #[test]
+    fn a_running_process_sees_a_rotation_made_by_another() {
+        let (dir, mut server) = ring();
+        let mut cli = Keyring::open(dir.path()).unwrap();
+        // File times can be coarse: make sure the rotation lands on a later one.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        cli.rotate(Timestamp::now()).unwrap();
+        let t = cli.sign(Purpose::Unsubscribe, "1:all", Timestamp::now());
+        assert_eq!(server.verify(Purpose::Unsubscribe, &t, Timestamp::now()), Err(TokenError::BadSignature));
+        server.reload_if_changed().unwrap();
+        assert_eq!(server.verify(Purpose::Unsubscribe, &t, Timestamp::now()).unwrap(), "1:all");
     }
 
     #[test]

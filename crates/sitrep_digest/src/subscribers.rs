@@ -124,6 +124,14 @@ impl Newsletter {
         &self.data_dir
     }
 
+    /// Picks up a keyring rotated by another process.
+    ///
+    /// # Errors
+    /// Keyring errors.
+    pub fn refresh_keys(&mut self) -> Result<(), Error> {
+        self.keys.reload_if_changed()
+    }
+
     /// Adds a new signing key; links signed with the old one keep working until they expire.
     ///
     /// # Errors

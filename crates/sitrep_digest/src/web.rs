@@ -68,6 +68,7 @@ impl WebConfig {
 
 struct Inner {
     nl: Mutex<Newsletter>,
+    db: PathBuf,
     base_url: String,
     secure_cookie: bool,
     from: Option<Mailbox>,
@@ -96,6 +97,7 @@ impl WebState {
         };
         Ok(Self(Arc::new(Inner {
             nl: Mutex::new(nl),
+            db: config.db,
             secure_cookie: base_url.starts_with("https://"),
             base_url,
             from: config.from,
@@ -111,7 +113,9 @@ impl WebState {
     async fn with<T: Send + 'static>(&self, f: impl FnOnce(&Inner, &Newsletter) -> T + Send + 'static) -> Result<T, Response> {
         let inner = Arc::clone(&self.0);
         tokio::task::spawn_blocking(move || {
-            let nl = inner.nl.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut nl = inner.nl.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // A failed re-read keeps the keys already loaded.
+            let _ = nl.refresh_keys();
             f(&inner, &nl)
         })
         .await
@@ -273,9 +277,9 @@ async fn subscribe_post(State(state): State<WebState>, req: Request) -> Response
     let email = get("email").trim().to_owned();
     let lists: Vec<String> = fields.iter().filter(|(k, _)| k == "list").map(|(_, v)| v.clone()).collect();
     let csrf = get("csrf");
-    let token_ok = {
-        let nl = state.0.nl.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        nl.keys().verify(Purpose::Form, &csrf, Timestamp::now()).ok()
+    let token_ok = match state.with(move |_, nl| nl.keys().verify(Purpose::Form, &csrf, Timestamp::now()).ok()).await {
+        Ok(t) => t,
+        Err(r) => return r,
     };
     if token_ok.is_none() || cookie_nonce.is_none() || token_ok != cookie_nonce {
         return render_form(&state, email, lists, StatusCode::FORBIDDEN, Some("The form had expired or did not come from this site. Please submit it again.".to_owned())).await;
@@ -286,22 +290,19 @@ async fn subscribe_post(State(state): State<WebState>, req: Request) -> Response
     let remote = ip.map(|i| i.to_string());
     let (email2, lists2) = (email.clone(), lists.clone());
     let res = state
-        .with(move |inner, nl| -> Result<(), Error> {
+        .with(move |inner, nl| -> Result<Option<String>, Error> {
             let now = Timestamp::now();
             let pending = nl.subscribe(&email2, &lists2, ConsentMethod::Form, &inner.wording, remote.as_deref(), now)?;
-            if let Some(from) = &inner.from {
-                queue_confirmation(nl, &pending, &inner.wording, &inner.base_url, from, None, now)?;
-                if let Some(mailer) = &inner.mailer {
-                    // A failure leaves it queued: the next `sitrep digest` run retries it.
-                    let id = crate::compose::message_id(pending.subscriber_id, &pending.email, &format!("confirm:{}", pending.confirmation_id), from.email.domain());
-                    deliver_message(nl, mailer as &dyn Mailer, now, &id)?;
-                }
-            }
-            Ok(())
+            let Some(from) = &inner.from else { return Ok(None) };
+            queue_confirmation(nl, &pending, &inner.wording, &inner.base_url, from, None, now)?;
+            Ok(Some(crate::compose::message_id(pending.subscriber_id, &pending.email, &format!("confirm:{}", pending.confirmation_id), from.email.domain())))
         })
         .await;
+    if let Ok(Ok(Some(message_id))) = &res {
+        send_now(&state, message_id.clone()).await;
+    }
     match res {
-        Ok(Ok(())) => page(
+        Ok(Ok(_)) => page(
             StatusCode::OK,
             "Check your inbox",
             &["If the address is right, a message with a confirmation link is on its way. Nothing is sent to you until you follow that link."],
@@ -321,6 +322,20 @@ async fn subscribe_post(State(state): State<WebState>, req: Request) -> Response
         Ok(Err(e)) => internal(&e),
         Err(r) => r,
     }
+}
+
+/// Sends one queued message on its own connection to the database, so the SMTP dialogue (up to
+/// its timeout) never holds the lock the other requests need. A failure leaves it queued: the
+/// next `sitrep digest` run retries it.
+async fn send_now(state: &WebState, message_id: String) {
+    let inner = Arc::clone(&state.0);
+    let _ = tokio::task::spawn_blocking(move || -> Result<(), Error> {
+        let Some(mailer) = &inner.mailer else { return Ok(()) };
+        let nl = Newsletter::open(&inner.db)?;
+        deliver_message(&nl, mailer as &dyn Mailer, Timestamp::now(), &message_id)?;
+        Ok(())
+    })
+    .await;
 }
 
 #[derive(serde::Deserialize)]
