@@ -279,6 +279,28 @@ fn system_time(t: Timestamp) -> std::time::SystemTime {
     std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t.as_second()).unwrap_or(0))
 }
 
+/// A DKIM configuration that signs what RFC 8058 needs covered — `List-Unsubscribe` and
+/// `List-Unsubscribe-Post`, or receivers ignore one-click — besides the usual headers, with
+/// relaxed canonicalisation (relays re-fold headers). lettre's default signs only From, Subject,
+/// To and Date.
+#[must_use]
+pub fn dkim_config(selector: &str, domain: &str, key: lettre::message::dkim::DkimSigningKey) -> lettre::message::dkim::DkimConfig {
+    use lettre::message::dkim::{DkimCanonicalization, DkimCanonicalizationType, DkimConfig};
+    // Not Content-Type: lettre adds a multipart's Content-Type when it writes the message, after
+    // signing, so naming it in h= would make every verifier fail (the test verifies what arrives).
+    let headers = ["From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post", "MIME-Version"]
+        .into_iter()
+        .map(HeaderName::new_from_ascii_str)
+        .collect();
+    DkimConfig::new(
+        selector.to_owned(),
+        domain.to_owned(),
+        key,
+        headers,
+        DkimCanonicalization { header: DkimCanonicalizationType::Relaxed, body: DkimCanonicalizationType::Relaxed },
+    )
+}
+
 /// Everything one digest message needs.
 pub struct DigestMessage<'a> {
     pub from: &'a Mailbox,

@@ -168,6 +168,36 @@ fn a_server_killed_mid_run_and_restarted_yields_exactly_one_message_per_subscrib
 }
 
 #[test]
+fn a_message_accepted_but_unacknowledged_is_resent_identically_a_duplicate_never_a_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let nl = common::newsletter(dir.path());
+    nl.add_list("sahel", "country:ML", None, Timestamp::now()).unwrap();
+    confirmed(&nl, "unlucky@example.org", &["sahel"]);
+    let out = dir.path().join("mail");
+    let rules = dir.path().join("rules");
+    // The server stores the message, then dies before its 250 reaches sitrep.
+    std::fs::write(&rules, "crash-after-data unlucky@example.org\n").unwrap();
+    let now = after_ingest();
+    let first = {
+        let sink = Sink::start(&out, &rules);
+        let mailer = SmtpMailer::new(&sink.url()).unwrap();
+        run_digest(&nl, &DigestOptions::new(Period::Daily, BASE, from(), now).unwrap(), Some(&mailer)).unwrap()
+    };
+    assert_eq!((first.delivery.sent, first.delivery.deferred), (0, 1), "{first:?}");
+    assert_eq!(received(&out).len(), 1, "the server did store it");
+
+    std::fs::write(&rules, "").unwrap();
+    let sink = Sink::start(&out, &rules);
+    let mailer = SmtpMailer::new(&sink.url()).unwrap();
+    let d = deliver_due(&nl, &mailer, now + SignedDuration::from_mins(5)).unwrap();
+    assert_eq!(d.sent, 1);
+    let mails: Vec<_> = received(&out).iter().map(|r| parse(r)).collect();
+    assert_eq!(mails.len(), 2, "at least once: the unacknowledged message is sent again");
+    assert_eq!(mails[0].message_id, mails[1].message_id);
+    assert_eq!(mails[0].raw, mails[1].raw, "the same message, byte for byte, for the receiver to deduplicate");
+}
+
+#[test]
 fn a_4xx_is_retried_after_backoff_and_three_hard_bounces_suspend_the_address() {
     let dir = tempfile::tempdir().unwrap();
     let nl = common::newsletter(dir.path());
@@ -249,4 +279,123 @@ fn immediate_alerts_only_for_lists_with_a_severity_threshold_that_an_event_meets
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].to, "above@example.org");
     assert!(mails[0].text.contains("SR-SO-000001") && mails[0].text.contains("Fatalities: 12"));
+}
+
+/// RFC 6376 relaxed header canonicalisation of one raw header (name, value with its folds).
+fn relaxed_header(name: &str, value: &str) -> String {
+    let unfolded = value.replace("\r\n", "");
+    let mut out = String::new();
+    let mut space = false;
+    for c in unfolded.chars() {
+        if c == ' ' || c == '\t' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    format!("{}:{}\r\n", name.to_lowercase(), out)
+}
+
+/// RFC 6376 relaxed body canonicalisation.
+fn relaxed_body(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    let mut lines: Vec<String> = text
+        .split("\r\n")
+        .map(|l| {
+            let mut out = String::new();
+            let mut space = false;
+            for c in l.chars() {
+                if c == ' ' || c == '\t' {
+                    space = true;
+                } else {
+                    if space {
+                        out.push(' ');
+                    }
+                    space = false;
+                    out.push(c);
+                }
+            }
+            out
+        })
+        .collect();
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    let mut out = lines.join("\r\n").into_bytes();
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+#[test]
+fn a_dkim_signature_covers_the_unsubscribe_headers_and_verifies_on_what_arrived() {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    use ed25519_dalek::Verifier;
+    use sha2::{Digest, Sha256};
+
+    let dir = tempfile::tempdir().unwrap();
+    let nl = common::newsletter(dir.path());
+    nl.add_list("sahel", "country:ML", None, Timestamp::now()).unwrap();
+    confirmed(&nl, "signed@example.org", &["sahel"]);
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).unwrap();
+    let key = sitrep_digest::dkim::DkimSigningKey::new(&STANDARD.encode(secret), sitrep_digest::dkim::DkimSigningAlgorithm::Ed25519).unwrap();
+    let mut opts = DigestOptions::new(Period::Daily, BASE, from(), after_ingest()).unwrap();
+    opts.dkim = Some(sitrep_digest::compose::dkim_config("digest2026", "sitrep.example", key));
+    let sink = Sink::start(&dir.path().join("mail"), &dir.path().join("rules"));
+    run_digest(&nl, &opts, Some(&SmtpMailer::new(&sink.url()).unwrap())).unwrap();
+    let raw = received(&sink.out).pop().expect("the signed digest arrived");
+
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8(raw[..split + 2].to_vec()).unwrap();
+    let body = &raw[split + 4..];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for line in head.split_inclusive("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            headers.last_mut().unwrap().1.push_str(line);
+        } else {
+            let (name, value) = line.split_once(':').unwrap();
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+    }
+    let find = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(n, v)| (n.clone(), v.trim_end_matches("\r\n").to_owned()));
+    let (sig_name, sig_value) = find("DKIM-Signature").expect("a DKIM-Signature header");
+    let tags: BTreeMap<String, String> = sig_value
+        .split(';')
+        .filter_map(|t| t.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.chars().filter(|c| !c.is_whitespace()).collect()))
+        .collect();
+    assert_eq!(tags["d"], "sitrep.example");
+    assert_eq!(tags["s"], "digest2026");
+    assert_eq!(tags["a"], "ed25519-sha256");
+    let signed: Vec<&str> = tags["h"].split(':').collect();
+    assert!(signed.contains(&"list-unsubscribe") && signed.contains(&"list-unsubscribe-post") && signed.contains(&"message-id"), "{signed:?}");
+
+    // The body hash matches the body that arrived.
+    assert_eq!(tags["bh"], STANDARD.encode(Sha256::digest(relaxed_body(body))));
+    // The signature verifies over the headers that arrived, and fails when List-Unsubscribe is changed.
+    let verify = |headers_override: Option<(&str, &str)>| -> bool {
+        let mut hashed = String::new();
+        for name in &signed {
+            let (n, v) = find(name).unwrap();
+            let v = match headers_override {
+                Some((o, nv)) if o.eq_ignore_ascii_case(name) => nv.to_owned(),
+                _ => v,
+            };
+            hashed.push_str(&relaxed_header(&n, &v));
+        }
+        let b_at = sig_value.rfind("b=").unwrap();
+        assert!(sig_value[..b_at].trim_end().ends_with(';'), "b= is the last tag");
+        let unsigned = &sig_value[..b_at + 2];
+        hashed.push_str(relaxed_header(&sig_name, unsigned).trim_end_matches("\r\n"));
+        let digest = Sha256::digest(hashed.as_bytes());
+        let sig = ed25519_dalek::Signature::from_slice(&STANDARD.decode(&tags["b"]).unwrap()).unwrap();
+        ed25519_dalek::SigningKey::from_bytes(&secret).verifying_key().verify(&digest, &sig).is_ok()
+    };
+    assert!(verify(None), "the DKIM signature does not verify on the received message");
+    assert!(!verify(Some(("List-Unsubscribe", " <https://evil.example/unsubscribe>"))));
 }

@@ -10,6 +10,8 @@ command so a test can change it while the server runs, holds one rule a line:
     reply  GLOB  CODE  TEXT     answer RCPT TO for addresses matching GLOB with CODE TEXT
                                 (e.g. `reply bounce-*@example.org 550 5.1.1 no such user`)
     delay  SECONDS              wait this long before answering DATA (to kill the server mid-run)
+    crash-after-data GLOB       for a recipient matching GLOB, store the message and then die before
+                                answering DATA: the "accepted, but the reply never came" window
 
 Prints READY once listening. Stops on SIGTERM; a test's SIGKILL is the point of the exercise.
 """
@@ -63,6 +65,9 @@ class Sink:
         with open(tmp, "wb") as f:
             f.write(envelope.original_content or envelope.content)
         os.rename(tmp, os.path.join(self.outdir, name))
+        for r in rules(self.rules_path):
+            if r[0] == "crash-after-data" and len(r) == 2 and any(fnmatch.fnmatch(a.lower(), r[1].lower()) for a in envelope.rcpt_tos):
+                os._exit(3)
         return "250 Message accepted for delivery"
 
 

@@ -324,7 +324,7 @@ fn dkim(args: &DigestArgs) -> anyhow::Result<Option<DkimConfig>> {
     let pem = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("--dkim-key {}: {e}", path.display()))?;
     let algorithm = if pem.contains("-----BEGIN") { DkimSigningAlgorithm::Rsa } else { DkimSigningAlgorithm::Ed25519 };
     let key = DkimSigningKey::new(pem.trim(), algorithm).map_err(|e| anyhow::anyhow!("--dkim-key {}: {e}", path.display()))?;
-    Ok(Some(DkimConfig::default_config(selector.clone(), domain.clone(), key)))
+    Ok(Some(sitrep_digest::compose::dkim_config(selector, domain, key)))
 }
 
 /// Runs `sitrep digest`.
