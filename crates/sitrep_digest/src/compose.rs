@@ -119,6 +119,37 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     cur.as_str().filter(|s| !s.is_empty())
 }
 
+/// ACLED's labels for sitrep's codes and countries' names, read from the store's ACLED mapping
+/// table — the project's one table of them (its format is described in its header).
+struct Labels {
+    types: std::collections::HashMap<String, String>,
+    subs: std::collections::HashMap<String, String>,
+    countries: std::collections::HashMap<String, String>,
+}
+
+fn labels() -> &'static Labels {
+    static LABELS: OnceLock<Labels> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        let mut l = Labels { types: Default::default(), subs: Default::default(), countries: Default::default() };
+        for line in include_str!("../../sitrep_store/data/acled.tsv").lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&str> = line.split('\t').collect();
+            match f[..] {
+                ["type", code, label, ..] => l.types.insert(code.to_owned(), label.to_owned()),
+                ["sub", code, label, ..] => l.subs.insert(code.to_owned(), label.to_owned()),
+                ["country", iso2, name, ..] => l.countries.insert(iso2.to_owned(), name.to_owned()),
+                _ => None,
+            };
+        }
+        l
+    })
+}
+
+/// "Central African Republic (CF)", or the code alone when the table does not know it.
+#[must_use]
+pub fn country_name(iso2: &str) -> String {
+    labels().countries.get(iso2).map_or_else(|| iso2.to_owned(), |n| format!("{n} ({iso2})"))
+}
+
 fn label(code: &str) -> String {
     let words = code.replace('_', " ");
     let mut chars = words.chars();
@@ -209,8 +240,8 @@ pub fn event_view(e: &Value, base_url: &str) -> EventView {
     EventView {
         link: format!("{base_url}/#event={id}"),
         id,
-        kind: label(str_at(e, &["event_type"]).unwrap_or("")),
-        subkind: label(str_at(e, &["sub_event_type"]).unwrap_or("")),
+        kind: str_at(e, &["event_type"]).map(|c| labels().types.get(c).cloned().unwrap_or_else(|| label(c))).unwrap_or_default(),
+        subkind: str_at(e, &["sub_event_type"]).map(|c| labels().subs.get(c).cloned().unwrap_or_else(|| label(c))).unwrap_or_default(),
         date: date_text(e),
         place: place_text(e),
         actors,
@@ -230,7 +261,7 @@ pub fn by_country(events: Vec<EventView>) -> Vec<CountryView> {
     for e in events {
         groups.entry(e.country.clone()).or_default().push(e);
     }
-    groups.into_iter().map(|(country, events)| CountryView { country, events }).collect()
+    groups.into_iter().map(|(code, events)| CountryView { country: country_name(&code), events }).collect()
 }
 
 /// A deterministic `Message-ID` for (subscriber, period): the idempotency key of delivery.
@@ -455,7 +486,10 @@ mod tests {
         assert_eq!(v.link, "https://sitrep.example/#event=SR-ML-000001");
         assert_eq!(v.fatalities.as_deref(), Some("5–8 (sources differ; best estimate 5)"));
         assert_eq!(v.place, "Kidal, ML (precision: city)");
-        assert_eq!(v.kind, "Explosions remote violence");
+        assert_eq!(v.kind, "Explosions/Remote violence");
+        assert_eq!(v.subkind, "Air/drone strike");
+        assert_eq!(country_name("ML"), "Mali (ML)");
+        assert_eq!(country_name("XX"), "XX");
         assert!(v.contested);
         assert_eq!(v.sources[0].url, None);
         assert_eq!(v.sources[1].outlet, "other.example");
