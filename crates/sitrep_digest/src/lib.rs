@@ -61,6 +61,8 @@ pub enum Error {
     Template(#[from] minijinja::Error),
     #[error("map image: {0}")]
     Png(#[from] png::EncodingError),
+    #[error("the watch-list API token is shorter than 16 characters: use a long random secret")]
+    WeakToken,
     #[error("SMTP settings: {0}")]
     Smtp(String),
 }

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -45,6 +45,9 @@ pub struct WebConfig {
     pub smtp: Option<String>,
     /// The consent wording shown on the form and recorded with each subscription.
     pub wording: String,
+    /// Bearer token for changing watch lists over the API (`POST /api/lists`, `DELETE
+    /// /api/lists/{name}`); `None`: the lists are read-only over HTTP. At least 16 characters.
+    pub admin_token: Option<String>,
     /// Subscribe attempts allowed per client address per `rate_window`.
     pub rate_limit: usize,
     pub rate_window: Duration,
@@ -60,6 +63,7 @@ impl WebConfig {
             from: None,
             smtp: None,
             wording: CONSENT_WORDING.to_owned(),
+            admin_token: None,
             rate_limit: 5,
             rate_window: Duration::from_secs(600),
         }
@@ -74,6 +78,7 @@ struct Inner {
     from: Option<Mailbox>,
     mailer: Option<SmtpMailer>,
     wording: String,
+    admin_token: Option<String>,
     rate_limit: usize,
     rate_window: Duration,
     hits: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
@@ -90,6 +95,9 @@ impl WebState {
     /// Store, keyring, base URL or SMTP URL errors.
     pub fn open(config: WebConfig) -> Result<Self, Error> {
         let base_url = check_base_url(&config.base_url)?;
+        if config.admin_token.as_ref().is_some_and(|t| t.trim().len() < 16) {
+            return Err(Error::WeakToken);
+        }
         let nl = Newsletter::open(&config.db)?;
         let mailer = match (&config.smtp, &config.from) {
             (Some(url), Some(_)) => Some(SmtpMailer::new(url)?),
@@ -103,6 +111,7 @@ impl WebState {
             from: config.from,
             mailer,
             wording: config.wording,
+            admin_token: config.admin_token,
             rate_limit: config.rate_limit,
             rate_window: config.rate_window,
             hits: Mutex::new(HashMap::new()),
@@ -193,6 +202,8 @@ pub fn routes(state: WebState) -> Router {
         .route("/subscribe", get(subscribe_form).post(subscribe_post))
         .route("/confirm", get(confirm_page).post(confirm))
         .route("/unsubscribe", get(unsubscribe_page).post(unsubscribe_post))
+        .route("/api/lists", get(api_lists).post(api_add_list))
+        .route("/api/lists/{name}", axum::routing::delete(api_remove_list))
         .layer(axum::middleware::map_response(headers))
         .with_state(state)
 }
@@ -437,6 +448,76 @@ async fn unsubscribe_post(State(state): State<WebState>, Query(q): Query<TokenQu
         Ok(Ok(_)) => page(StatusCode::OK, "You are unsubscribed", &["It took effect at once: no further situation reports will be sent for it."], None),
         Ok(Err(e @ Error::Token(_))) => page(StatusCode::BAD_REQUEST, "This unsubscribe link cannot be used", &[&e.to_string()], None),
         Ok(Err(e)) => internal(&e),
+        Err(r) => r,
+    }
+}
+
+fn api_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// Compares without an early exit, so the time taken says nothing about the token.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn admin(state: &WebState, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(expected) = &state.0.admin_token else {
+        return Err(api_error(StatusCode::FORBIDDEN, "changing watch lists over HTTP is off: use `sitrep lists`, or start the server with a watch-list API token"));
+    };
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    if same_secret(given.trim(), expected.trim()) {
+        Ok(())
+    } else {
+        let mut res = api_error(StatusCode::UNAUTHORIZED, "send the header Authorization: Bearer <the watch-list API token>");
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        Err(res)
+    }
+}
+
+/// `GET /api/lists`: every watch list (name, filter, severity); subscribers are never listed.
+async fn api_lists(State(state): State<WebState>) -> Response {
+    match state.with(|_, nl| nl.lists()).await {
+        Ok(Ok(lists)) => axum::Json(lists).into_response(),
+        Ok(Err(e)) => api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(r) => r,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct NewList {
+    name: String,
+    filter: String,
+    severity: Option<u64>,
+}
+
+/// `POST /api/lists` with `{"name", "filter", "severity"?}` and the bearer token.
+async fn api_add_list(State(state): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = admin(&state, &headers) {
+        return r;
+    }
+    let Ok(new) = serde_json::from_slice::<NewList>(&body) else {
+        return api_error(StatusCode::BAD_REQUEST, "expected JSON {\"name\": \"sahel\", \"filter\": \"country:ML,BF\", \"severity\": 10}");
+    };
+    match state.with(move |_, nl| nl.add_list(&new.name, &new.filter, new.severity, Timestamp::now())).await {
+        Ok(Ok(list)) => (StatusCode::CREATED, axum::Json(list)).into_response(),
+        Ok(Err(e @ (Error::BadFilter { .. } | Error::NoSuchList(_)))) => api_error(StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()),
+        Ok(Err(e @ Error::ListExists(_))) => api_error(StatusCode::CONFLICT, &e.to_string()),
+        Ok(Err(e)) => api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(r) => r,
+    }
+}
+
+/// `DELETE /api/lists/{name}` with the bearer token: the list and every subscription to it.
+async fn api_remove_list(State(state): State<WebState>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+    if let Err(r) = admin(&state, &headers) {
+        return r;
+    }
+    let n2 = name.clone();
+    match state.with(move |_, nl| nl.remove_list(&n2)).await {
+        Ok(Ok(true)) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Ok(false)) => api_error(StatusCode::NOT_FOUND, &format!("no watch list is called {name:?}")),
+        Ok(Err(e)) => api_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
         Err(r) => r,
     }
 }

@@ -187,3 +187,37 @@ fn the_subscribe_form_needs_its_token_and_cookie_and_a_list_then_confirms_by_mai
     assert_eq!(r.status, 429);
     assert!(r.header("Retry-After").is_some());
 }
+
+#[test]
+fn watch_lists_over_the_api_are_readable_by_all_and_changed_only_with_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sitrep.db");
+    let nl = Newsletter::open(&db).unwrap();
+    nl.add_list("sahel", "country:ML", Some(10), Timestamp::now()).unwrap();
+    let token = "a-long-random-admin-token-for-tests";
+    let mut config = WebConfig::new(&db, BASE);
+    config.admin_token = Some(token.to_owned());
+    let (_rt, addr) = serve(WebState::open(config).unwrap());
+
+    let r = http(addr, "GET", "/api/lists", &[], "");
+    assert_eq!(r.status, 200);
+    let lists: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(lists[0]["name"], "sahel");
+    assert_eq!(lists[0]["severity"], 10);
+
+    let json = ("Content-Type", "application/json");
+    let body = r#"{"name": "horn", "filter": "country:SO,ET type:battles"}"#;
+    assert_eq!(http(addr, "POST", "/api/lists", &[json], body).status, 401);
+    assert_eq!(http(addr, "POST", "/api/lists", &[json, ("Authorization", "Bearer wrong-token-wrong-token-xx")], body).status, 401);
+    let auth = format!("Bearer {token}");
+    let r = http(addr, "POST", "/api/lists", &[json, ("Authorization", &auth)], body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(nl.list("horn").unwrap().unwrap().filter, "country:SO,ET type:battles");
+    assert_eq!(http(addr, "POST", "/api/lists", &[json, ("Authorization", &auth)], body).status, 409);
+    let bad = r#"{"name": "x", "filter": "country:Somalia"}"#;
+    assert_eq!(http(addr, "POST", "/api/lists", &[json, ("Authorization", &auth)], bad).status, 422);
+    assert_eq!(http(addr, "DELETE", "/api/lists/horn", &[], "").status, 401);
+    assert_eq!(http(addr, "DELETE", "/api/lists/horn", &[("Authorization", &auth)], "").status, 204);
+    assert!(nl.list("horn").unwrap().is_none());
+    assert_eq!(http(addr, "DELETE", "/api/lists/horn", &[("Authorization", &auth)], "").status, 404);
+}
