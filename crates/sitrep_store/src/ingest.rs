@@ -9,7 +9,7 @@ use sitrep_core::contract::Output;
 use sitrep_core::Document;
 use sitrep_pipeline::Pipeline;
 
-use crate::store::{BatchItem, BatchStats, DocKey, EventStore, Store};
+use crate::store::{BatchItem, BatchStats, DocKey, EventStore};
 use crate::warc::{is_warc_name, read_warc, ReadItem};
 use crate::Error;
 
@@ -118,8 +118,8 @@ fn read(input: &InputRef, opts: &sitrep_ingest::Options) -> Vec<ReadItem> {
 ///
 /// # Errors
 /// Database errors (the batch in flight is rolled back; earlier batches stay committed).
-pub fn ingest(
-    store: &mut Store,
+pub fn ingest<S: EventStore + Send + ?Sized>(
+    store: &mut S,
     pipeline: &Pipeline,
     paths: &[PathBuf],
     opts: &IngestOptions,
@@ -154,7 +154,7 @@ pub fn ingest(
     Ok(report)
 }
 
-fn process_batch(store: &mut Store, pipeline: &Pipeline, run_id: i64, batch: Vec<ReadItem>, report: &mut IngestReport) -> Result<(), Error> {
+fn process_batch<S: EventStore + Send + ?Sized>(store: &mut S, pipeline: &Pipeline, run_id: i64, batch: Vec<ReadItem>, report: &mut IngestReport) -> Result<(), Error> {
     let mut errors = Vec::new();
     let mut todo: Vec<(DocKey, Document)> = Vec::new();
     for item in batch {

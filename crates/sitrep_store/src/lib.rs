@@ -8,6 +8,7 @@ pub mod export;
 pub mod filter;
 pub mod ingest;
 pub mod merge;
+pub mod merged;
 pub mod minhash;
 pub mod read;
 pub mod schema;
@@ -24,6 +25,9 @@ pub use store::{canonical_url, BatchItem, BatchStats, CoverageRow, DocKey, Event
 pub enum Error {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// An error from another backend's database (PostgreSQL, crate `sitrep_pg`).
+    #[error("database error: {0}")]
+    Database(Box<dyn std::error::Error + Send + Sync>),
     #[error("the database has schema version {found}, newer than this sitrep supports ({supported}): upgrade sitrep")]
     NewerSchema { found: i64, supported: i64 },
     #[error("stored JSON could not be read or written: {0}")]

@@ -4,12 +4,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sitrep_core::contract::{OutEvent, Output};
 use sitrep_core::Document;
 
 use crate::filter::Filter;
-use crate::merge::{self, Match};
+use crate::merged::{self, label, SourceRow};
 use crate::minhash;
 use crate::Error;
 
@@ -110,7 +110,7 @@ pub struct CoverageRow {
     pub events: u64,
 }
 
-/// The seam between sitrep and its database: SQLite today, a server database later.
+/// The seam between sitrep and its database: SQLite (`Store`) and PostgreSQL (crate `sitrep_pg`).
 pub trait EventStore {
     /// Writes a batch atomically: after a crash either all of it is there or none.
     ///
@@ -132,6 +132,41 @@ pub trait EventStore {
     /// # Errors
     /// Database errors.
     fn coverage(&self) -> Result<Vec<CoverageRow>, Error>;
+    /// Starts an ingest run and returns its id.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn begin_run(&mut self, inputs: &[String]) -> Result<i64, Error>;
+    /// Closes a run with its totals.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn finish_run(&mut self, run_id: i64, stats: &BatchStats) -> Result<(), Error>;
+    /// True when this exact document (same key, same content) is already stored.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn is_unchanged(&self, key: &DocKey) -> Result<bool, Error>;
+    /// Errors recorded in one run, as (source, message).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn run_errors(&self, run_id: i64) -> Result<Vec<(String, String)>, Error>;
+    /// Row counts of the main tables, for reports and tests.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn counts(&self) -> Result<Vec<(&'static str, i64)>, Error>;
+    /// The stored event each document's lead event joined (document id as given → public id).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn lead_event_clusters(&self) -> Result<HashMap<String, String>, Error>;
+    /// Person names in the documents behind the given stored events, for `--redact-persons`.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn person_names(&self, public_ids: &[String]) -> Result<BTreeSet<String>, Error>;
 }
 
 /// The SQLite implementation.
@@ -295,13 +330,6 @@ impl Store {
     }
 }
 
-fn label<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 /// Writes one document and merges its events, inside the batch transaction.
 fn store_document(tx: &Transaction<'_>, run_id: i64, key: &DocKey, output: &Output, stats: &mut BatchStats) -> Result<(), Error> {
     let existing: Option<(i64, String, i64)> = tx
@@ -451,15 +479,6 @@ fn remove_document_events(tx: &Transaction<'_>, doc_id: i64) -> Result<BTreeSet<
     Ok(affected)
 }
 
-/// Sources of a candidate compared with a new report: the first independent ones tell the
-/// event's place, date and type; comparing all of a 50-source event would make merging quadratic.
-const MAX_COMPARED_SOURCES: i64 = 8;
-
-fn shift(date: &str, days: i64) -> Option<String> {
-    let d = date.parse::<sitrep_core::Date>().ok()?;
-    d.checked_add(jiff::Span::new().days(days)).ok().map(|d| d.to_string())
-}
-
 /// Joins the event to the best-matching stored event, or starts a new one; returns its row id.
 fn merge_event(tx: &Transaction<'_>, doc_event_id: i64, event: &OutEvent, syndicated_of: Option<i64>, ts: &str) -> Result<i64, Error> {
     let independent = syndicated_of.is_none();
@@ -474,39 +493,32 @@ fn merge_event(tx: &Transaction<'_>, doc_event_id: i64, event: &OutEvent, syndic
             )
             .optional()?;
         if let Some(stored) = joined {
-            let reason = format!("syndicated copy of document {original} (near-identical text), counted once");
-            insert_source(tx, doc_event_id, stored, false, None, &reason, ts)?;
+            insert_source(tx, doc_event_id, stored, false, None, &merged::syndicated_reason(original), ts)?;
             return Ok(stored);
         }
     }
 
-    let country = merge::country_of(event);
-    let mut best: Option<(Match, i64)> = None;
-    if let Some(start) = event.date.start.as_deref() {
-        let end = event.date.end.as_deref().unwrap_or(start);
-        let (lo, hi) = (shift(start, -merge::DATE_WINDOW_DAYS), shift(end, merge::DATE_WINDOW_DAYS));
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            let mut cands = tx.prepare_cached(
-                "SELECT id FROM stored_events WHERE country = ?1 AND date_start IS NOT NULL AND date_start <= ?2
-                 AND COALESCE(date_end, date_start) >= ?3",
-            )?;
-            let ids: Vec<i64> = cands.query_map(params![country, hi, lo], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            let mut src = tx.prepare_cached(
-                "SELECT de.json FROM sources so JOIN doc_events de ON de.id = so.doc_event_id WHERE so.stored_event_id = ?1
-                 ORDER BY so.independent DESC, so.doc_event_id LIMIT ?2",
-            )?;
-            for id in ids {
-                for json in src.query_map(params![id, MAX_COMPARED_SOURCES], |r| r.get::<_, String>(0))? {
-                    let old: OutEvent = serde_json::from_str(&json?)?;
-                    let m = merge::score(event, &old);
-                    if m.joins() && best.as_ref().is_none_or(|(b, _)| m.score > b.score) {
-                        best = Some((m, id));
-                    }
-                }
+    let (country, window) = merged::candidate_window(event);
+    let mut candidates: Vec<(i64, Vec<OutEvent>)> = Vec::new();
+    if let Some((lo, hi)) = window {
+        let mut cands = tx.prepare_cached(
+            "SELECT id FROM stored_events WHERE country = ?1 AND date_start IS NOT NULL AND date_start <= ?2
+             AND COALESCE(date_end, date_start) >= ?3 ORDER BY date_start, id",
+        )?;
+        let ids: Vec<i64> = cands.query_map(params![country, hi, lo], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut src = tx.prepare_cached(
+            "SELECT de.json FROM sources so JOIN doc_events de ON de.id = so.doc_event_id WHERE so.stored_event_id = ?1
+             ORDER BY so.independent DESC, so.doc_event_id LIMIT ?2",
+        )?;
+        for id in ids {
+            let mut sources = Vec::new();
+            for json in src.query_map(params![id, merged::MAX_COMPARED_SOURCES], |r| r.get::<_, String>(0))? {
+                sources.push(serde_json::from_str::<OutEvent>(&json?)?);
             }
+            candidates.push((id, sources));
         }
     }
-    if let Some((m, stored)) = best {
+    if let Some((m, stored)) = merged::best_match(event, candidates) {
         insert_source(tx, doc_event_id, stored, independent, Some(m.score), &m.explain(), ts)?;
         return Ok(stored);
     }
@@ -516,7 +528,7 @@ fn merge_event(tx: &Transaction<'_>, doc_event_id: i64, event: &OutEvent, syndic
         .optional()?
         .unwrap_or(1);
     tx.execute("INSERT OR REPLACE INTO id_counters (country, next) VALUES (?1, ?2)", params![country, next + 1])?;
-    let public_id = format!("SR-{country}-{next:06}");
+    let public_id = merged::public_id(&country, next);
     tx.execute(
         "INSERT INTO stored_events (public_id, country, version, first_seen, updated_at, event_type, sub_event_type,
          contested, search_text, json) VALUES (?1, ?2, 0, ?3, ?3, '', '', 0, '', '{}')",
@@ -533,15 +545,6 @@ fn insert_source(tx: &Transaction<'_>, doc_event_id: i64, stored: i64, independe
         params![doc_event_id, stored, independent, score, reason, ts],
     )?;
     Ok(())
-}
-
-struct SourceRow {
-    event: OutEvent,
-    independent: bool,
-    document_id: String,
-    outlet: Option<String>,
-    url: Option<String>,
-    published: Option<String>,
 }
 
 /// Rebuilds a stored event from its sources; bumps its version when anything changed.
@@ -572,35 +575,21 @@ fn recompute(tx: &Transaction<'_>, stored: i64, ts: &str) -> Result<(), Error> {
         params![stored],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
-    let body = merged_body(&rows);
-    let old: Value = serde_json::from_str(&old_json).unwrap_or(Value::Null);
-    let unchanged = old.get("body") == Some(&body);
-    if unchanged {
+    let rebuilt = merged::rebuild(&rows);
+    if merged::body_unchanged(&old_json, &rebuilt.body) {
         return Ok(());
     }
     let version = version + 1;
-    let mut obj = json!({"id": public_id, "version": version, "first_seen": first_seen, "updated_at": ts});
-    if let (Some(o), Some(b)) = (obj.as_object_mut(), body.as_object()) {
-        for (k, v) in b {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-    let rep = representative(&rows);
-    let loc = rep.event.location.as_ref();
-    let fat = body.get("fatalities");
-    let num = |k: &str| fat.and_then(|f| f.get(k)).and_then(Value::as_i64);
-    let search_text = search_text(&rows);
-    let stored_json = json!({"event": obj, "body": body});
+    let (obj, stored_json) = merged::stored_json(&public_id, version, &first_seen, ts, &rebuilt.body);
+    let c = &rebuilt.columns;
     tx.execute(
         "UPDATE stored_events SET version = ?1, updated_at = ?2, event_type = ?3, sub_event_type = ?4, date_start = ?5,
          date_end = ?6, admin1 = ?7, geonames_id = ?8, lat = ?9, lon = ?10, fatalities_low = ?11, fatalities_best = ?12,
          fatalities_high = ?13, contested = ?14, confidence = ?15, search_text = ?16, json = ?17 WHERE id = ?18",
         params![
-            version, ts, label(&rep.event.event_type), label(&rep.event.sub_event_type), rep.event.date.start,
-            rep.event.date.end, loc.and_then(|l| l.admin1.clone()), loc.and_then(|l| l.geonames_id).map(|g| g as i64),
-            loc.and_then(|l| l.lat), loc.and_then(|l| l.lon), num("low"), num("best"), num("high"),
-            body.get("contested").and_then(Value::as_bool).unwrap_or(false),
-            body.get("confidence").and_then(Value::as_f64), search_text, serde_json::to_string(&stored_json)?, stored
+            version, ts, c.event_type, c.sub_event_type, c.date_start, c.date_end, c.admin1, c.geonames_id, c.lat, c.lon,
+            c.fatalities_low, c.fatalities_best, c.fatalities_high, c.contested, c.confidence, c.search_text,
+            serde_json::to_string(&stored_json)?, stored
         ],
     )?;
     tx.execute(
@@ -608,83 +597,6 @@ fn recompute(tx: &Transaction<'_>, stored: i64, ts: &str) -> Result<(), Error> {
         params![stored, version, ts, serde_json::to_string(&obj)?],
     )?;
     Ok(())
-}
-
-/// The source whose coding the merged event takes: the most confident independent one.
-fn representative(rows: &[SourceRow]) -> &SourceRow {
-    let pool: Vec<&SourceRow> = if rows.iter().any(|r| r.independent) { rows.iter().filter(|r| r.independent).collect() } else { rows.iter().collect() };
-    let mut best = pool[0];
-    for r in &pool[1..] {
-        if r.event.confidence.unwrap_or(0.0) > best.event.confidence.unwrap_or(0.0) {
-            best = r;
-        }
-    }
-    best
-}
-
-fn search_text(rows: &[SourceRow]) -> String {
-    let mut parts = BTreeSet::new();
-    for r in rows {
-        let e = &r.event;
-        if let Some(n) = &e.notes {
-            parts.insert(n.to_lowercase());
-        }
-        if let Some(l) = &e.location {
-            parts.insert(l.name.to_lowercase());
-            if let Some(p) = &l.place {
-                parts.insert(p.to_lowercase());
-            }
-        }
-        for a in [&e.actor1, &e.actor2].into_iter().flatten() {
-            parts.insert(a.name.to_lowercase());
-        }
-        if let Some(o) = &r.outlet {
-            parts.insert(o.to_lowercase());
-        }
-    }
-    parts.into_iter().collect::<Vec<_>>().join(" | ")
-}
-
-/// The merged coding: the representative's type, date, place and actors; fatalities from every
-/// independent source (low = the lowest, high = the highest, best = the median of bests);
-/// contested when any source is, or the independent figures do not overlap.
-fn merged_body(rows: &[SourceRow]) -> Value {
-    let rep = representative(rows);
-    let e = &rep.event;
-    let counts: Vec<(u64, u64, u64)> = rows
-        .iter()
-        .filter(|r| r.independent)
-        .filter_map(|r| r.event.fatalities.as_ref())
-        .filter_map(|f| {
-            let best = f.best.or(f.low).or(f.high)?;
-            Some((f.low.unwrap_or(best), best, f.high.unwrap_or(best)))
-        })
-        .collect();
-    let fatalities = if counts.is_empty() {
-        Value::Null
-    } else {
-        let low = counts.iter().map(|c| c.0).min().unwrap_or(0);
-        let high = counts.iter().map(|c| c.2).max().unwrap_or(0);
-        let mut bests: Vec<u64> = counts.iter().map(|c| c.1).collect();
-        bests.sort_unstable();
-        json!({"low": low, "best": bests[(bests.len() - 1) / 2], "high": high})
-    };
-    let figures_conflict = counts.iter().map(|c| c.0).max() > counts.iter().map(|c| c.2).min();
-    let contested = rows.iter().any(|r| r.event.contested) || figures_conflict;
-    let confidence = rows.iter().filter_map(|r| r.event.confidence).fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.max(c))));
-    let sources: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({"document_id": r.document_id, "outlet": r.outlet, "url": r.url, "published": r.published,
-                   "independent": r.independent, "event_id": r.event.id, "fatalities": r.event.fatalities,
-                   "claims": r.event.claims, "evidence": r.event.evidence})
-        })
-        .collect();
-    json!({
-        "event_type": e.event_type, "sub_event_type": e.sub_event_type, "date": e.date, "location": e.location,
-        "actor1": e.actor1, "actor2": e.actor2, "fatalities": fatalities, "civilian_targeting": e.civilian_targeting,
-        "contested": contested, "confidence": confidence, "sources": sources, "notes": e.notes,
-    })
 }
 
 impl EventStore for Store {
@@ -747,6 +659,34 @@ impl EventStore for Store {
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some((v.get("event").cloned().unwrap_or(Value::Null), sources)))
+    }
+
+    fn begin_run(&mut self, inputs: &[String]) -> Result<i64, Error> {
+        Store::begin_run(self, inputs)
+    }
+
+    fn finish_run(&mut self, run_id: i64, stats: &BatchStats) -> Result<(), Error> {
+        Store::finish_run(self, run_id, stats)
+    }
+
+    fn is_unchanged(&self, key: &DocKey) -> Result<bool, Error> {
+        Store::is_unchanged(self, key)
+    }
+
+    fn run_errors(&self, run_id: i64) -> Result<Vec<(String, String)>, Error> {
+        Store::run_errors(self, run_id)
+    }
+
+    fn counts(&self) -> Result<Vec<(&'static str, i64)>, Error> {
+        Store::counts(self)
+    }
+
+    fn lead_event_clusters(&self) -> Result<HashMap<String, String>, Error> {
+        Store::lead_event_clusters(self)
+    }
+
+    fn person_names(&self, public_ids: &[String]) -> Result<BTreeSet<String>, Error> {
+        Store::person_names(self, public_ids)
     }
 
     fn coverage(&self) -> Result<Vec<CoverageRow>, Error> {
