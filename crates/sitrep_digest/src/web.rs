@@ -461,17 +461,18 @@ fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn admin(state: &WebState, headers: &HeaderMap) -> Result<(), Response> {
+/// The refusal to send, or `None` when the bearer token is right.
+fn refused(state: &WebState, headers: &HeaderMap) -> Option<Response> {
     let Some(expected) = &state.0.admin_token else {
-        return Err(api_error(StatusCode::FORBIDDEN, "changing watch lists over HTTP is off: use `sitrep lists`, or start the server with a watch-list API token"));
+        return Some(api_error(StatusCode::FORBIDDEN, "changing watch lists over HTTP is off: use `sitrep lists`, or start the server with a watch-list API token"));
     };
     let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
     if same_secret(given.trim(), expected.trim()) {
-        Ok(())
+        None
     } else {
         let mut res = api_error(StatusCode::UNAUTHORIZED, "send the header Authorization: Bearer <the watch-list API token>");
         res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        Err(res)
+        Some(res)
     }
 }
 
@@ -493,7 +494,7 @@ struct NewList {
 
 /// `POST /api/lists` with `{"name", "filter", "severity"?}` and the bearer token.
 async fn api_add_list(State(state): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = admin(&state, &headers) {
+    if let Some(r) = refused(&state, &headers) {
         return r;
     }
     let Ok(new) = serde_json::from_slice::<NewList>(&body) else {
@@ -510,7 +511,7 @@ async fn api_add_list(State(state): State<WebState>, headers: HeaderMap, body: B
 
 /// `DELETE /api/lists/{name}` with the bearer token: the list and every subscription to it.
 async fn api_remove_list(State(state): State<WebState>, headers: HeaderMap, Path(name): Path<String>) -> Response {
-    if let Err(r) = admin(&state, &headers) {
+    if let Some(r) = refused(&state, &headers) {
         return r;
     }
     let n2 = name.clone();
