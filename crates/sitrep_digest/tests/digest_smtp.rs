@@ -133,7 +133,9 @@ fn a_server_killed_mid_run_and_restarted_yields_exactly_one_message_per_subscrib
     sink.kill();
     let (nl, first) = run.join().unwrap();
     assert_eq!(first.composed, 8);
-    assert!(first.delivery.sent >= 2 && first.delivery.deferred >= 1, "{first:?}");
+    // The second message may have been stored without its 250 getting out before the kill: then
+    // it counts as deferred and arrives twice (same Message-ID), which the checks below allow.
+    assert!(first.delivery.sent >= 1 && first.delivery.deferred >= 1, "{first:?}");
     assert_eq!(first.delivery.sent + first.delivery.deferred, 8);
 
     // A restart, and the next run after the backoff: the queued messages go out; nothing new is composed.
