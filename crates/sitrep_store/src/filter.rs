@@ -208,7 +208,9 @@ impl Filter {
     }
 }
 
-fn like(s: &str) -> String {
+/// A `LIKE … ESCAPE '\'` pattern matching `s` anywhere, its wildcards escaped.
+#[must_use]
+pub fn like(s: &str) -> String {
     let escaped: String = s.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
     format!("%{escaped}%")
 }

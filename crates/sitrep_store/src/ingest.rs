@@ -114,6 +114,17 @@ fn read(input: &InputRef, opts: &sitrep_ingest::Options) -> Vec<ReadItem> {
     }
 }
 
+/// Reads every input under `paths` (files, directories, JSON Lines, WARC) as `ingest` does and
+/// hands each document or read error to `each`, in input order — for callers that store the
+/// documents elsewhere before extraction (the PostgreSQL queue, `sitrep enqueue`).
+pub fn read_inputs(paths: &[PathBuf], opts: &sitrep_ingest::Options, mut each: impl FnMut(ReadItem)) {
+    for input in collect(paths) {
+        for item in read(&input, opts) {
+            each(item);
+        }
+    }
+}
+
 /// Ingests `paths` into `store`, calling `progress` after every batch.
 ///
 /// # Errors
