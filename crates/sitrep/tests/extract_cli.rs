@@ -39,6 +39,38 @@ fn bangui_wire_sample_extracts_cleanly() {
     assert!(doc["skipped"].is_null());
 }
 
+/// The README's sample, read as an analyst would code it: the convoy attack near Bambari (4 killed,
+/// 6 wounded, the UN official's report) and the clash in Bria (3 killed) — no event from the
+/// aftermath sentence ("after the attack"), from the UPC's denial, or from the withdrawal "weeks ago".
+#[test]
+fn bangui_wire_sample_gives_the_two_events_an_analyst_would_code() {
+    let run = sitrep(&["extract", "samples/bangui-wire.txt", "--published", "2026-04-12"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.valid_outputs()[0];
+    let events = out["events"].as_array().unwrap();
+    let summary: Vec<(String, Option<u64>, Option<u64>, String)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["sub_event_type"].as_str().unwrap().to_owned(),
+                e["fatalities"]["low"].as_u64(),
+                e["injured"]["low"].as_u64(),
+                e["date"]["start"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("attack".to_owned(), Some(4), Some(6), "2026-04-11".to_owned()),
+            ("armed_clash".to_owned(), Some(3), None, "2026-04-10".to_owned()),
+        ],
+        "{events:#?}"
+    );
+    assert_eq!(events[0]["location"]["name"], "Bambari");
+    assert_eq!(events[0]["claims"][0]["stance"], "asserts");
+}
+
 #[test]
 fn html_sample_gives_metadata_body_and_marked_boilerplate() {
     let run = sitrep(&["extract", "samples/goma-protest.html"], None);

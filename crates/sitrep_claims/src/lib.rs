@@ -314,11 +314,12 @@ fn claims_for(doc: &Document, event: &Event, stances: &[Stance]) -> Vec<Claim> {
 }
 
 /// How many sentences after the event's last evidence sentence the attribution stands (0 when
-/// inside or just before the evidence); `None` when further before it.
+/// inside the evidence); `None` when before it — a denial just before a new report answers the
+/// report before that.
 fn sentences_after(doc: &Document, a: &Attribution, first: Option<usize>, last: Option<usize>) -> Option<usize> {
     let (first, last) = (first?, last?);
     let at = doc.sentence_at(a.content.start)?;
-    (at + 1 >= first).then(|| at.saturating_sub(last))
+    (at >= first).then(|| at.saturating_sub(last))
 }
 
 /// Content words of the event's evidence and the words of its actors.

@@ -19,6 +19,7 @@ pub fn data_fingerprint() -> u64 {
         ("triggers.tsv", TRIGGERS_TSV),
         ("instruments.tsv", INSTRUMENTS_TSV),
         ("cues.tsv", CUES_TSV),
+        ("person_nouns.txt", include_str!("../data/person_nouns.txt")),
         ("sitrep_actors", &actors),
     ])
 }

@@ -99,18 +99,15 @@ const VIOLENT_WORDS: &[&str] = &[
     "machine-gunned",
 ];
 
-const PERSON_NOUNS: &[&str] = &[
-    "people", "persons", "person", "civilians", "civilian", "soldiers", "soldier", "troops", "policemen", "policeman",
-    "police", "officers", "officer", "guards", "guard", "militants", "militant", "insurgents", "insurgent", "rebels",
-    "rebel", "guerrillas", "guerrilla", "fighters", "fighter", "gunmen", "gunman", "terrorists", "terrorist",
-    "children", "child", "women", "woman", "men", "man", "students", "student", "villagers", "villager", "peasants",
-    "peasant", "workers", "worker", "passengers", "passenger", "members", "member", "others", "bodies", "victims",
-    "casualties", "crew", "worshippers", "pilgrims", "teachers", "journalists", "farmers", "residents",
-    "individuals", "suspects", "suspect", "protesters", "demonstrators", "marines", "servicemen", "personnel",
-    "agents", "commandos", "boys", "girls", "youths", "relatives", "hostages", "detainees", "prisoners",
-    "leaders", "militiamen", "paramilitaries", "leader", "commander", "commanders", "facilitator", "facilitators",
-    "associates", "associate", "individual", "fighter",
-];
+/// Nouns for people, which a number before them counts ("killing four drivers"): `data/person_nouns.txt`.
+static PERSON_NOUNS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    include_str!("../data/person_nouns.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
 
 const KILL_WORDS: &[&str] = &[
     "killed", "killing", "kills", "kill", "dead", "died", "dies", "death", "deaths", "slain", "murdered", "massacred",
@@ -236,6 +233,13 @@ impl Events {
             let counts = counts(&sentence);
             sentence.has_figures = counts.iter().any(Option::is_some);
             match has_trigger.then(|| self.decide(&sentence, doc_country.as_deref())).flatten() {
+                // "…two hours after the attack and found four bodies": a definite noun naming an event of
+                // the same type as one just reported refers back to it; its figures join that event.
+                Some(c) if Self::refers_back(&sentence, &c, found.last().filter(|(fsi, _)| si <= fsi + 3).map(|(_, e)| e)) => {
+                    if sentence.has_figures {
+                        pending_counts.push((si, *span, counts));
+                    }
+                }
                 Some(c) => {
                     let ev = build_event(&sentence, c, counts);
                     found.push((si, ev));
@@ -254,6 +258,14 @@ impl Events {
             ev.notes = Some(notes_for(ev));
         }
         doc.events = events;
+    }
+
+    /// Whether the candidate's trigger is used as a noun after "the" or "this" ("after the attack") and
+    /// the event just reported has the same event type: a reference back, not a new event.
+    fn refers_back(s: &Sentence, c: &Candidate, previous: Option<&Event>) -> bool {
+        let Some(previous) = previous else { return false };
+        let w = word_at(&s.words, c.trigger.start);
+        w > 0 && s.lower_word_is(w - 1, &["the", "this"]) && previous.event_type() == c.sub.event_type()
     }
 
     fn read_sentence<'a>(
@@ -824,6 +836,20 @@ fn sentence_blocked(s: &Sentence, doc_year: Option<i16>) -> bool {
         return true;
     }
     if s.lex.iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind.blocks_sentence())) {
+        return true;
+    }
+    // "withdrawn from the area weeks ago": a past too vague to date is background, not an event to code
+    // ("two weeks ago" is dated, to the week, and stays).
+    let vague_past = s.words.windows(3).any(|w| {
+        let unit = w[1].span.of(s.text).to_ascii_lowercase();
+        w[2].span.of(s.text).eq_ignore_ascii_case("ago")
+            && ["weeks", "months", "years", "decades"].contains(&unit.as_str())
+            && !w[0].span.of(s.text).chars().all(|c| c.is_ascii_digit())
+            && !["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+                .iter()
+                .any(|n| w[0].span.of(s.text).eq_ignore_ascii_case(n))
+    });
+    if vague_past {
         return true;
     }
     // A year before the document's is background ("the 2003 invasion"); with no document year any year is.

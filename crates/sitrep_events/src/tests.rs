@@ -131,3 +131,31 @@ fn returning_fire_is_a_clash_not_an_attack_on_civilians() {
     assert!(e.actor2.as_ref().is_none_or(|a| a.kind != ActorKind::Civilians));
     assert!(run(&ev, "The soldiers did not return fire, the ministry said.").events.is_empty());
 }
+
+#[test]
+fn a_reference_back_to_the_attack_is_not_a_second_event() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "Gunmen attacked a bus of traders near Kaga Bandoro, Central African Republic, on Monday, killing three drivers. \
+         Soldiers reached the road an hour after the attack and found the burned vehicles.",
+    );
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].fatalities.as_ref().and_then(|f| f.low), Some(3), "drivers are people");
+}
+
+#[test]
+fn a_past_too_vague_to_date_is_background_but_a_counted_one_is_not() {
+    let ev = events();
+    assert!(run(&ev, "The rebels said they had withdrawn from the town weeks ago.").events.is_empty());
+    assert!(run(&ev, "Rebels attacked the town of Kidal, Mali, years ago.").events.is_empty());
+    assert_eq!(run(&ev, "Rebels attacked the town of Kidal, Mali, two weeks ago.").events.len(), 1);
+}
+
+#[test]
+fn a_speaker_qualified_by_a_place_is_not_an_actor() {
+    let ev = events();
+    let doc = run(&ev, "Authorities in Chiapas said gunmen ambushed a police patrol near Frontera Comalapa, Mexico, on Friday, killing three officers.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::ArmedClash);
+}
