@@ -190,6 +190,10 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
     let base_url = check_base_url(&opts.base_url)?;
     let period = period_key(opts.period, opts.now);
     let mut report = DigestReport { period: period.clone(), ..DigestReport::default() };
+    // A write barrier: an ingest transaction that stamped its events before this run's time
+    // commits before the lock is granted, so every stamp at or before the window end is visible
+    // to the reads below; anything stamped later falls in the next window.
+    nl.conn().execute_batch("BEGIN IMMEDIATE; COMMIT;")?;
     let subscribers = active_subscribers(nl)?;
     report.subscribers = subscribers.len();
     let mut list_events: HashMap<i64, Vec<Value>> = HashMap::new();

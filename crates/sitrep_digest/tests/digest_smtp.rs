@@ -401,3 +401,39 @@ fn a_dkim_signature_covers_the_unsubscribe_headers_and_verifies_on_what_arrived(
     assert!(verify(None), "the DKIM signature does not verify on the received message");
     assert!(!verify(Some(("List-Unsubscribe", " <https://evil.example/unsubscribe>"))));
 }
+
+#[test]
+fn a_run_waits_for_an_ingest_transaction_in_flight_so_no_update_slips_behind_its_cursor() {
+    let dir = tempfile::tempdir().unwrap();
+    let nl = common::newsletter(dir.path());
+    nl.add_list("sahel", "country:ML", None, Timestamp::now()).unwrap();
+    confirmed(&nl, "alice@example.org", &["sahel"]);
+    let t0 = after_ingest();
+    let first = run_digest(&nl, &DigestOptions::new(Period::Daily, BASE, from(), t0).unwrap(), None).unwrap();
+    assert_eq!(first.composed, 1);
+
+    // A writer (as an ingest batch would) stamps an update an hour later and holds its transaction open.
+    let writer = rusqlite::Connection::open(dir.path().join("sitrep.db")).unwrap();
+    writer.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let stamp = Timestamp::from_second(t0.as_second() + 3600).unwrap().to_string();
+    let changed = writer
+        .execute(
+            "UPDATE stored_events SET version = version + 1, updated_at = ?1, json = json_set(json, '$.event.updated_at', ?1) WHERE public_id = 'SR-ML-000001'",
+            [&stamp],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    // The next day's run starts while that transaction is open ...
+    let t1 = t0 + SignedDuration::from_hours(24);
+    let run = std::thread::spawn(move || {
+        let report = run_digest(&nl, &DigestOptions::new(Period::Daily, BASE, from(), t1).unwrap(), None).unwrap();
+        (nl, report)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!run.is_finished(), "the run must wait for the writer");
+    writer.execute_batch("COMMIT").unwrap();
+    // ... and, having waited for it, includes the update.
+    let (_nl, second) = run.join().unwrap();
+    assert_eq!((second.composed, second.nothing_new), (1, 0), "{second:?}");
+}
