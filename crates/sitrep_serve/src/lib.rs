@@ -203,13 +203,32 @@ pub fn app(state: AppState, extra: Option<axum::Router>) -> axum::Router {
         .layer(axum::middleware::from_fn(headers_and_log))
 }
 
-/// Serves `app` on an already bound listener until `shutdown` completes, finishing the
-/// requests in flight.
+/// How long a shutdown waits for requests in flight (and idle keep-alive clients) before it
+/// gives up on them.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves `app` on an already bound listener until `shutdown` completes, then finishes the
+/// requests in flight for at most [`SHUTDOWN_GRACE`].
 ///
 /// # Errors
 /// I/O errors of the listener.
 pub async fn serve_on(listener: tokio::net::TcpListener, app: axum::Router, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), Error> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping_tx.send(());
+    });
+    let deadline = async move {
+        if stopping_rx.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        r = server => r?,
+        () = deadline => tracing::warn!("connections still open {}s after shutdown began: closing them", SHUTDOWN_GRACE.as_secs()),
+    }
     Ok(())
 }
 

@@ -64,6 +64,7 @@ fn token(args: &Args) -> anyhow::Result<String> {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_max_level(if args.quiet { tracing::Level::WARN } else { tracing::Level::INFO })
         .init();
     let submit = if args.allow_submit {
