@@ -214,7 +214,9 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// I/O errors of the listener.
 pub async fn serve_on(listener: tokio::net::TcpListener, app: axum::Router, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), Error> {
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    // With the peer address, for routes that want it (the newsletter pages rate-limit by client).
+    let make = app.into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, make).with_graceful_shutdown(async move {
         shutdown.await;
         let _ = stopping_tx.send(());
     });

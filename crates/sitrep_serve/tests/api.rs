@@ -281,3 +281,20 @@ fn submitting_needs_the_flag_and_the_token_and_answers_413_and_422_clearly() {
     let again = post(&url, &[json_ct, ("Authorization", &auth)], body.as_bytes()).json();
     assert_eq!(again["unchanged"], true);
 }
+
+#[test]
+fn extra_routes_merge_in_with_the_same_headers_and_the_peer_address() {
+    use axum::extract::ConnectInfo;
+    let extra = axum::Router::new().route(
+        "/subscribe",
+        axum::routing::get(|ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>| async move { format!("from {}", peer.ip()) }),
+    );
+    let s = common::Server::start_with(db(), None, Some(extra));
+    let r = get(&format!("{}/subscribe", s.base));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, "from 127.0.0.1");
+    assert!(r.header("content-security-policy").unwrap().starts_with("default-src 'self'"));
+    assert_eq!(get(&format!("{}/api/stats", s.base)).status, 200, "the API is still there");
+    let page = get(&format!("{}/", s.base));
+    assert!(page.body.contains("href=\"/subscribe\""), "the page links to the newsletter pages");
+}

@@ -54,6 +54,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &Path, submit: Option<Submit>) -> Self {
+        Self::start_with(db, submit, None)
+    }
+
+    /// With `extra` routes merged in, as `sitrep serve` merges the newsletter pages.
+    pub fn start_with(db: &Path, submit: Option<Submit>, extra: Option<axum::Router>) -> Self {
         let state = AppState::open(db, submit).expect("state opens");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -62,7 +67,7 @@ impl Server {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
                 addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
-                sitrep_serve::serve_on(listener, sitrep_serve::router(state), async {
+                sitrep_serve::serve_on(listener, sitrep_serve::app(state, extra), async {
                     let _ = rx.await;
                 })
                 .await
