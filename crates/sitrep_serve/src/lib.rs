@@ -271,7 +271,38 @@ pub async fn serve(config: Config) -> Result<(), Error> {
     if !assets::VENDOR_INSTALLED {
         tracing::warn!("map libraries were not installed at build time: run scripts/setup-web.sh, then rebuild");
     }
-    serve_on(listener, app(state, config.extra), shutdown_signal()).await
+    let mut router = app(state, config.extra);
+    if config.addr.ip().is_loopback() {
+        router = loopback_only(router);
+    }
+    serve_on(listener, router, shutdown_signal()).await
+}
+
+/// True for a `Host` header naming this machine: `localhost`, `127.x.x.x` or `[::1]`, any port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host })
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+async fn loopback_host_only(req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if is_loopback_host(host) {
+        return next.run(req).await;
+    }
+    axum::response::IntoResponse::into_response(
+        ApiError::new(axum::http::StatusCode::MISDIRECTED_REQUEST, "wrong_host", format!("this server answers only to localhost, not to {host:?}"))
+            .hint("it is bound to a loopback address; open http://127.0.0.1:PORT/, or bind another address with --addr behind a proxy"),
+    )
+}
+
+/// Refuses requests whose `Host` is not a loopback name: a server bound to 127.0.0.1 must not
+/// be readable by a web page that re-points its own domain there (DNS rebinding).
+pub fn loopback_only(app: axum::Router) -> axum::Router {
+    app.layer(axum::middleware::from_fn(loopback_host_only))
 }
 
 /// [`serve`] on a runtime of its own, for a synchronous caller (the `sitrep` binary).
@@ -280,4 +311,19 @@ pub async fn serve(config: Config) -> Result<(), Error> {
 /// As [`serve`]; also when the runtime cannot start.
 pub fn serve_blocking(config: Config) -> Result<(), Error> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(serve(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn only_loopback_names_pass_the_host_check() {
+        for ok in ["127.0.0.1:8080", "localhost", "LOCALHOST:1", "[::1]:8080", "127.1.2.3", "[::1]"] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in ["", "evil.example", "evil.example:8080", "127.0.0.1.evil.example", "10.0.0.1:8080", "[::2]:80", "localhost.evil"] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
 }

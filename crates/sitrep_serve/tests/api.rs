@@ -298,3 +298,12 @@ fn extra_routes_merge_in_with_the_same_headers_and_the_peer_address() {
     let page = get(&format!("{}/", s.base));
     assert!(page.body.contains("href=\"/subscribe\""), "the page links to the newsletter pages");
 }
+
+#[test]
+fn a_host_that_is_not_loopback_is_refused_against_dns_rebinding() {
+    let s = Server::start(db(), None);
+    let r = get_with(&format!("{}/api/stats", s.base), "Host", "attacker.example");
+    assert_eq!(r.status, 421);
+    assert_eq!(r.json()["error"]["code"], "wrong_host");
+    assert_eq!(get_with(&format!("{}/api/stats", s.base), "Host", "localhost").status, 200);
+}

@@ -67,7 +67,7 @@ impl Server {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
                 addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
-                sitrep_serve::serve_on(listener, sitrep_serve::app(state, extra), async {
+                sitrep_serve::serve_on(listener, sitrep_serve::loopback_only(sitrep_serve::app(state, extra)), async {
                     let _ = rx.await;
                 })
                 .await
