@@ -30,7 +30,9 @@ impl Pipeline {
         let text = sitrep_text::Cleaner::load().map_err(|e| e.to_string())?;
         let ner = sitrep_ner::Ner::load().map_err(|e| e.to_string())?;
         let gazetteer = sitrep_geo::Gazetteer::load_default().map_err(|e| e.to_string())?;
-        let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?;
+        // Resolved speaker pronouns ("he said") become mentions of their antecedent: coreference the
+        // claims stage and the speaker figures read.
+        let quotes = sitrep_quotes::Quotes::load().map_err(|e| e.to_string())?.with_pronoun_mentions(true);
         let events = sitrep_events::Events::load().map_err(|e| e.to_string())?;
         let claims = sitrep_claims::Claims::load().map_err(|e| e.to_string())?;
         let confidence = sitrep_confidence::Confidence::load().map_err(|e| e.to_string())?;

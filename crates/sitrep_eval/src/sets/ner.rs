@@ -258,6 +258,8 @@ pub fn score(docs: &[NerDoc], outputs: &[Output], errors: &mut Errors) -> Tally 
             .iter()
             .filter_map(|e| Some((Class::of_kind(e.kind)?, e)))
             .flat_map(|(c, e)| e.mentions.iter().map(move |m| (m.start, m.end, c)))
+            // Coreference adds pronoun mentions ("he said"); named-entity scoring is about names.
+            .filter(|&(start, end, _)| !crate::text::is_pronoun(&slice_chars(&doc.text, start, end)))
             .collect();
         pred.sort_unstable_by_key(|x| (x.0, x.1, x.2 as u8));
         pred.dedup();
