@@ -17,9 +17,22 @@ pub mod migrate;
 pub mod queue;
 pub mod schema;
 pub mod store;
+pub mod test_cluster;
 
 pub use queue::{enqueue, status, Status, Worker, WorkerOptions, WorkerReport};
 pub use store::PgStore;
+
+/// A flag set by SIGTERM or SIGINT, for a worker to finish its batch and stop.
+///
+/// # Errors
+/// When the handlers cannot be installed.
+pub fn stop_on_signals() -> std::io::Result<std::sync::Arc<std::sync::atomic::AtomicBool>> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))?;
+    }
+    Ok(stop)
+}
 
 /// A PostgreSQL error as the store's error type.
 pub(crate) fn pg_err(e: postgres::Error) -> Error {

@@ -98,7 +98,8 @@ pub struct WorkerOptions {
     pub lease: Duration,
     /// Pause between polls of an empty queue.
     pub poll: Duration,
-    /// Stop when the queue has nothing claimable instead of waiting for more.
+    /// Stop once every queued document is done or failed (waiting out other workers' leases)
+    /// instead of polling for more.
     pub exit_when_idle: bool,
     /// Extraction threads.
     pub threads: usize,
@@ -179,7 +180,9 @@ impl Worker {
                 self.heartbeat()?;
                 let claimed = self.claim()?;
                 if claimed.is_empty() {
-                    if self.opts.exit_when_idle {
+                    // Idle means drained: rows another worker holds may still come back when its
+                    // lease runs out (it may have died), so wait for those too.
+                    if self.opts.exit_when_idle && self.unfinished()? == 0 {
                         break;
                     }
                     let until = Instant::now() + self.opts.poll;
@@ -202,6 +205,11 @@ impl Worker {
         );
         let _ = self.store.finish_run(self.run_id, &report.stats);
         result.map(|()| report)
+    }
+
+    fn unfinished(&mut self) -> Result<i64, Error> {
+        let row = self.store.client().query_one("SELECT count(*) FROM queue WHERE status IN ('queued', 'claimed')", &[]).map_err(pg_err)?;
+        Ok(row.get(0))
     }
 
     fn heartbeat(&mut self) -> Result<(), Error> {

@@ -3,14 +3,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sitrep_store::EventStore;
 
 /// Documents stored per outlet and publication day, with their events.
 #[derive(clap::Args)]
 #[command(after_help = "Example:\n  sitrep coverage --db events.db")]
 pub struct Args {
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
+    /// The database: an SQLite file or a postgres://USER@HOST:PORT/DB URL.
+    #[arg(long, value_name = "FILE|URL", default_value = "sitrep.db")]
     pub db: PathBuf,
     /// Print JSON Lines instead of a table.
     #[arg(long)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::Value;
-use sitrep_store::{EventStore, Filter, Store};
+use sitrep_store::Filter;
 
 /// List stored events matching a filter.
 #[derive(clap::Args)]
@@ -22,8 +22,8 @@ pub struct Args {
     /// Filter terms (see above).
     #[arg(value_name = "FILTER")]
     pub filter: Vec<String>,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
+    /// The database: an SQLite file or a postgres://USER@HOST:PORT/DB URL.
+    #[arg(long, value_name = "FILE|URL", default_value = "sitrep.db")]
     pub db: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -38,12 +38,11 @@ pub enum Format {
     Geojson,
 }
 
-/// Opens an existing database (never creates one by accident on a typo).
-pub(crate) fn open(db: &std::path::Path) -> anyhow::Result<Store> {
-    if !db.exists() {
-        anyhow::bail!("{}: no such database (create one with `sitrep ingest INPUTS --db {}`)", db.display(), db.display());
-    }
-    Store::open(db).map_err(|e| anyhow::anyhow!("{}: {e}", db.display()))
+/// Opens an existing database, an SQLite file or a `postgres://` URL (never creates a file by
+/// accident on a typo).
+pub(crate) fn open(db: &std::path::Path) -> anyhow::Result<sitrep_pg::AnyStore> {
+    let name = db.to_string_lossy();
+    sitrep_pg::open_store(&name, false, &sitrep_pg::PgOptions::default()).map_err(|e| anyhow::anyhow!("{name}: {e}"))
 }
 
 pub(crate) fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {

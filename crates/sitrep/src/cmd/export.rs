@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sitrep_store::{EventStore, Filter};
+use sitrep_store::Filter;
 
 /// Export stored events: ACLED-compatible CSV, GeoJSON or JSON Lines.
 #[derive(clap::Args)]
@@ -25,8 +25,8 @@ pub struct Args {
     /// Replace the names of people (from the source documents' PERSON entities) with `[person]`.
     #[arg(long)]
     pub redact_persons: bool,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
+    /// The database: an SQLite file or a postgres://USER@HOST:PORT/DB URL.
+    #[arg(long, value_name = "FILE|URL", default_value = "sitrep.db")]
     pub db: PathBuf,
 }
 

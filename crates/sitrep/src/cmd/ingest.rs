@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sitrep_pipeline::Pipeline;
-use sitrep_store::{IngestOptions, Store};
+use sitrep_store::IngestOptions;
 
 /// Read articles into an SQLite event store: extract each (in parallel), keep every document
 /// and its versions, and merge reports of the same event from different outlets into one
@@ -31,8 +31,8 @@ pub struct Args {
     /// Files or directories to read.
     #[arg(required = true, value_name = "INPUTS")]
     pub inputs: Vec<PathBuf>,
-    /// The database file (created if missing).
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
+    /// The database: an SQLite file (created if missing) or a postgres://USER@HOST:PORT/DB URL.
+    #[arg(long, value_name = "FILE|URL", default_value = "sitrep.db")]
     pub db: PathBuf,
     /// Skip inputs (and JSON Lines records) larger than N bytes.
     #[arg(long, value_name = "N", default_value_t = sitrep_ingest::DEFAULT_MAX_BYTES)]
@@ -51,7 +51,8 @@ pub struct Args {
 /// When the pipeline or the database cannot be opened, or a database write fails.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let pipeline = Pipeline::load().map_err(anyhow::Error::msg)?;
-    let mut store = Store::open(&args.db).map_err(|e| anyhow::anyhow!("{}: {e}", args.db.display()))?;
+    let db = args.db.to_string_lossy();
+    let mut store = sitrep_pg::open_store(&db, true, &sitrep_pg::PgOptions::default()).map_err(|e| anyhow::anyhow!("{db}: {e}"))?;
     let opts = IngestOptions {
         read: sitrep_ingest::Options { max_bytes: args.max_bytes, ..sitrep_ingest::Options::default() },
         batch_size: args.batch.max(1),
@@ -66,7 +67,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         bar
     });
     let started = std::time::Instant::now();
-    let report = sitrep_store::ingest(&mut store, &pipeline, &args.inputs, &opts, |r| {
+    let report = sitrep_store::ingest(&mut *store, &pipeline, &args.inputs, &opts, |r| {
         if let Some(bar) = &bar {
             bar.set_length(r.inputs_total as u64);
             bar.set_position(r.inputs_done as u64);

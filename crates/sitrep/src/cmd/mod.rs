@@ -10,3 +10,5 @@ pub mod show;
 pub mod coverage;
 pub mod serve;
 pub mod newsletter;
+pub mod queue;
+pub mod migrate;

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sitrep_store::EventStore;
 
 /// Show one stored event with its sources and the reasons they were merged.
 #[derive(clap::Args)]
@@ -14,8 +13,8 @@ pub struct Args {
     /// Print the stored event as JSON (with an `explanation` array) instead of text.
     #[arg(long)]
     pub json: bool,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
+    /// The database: an SQLite file or a postgres://USER@HOST:PORT/DB URL.
+    #[arg(long, value_name = "FILE|URL", default_value = "sitrep.db")]
     pub db: PathBuf,
 }
 
