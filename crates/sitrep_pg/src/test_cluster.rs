@@ -67,7 +67,8 @@ pub fn fresh_database(name: &str) -> String {
     let mut client = postgres::Client::connect(base, postgres::NoTls).expect("connect to the test server");
     let db = format!("t_{}_{}", name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase(), std::process::id());
     // The name is built from ASCII letters and digits above, never from outside input.
-    client.batch_execute(&format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}")).expect("create a test database");
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).expect("drop an old test database");
+    client.batch_execute(&format!("CREATE DATABASE {db}")).expect("create a test database");
     match base.rsplit_once('/') {
         Some((server, _)) => format!("{server}/{db}"),
         None => panic!("unexpected test server URL {base}"),
