@@ -1,6 +1,6 @@
 //! A small static map for the digest: events as dots on an equirectangular grid, rendered to PNG
 //! here so a message carries its own image (no remote images, nothing for a mail client to
-//! fetch). No coastlines: the grid and the degree labels in the text part are the reference.
+//! fetch). Coastlines and borders come from `data/outlines.txt` (Natural Earth 1:110m).
 
 /// Width and height of the image in pixels (2:1, like the projection of the whole world).
 pub const WIDTH: u32 = 480;
@@ -76,6 +76,15 @@ impl Canvas {
         }
     }
 
+    fn line(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, rgb: [u8; 3], alpha: f64) {
+        let steps = (x1 - x0).abs().max((y1 - y0).abs()).ceil().max(1.0);
+        let n = steps as i64;
+        for i in 0..=n {
+            let t = i as f64 / steps;
+            self.blend((x0 + (x1 - x0) * t).floor() as i64, (y0 + (y1 - y0) * t).floor() as i64, rgb, alpha);
+        }
+    }
+
     fn disc(&mut self, cx: f64, cy: f64, r: f64, rgb: [u8; 3]) {
         let (x0, x1) = ((cx - r - 1.0).floor() as i64, (cx + r + 1.0).ceil() as i64);
         let (y0, y1) = ((cy - r - 1.0).floor() as i64, (cy + r + 1.0).ceil() as i64);
@@ -94,7 +103,26 @@ impl Canvas {
     }
 }
 
-/// Renders the dots on a grid of the given extent; returns PNG bytes.
+/// Coastlines and borders as polylines of (lon, lat), parsed once from the data file.
+fn outlines() -> &'static [Vec<(f64, f64)>] {
+    static OUTLINES: std::sync::OnceLock<Vec<Vec<(f64, f64)>>> = std::sync::OnceLock::new();
+    OUTLINES.get_or_init(|| {
+        include_str!("../data/outlines.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                l.split(';')
+                    .filter_map(|p| {
+                        let (lon, lat) = p.split_once(',')?;
+                        Some((lon.trim().parse().ok()?, lat.trim().parse().ok()?))
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// Renders the dots over coastlines and a grid of the given extent; returns PNG bytes.
 ///
 /// # Errors
 /// PNG encoding errors (none expected for an in-memory buffer).
@@ -123,6 +151,20 @@ pub fn render(dots: &[Dot], extent: [f64; 4]) -> Result<Vec<u8>, png::EncodingEr
             c.blend(x, y, [150, 160, 170], if strong { 0.6 } else { 0.3 });
         }
         lat += step;
+    }
+    for line in outlines() {
+        for pair in line.windows(2) {
+            let ((lon0, lat0), (lon1, lat1)) = (pair[0], pair[1]);
+            // A segment across the antimeridian would streak across the whole map.
+            if (lon1 - lon0).abs() > 180.0 {
+                continue;
+            }
+            let outside = (lon0.max(lon1) < w) || (lon0.min(lon1) > e) || (lat0.max(lat1) < s) || (lat0.min(lat1) > n);
+            if outside {
+                continue;
+            }
+            c.line(x_of(lon0), y_of(lat0), x_of(lon1), y_of(lat1), [90, 100, 110], 0.7);
+        }
     }
     // Smallest on top, so a large dot never hides a small one.
     let mut sorted: Vec<&Dot> = dots.iter().collect();
@@ -177,5 +219,19 @@ mod tests {
         let centre = at(WIDTH / 2, HEIGHT / 2);
         assert!(centre[0] > 150 && centre[1] < 100, "{centre:?}");
         assert_eq!(at(5, 5), [236, 240, 243]);
+    }
+
+    #[test]
+    fn coastlines_are_drawn_and_the_open_ocean_stays_blank() {
+        assert!(outlines().len() > 500, "the outlines data file is loaded");
+        let png_bytes = render(&[], [-180.0, -90.0, 180.0, 90.0]).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        reader.next_frame(&mut buf).unwrap();
+        let background = [236u8, 240, 243];
+        let drawn = buf.chunks(3).filter(|p| *p != background).count();
+        // Lines cover some of the picture, but far from all of it.
+        assert!(drawn > 2_000 && drawn < (WIDTH * HEIGHT / 3) as usize, "{drawn} pixels drawn");
     }
 }
