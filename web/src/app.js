@@ -354,6 +354,8 @@
     clear(t);
     const w = t.clientWidth || 800, h = 90, pad = 14;
     t.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+    t.setAttribute('aria-valuemin', '0');
+    t.setAttribute('aria-valuemax', String(Math.max(0, state.days.length - 1)));
     const n = state.days.length;
     if (!n) { $('brush-label').textContent = 'No dated events.'; return; }
     const max = Math.max(...state.counts);
@@ -376,9 +378,11 @@
       t.appendChild(svg('rect', { x: i0 * bw, y: 0, width: Math.max(2, (i1 - i0 + 1) * bw), height: h - pad, class: 'brush' }));
       const text = 'Showing ' + state.brush[0] + ' to ' + state.brush[1] + ' (' + selected().length + ' events). Esc or a click clears it.';
       $('brush-label').textContent = text;
+      t.setAttribute('aria-valuenow', String(i0));
       t.setAttribute('aria-valuetext', state.brush[0] + ' to ' + state.brush[1]);
     } else {
       $('brush-label').textContent = 'Showing all ' + n + ' days.';
+      t.setAttribute('aria-valuenow', '0');
       t.setAttribute('aria-valuetext', 'all days');
     }
   }

@@ -187,6 +187,7 @@ async fn events(
         if let Some(n) = next {
             set_link(&mut res, &next_link(&uri, &n));
         }
+        res.headers_mut().insert(header::VARY, HeaderValue::from_static("accept"));
         return Ok(res);
     } else {
         let page = state.read(move |s| Ok(s.events_page(&filter, cursor.as_ref(), limit)?)).await?;

@@ -258,17 +258,16 @@ fn the_page_maps_filters_brushes_and_shows_the_evidence_and_stays_inert_and_loca
     // Nothing left the loopback origin.
     let urls = b.requested_urls();
     assert!(urls.iter().filter(|u| u.starts_with(&base)).count() >= 8, "the network log was read: {urls:?}");
-    let mut by_origin: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for u in &urls {
-        let origin = if u.starts_with(&base) { "self" } else { u.as_str() };
-        *by_origin.entry(origin.to_owned()).or_default() += 1;
         // Browser-internal pages (chrome://new-tab-page…, about:, data:) never touch the network.
         let network = ["http:", "https:", "ws:", "wss:", "ftp:"].iter().any(|s| u.starts_with(s));
         assert!(!network || u.starts_with(&format!("{base}/")), "a request left the loopback origin: {u}");
+        *by_kind.entry(if network { "this server" } else { "browser-internal" }).or_default() += 1;
     }
     let resources = b.js("return performance.getEntriesByType('resource').map((r) => r.name)", vec![]);
     for r in resources.as_array().unwrap() {
         assert!(r.as_str().unwrap().starts_with(&base), "{r}");
     }
-    eprintln!("requests by origin: {by_origin:?}");
+    eprintln!("requests: {by_kind:?}");
 }
