@@ -539,6 +539,16 @@ fn write_places(doc: &mut Document, found: Vec<(Span, Option<usize>, Geo, Entity
                         && e.mentions.contains(&span)
                 })
             });
+        // "U.S." in "U.S. State Department": a place inside a name the tagger gave another kind
+        // is a toponym, not an entity of its own.
+        let inside_name = existing.is_none()
+            && doc.entities.iter().any(|e| {
+                matches!(e.kind, EntityKind::Person | EntityKind::Org) && e.mentions.iter().any(|m| m.overlaps(span) && *m != span)
+            });
+        if inside_name {
+            doc.places.push(Place { span, entity: None, geo: Some(geo) });
+            continue;
+        }
         let e = if let Some(e) = existing {
             e
         } else {
