@@ -296,3 +296,25 @@ fn an_event_without_a_place_in_its_sentence_takes_its_paragraphs_place_before_th
     assert_eq!(loc.name, "Lashkar Gah");
     assert_eq!(loc.geo.admin1.as_deref(), Some("Helmand"));
 }
+
+#[test]
+fn a_place_inside_an_organisation_name_is_a_place_but_not_an_entity() {
+    let text = "A U.S. State Department spokeswoman said talks would resume.";
+    let mut doc = Document::from_text("t", text);
+    let org = span_of(text, "U.S. State Department");
+    doc.entities.push(Entity {
+        id: "E1".into(),
+        kind: EntityKind::Org,
+        canonical: "U.S. State Department".into(),
+        mentions: vec![org],
+        title: None,
+        actor_id: None,
+        geo: None,
+    });
+    test_gazetteer().annotate(&mut doc);
+    assert_spans(&doc);
+    let us = place(&doc, "U.S.").expect("the toponym is still found");
+    assert_eq!(us.geo.as_ref().and_then(|g| g.country.as_deref()), Some("US"));
+    assert!(us.entity.is_none());
+    assert_eq!(doc.entities.len(), 1, "{:?}", doc.entities);
+}
