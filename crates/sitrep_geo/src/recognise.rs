@@ -235,6 +235,14 @@ impl Gazetteer {
                 i += 1;
                 continue;
             };
+            // "Shi'ite", "Ba'ath": the name runs on past an apostrophe, so its first part is no
+            // place ("Shi" is a village in Norway). The possessive "'s" ends it.
+            let runs_on = toks.get(end + 1).is_some_and(|a| !a.word && !a.space_before && matches!(a.span.of(text), "'" | "’"))
+                && toks.get(end + 2).is_some_and(|w| w.word && !w.space_before && !w.span.of(text).eq_ignore_ascii_case("s"));
+            if runs_on {
+                i = end + 1;
+                continue;
+            }
             let span = Span::new(t.span.start, toks[end].span.end);
             let single = toks[i..=end].iter().filter(|t| t.word).count() == 1;
             let next = toks.get(end + 1).copied();

@@ -318,3 +318,11 @@ fn a_place_inside_an_organisation_name_is_a_place_but_not_an_entity() {
     assert!(us.entity.is_none());
     assert_eq!(doc.entities.len(), 1, "{:?}", doc.entities);
 }
+
+#[test]
+fn titles_and_names_running_on_past_an_apostrophe_are_not_places() {
+    let doc = annotated("Secretary of State Condoleezza Rice met Shi'ite leaders on Monday. The Secretary said talks would go on.");
+    assert!(doc.places.is_empty(), "{:?}", doc.places.iter().map(|p| doc.slice(p.span)).collect::<Vec<_>>());
+    let doc = annotated("Houthi fighters fired on Sana'a's airport and Aden's port.");
+    assert!(place(&doc, "Aden").is_some(), "a possessive 's still ends a name");
+}
