@@ -158,7 +158,7 @@ fn the_page_maps_filters_brushes_and_shows_the_evidence_and_stays_inert_and_loca
     b.click("#filters button[type=submit]");
     let battles: BTreeSet<String> = summaries(&base, "type=battles").iter().filter(is_point).map(|e| e["id"].as_str().unwrap().to_owned()).collect();
     assert!(!battles.is_empty() && battles.len() < point_ids.len());
-    b.wait_for("the battles-only map", &format!("return document.querySelectorAll('.event-marker[data-kind=point]').length === {}", battles.len()), 15);
+    b.wait_for("the battles-only map", &format!("return document.querySelectorAll('.event-marker[data-kind=point]').length === {}", battles.len()), 30);
     assert_eq!(shown(&b).0, battles, "only battles are on the map");
     assert!(b.current_url().contains("type=battles"), "the filter is in the shareable URL");
     // The shareable URL restores the same view.
@@ -174,10 +174,10 @@ fn the_page_maps_filters_brushes_and_shows_the_evidence_and_stays_inert_and_loca
 
     // Brushing the timeline: drag across its first third.
     b.click("#reset");
-    b.wait_for("all markers again", &format!("return document.body.getAttribute('data-ready') && {} === (document.querySelectorAll('.event-marker[data-kind=point]').length + [...document.querySelectorAll('.marker-cluster span')].reduce((a, s) => a + Number(s.textContent), 0))", point_ids.len()), 15);
+    b.wait_for("all markers again", &format!("return document.body.getAttribute('data-ready') && {} === (document.querySelectorAll('.event-marker[data-kind=point]').length + [...document.querySelectorAll('.marker-cluster span')].reduce((a, s) => a + Number(s.textContent), 0))", point_ids.len()), 30);
     let width = b.js("return document.getElementById('timeline').getBoundingClientRect().width", vec![]).as_f64().unwrap() as i64;
     b.drag("#timeline", -width / 2 + 2, -width / 2 + width / 3);
-    let brush = b.wait_for("a brushed range in the URL", "return new URLSearchParams(location.search).get('brush')", 10);
+    let brush = b.wait_for("a brushed range in the URL", "return new URLSearchParams(location.search).get('brush')", 30);
     let (from, to) = brush.as_str().unwrap().split_once("..").unwrap();
     let in_range: BTreeSet<String> = all
         .iter()
@@ -190,11 +190,11 @@ fn the_page_maps_filters_brushes_and_shows_the_evidence_and_stays_inert_and_loca
         .map(|e| e["id"].as_str().unwrap().to_owned())
         .collect();
     assert!(!in_range.is_empty() && in_range.len() < point_ids.len(), "the brush {from}..{to} selects some days: {in_range:?}");
-    b.wait_for("the brushed map", &format!("return {} === (document.querySelectorAll('.event-marker[data-kind=point]').length + [...document.querySelectorAll('.marker-cluster span')].reduce((a, s) => a + Number(s.textContent), 0))", in_range.len()), 10);
+    b.wait_for("the brushed map", &format!("return {} === (document.querySelectorAll('.event-marker[data-kind=point]').length + [...document.querySelectorAll('.marker-cluster span')].reduce((a, s) => a + Number(s.textContent), 0))", in_range.len()), 30);
     assert!(shown(&b).0.is_subset(&in_range), "only brushed days are on the map");
     // Esc on the focused timeline clears the brush (keyboard path).
     b.keys("#timeline", "\u{E00C}");
-    b.wait_for("the brush cleared", "return !new URLSearchParams(location.search).get('brush')", 10);
+    b.wait_for("the brush cleared", "return !new URLSearchParams(location.search).get('brush')", 30);
     assert_eq!(points_in_view(&b), point_ids.len() as u64);
 
     // The panel: the emoji-and-Arabic article, opened by clicking its marker.
@@ -226,7 +226,7 @@ fn the_page_maps_filters_brushes_and_shows_the_evidence_and_stays_inert_and_loca
     b.js("window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));", vec![]);
     let goma = event_of_document(&base, "https://daily.example/goma-clash");
     b.keys(&format!(".event-marker[data-event-id=\"{goma}\"]"), "\u{E007}");
-    b.wait_for("the panel opened by Enter", &format!("return document.getElementById('panel').textContent.includes('{goma}')"), 10);
+    b.wait_for("the panel opened by Enter", &format!("return document.getElementById('panel').textContent.includes('{goma}')"), 30);
 
     // Hostile text stays text.
     let hostile = all

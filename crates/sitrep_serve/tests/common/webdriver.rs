@@ -166,15 +166,39 @@ impl Browser {
         v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element id for {css}: {v}")).to_owned()
     }
 
+    /// Clicks `css`, retrying for a while when the element is not clickable yet (the map's zoom
+    /// and cluster animations move and hide markers for a moment, longer on a loaded machine).
     pub fn click(&self, css: &str) {
-        let id = self.find(css);
-        self.must("POST", &format!("/element/{id}/click"), None);
+        self.on_element(css, "click", &|id| (format!("/element/{id}/click"), json!({})));
     }
 
+    /// Types `text` (WebDriver key codes allowed) into `css`, retrying as [`Browser::click`] does.
     pub fn keys(&self, css: &str, text: &str) {
-        let id = self.find(css);
-        self.must("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+        self.on_element(css, "keys", &|id| (format!("/element/{id}/value"), json!({"text": text})));
     }
+
+    fn on_element(&self, css: &str, what: &str, command: &dyn Fn(&str) -> (String, Value)) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let attempt = self
+                .call("POST", "/element", Some(json!({"using": "css selector", "value": css})))
+                .and_then(|v| {
+                    let (path, body) = command(v[ELEMENT_KEY].as_str().unwrap_or_default());
+                    self.call("POST", &path, Some(body))
+                });
+            match attempt {
+                Ok(_) => return,
+                Err(WdError(kind, detail)) => {
+                    let transient = ["element not interactable", "element click intercepted", "no such element", "stale element reference"];
+                    if !transient.contains(&kind.as_str()) || Instant::now() > deadline {
+                        panic!("{what} {css}: {kind} {}", detail["message"]);
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+            }
+        }
+    }
+
 
     /// A mouse drag across `css` from `x0` to `x1` (offsets from the element's centre).
     pub fn drag(&self, css: &str, x0: i64, x1: i64) {
