@@ -249,9 +249,10 @@ impl Rules<'_> {
             .filter(|m| {
                 let (Some(a), Some(b)) = (index(m.tokens[0]), m.tokens.last().and_then(|t| index(*t))) else { return false };
                 // The title covers the whole mention, maybe running on into the person
-                // ("Prime" | "Minister Rafik Hariri").
-                let whole = self.lex.titles.longest_at(&keys[a..]).is_some_and(|(len, ())| a + len > b);
-                whole && mentions.iter().any(|p| p.kind == EntityKind::Person && index(p.tokens[0]) == Some(b + 1))
+                // ("Prime" | "Minister Rafik Hariri"), or on to the person ("Prime" | Minister |
+                // "Nouri al-Maliki").
+                let Some((len, ())) = self.lex.titles.longest_at(&keys[a..]).filter(|(len, ())| a + len > b) else { return false };
+                mentions.iter().any(|p| p.kind == EntityKind::Person && index(p.tokens[0]).is_some_and(|f| f > b && f <= a + len))
             })
             .map(|m| m.span)
             .collect();

@@ -248,3 +248,12 @@ fn the_brigade_after_any_verb_but_not_inside_another_noun_phrase() {
     let s = surfaces(&doc, e);
     assert_eq!(s, ["Tawheed Brigade", "the brigade"], "{s:?}");
 }
+
+#[test]
+fn a_two_word_title_the_tagger_broke_joins_its_person() {
+    let doc = annotate("Prime Minister Nouri al-Maliki said the talks went well.");
+    let maliki = entity_with(&doc, "Prime Minister Nouri al-Maliki");
+    assert_eq!(maliki.title.as_deref(), Some("Prime Minister"));
+    assert_eq!(maliki.canonical, "Nouri al-Maliki");
+    assert_eq!(doc.entities.len(), 1, "no stray \"Prime\": {:?}", doc.entities);
+}
