@@ -19,7 +19,11 @@
 set -euo pipefail
 
 find_bin() {
-    if [[ -n "${PG_BIN:-}" && -x "$PG_BIN/initdb" ]]; then echo "$PG_BIN"; return; fi
+    if [[ -n "${PG_BIN:-}" ]]; then
+        if [[ -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_ctl" ]]; then echo "$PG_BIN"; return; fi
+        echo "pg-test-cluster: PG_BIN=$PG_BIN holds no initdb/pg_ctl; install PostgreSQL (Debian: apt-get install postgresql postgresql-15-postgis-3) or fix PG_BIN" >&2
+        exit 3
+    fi
     local d
     for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
         if [[ -x "$d/initdb" && -x "$d/pg_ctl" ]]; then echo "$d"; return; fi
