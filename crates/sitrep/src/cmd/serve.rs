@@ -19,6 +19,9 @@ Submitting articles (POST /api/documents, stored and extracted) is off unless --
 The bearer token is never a command-line argument (every user sees those in `ps`): it is read from the \
 environment variable SITREP_SUBMIT_TOKEN, or from the file named by --token-file (first line). It must be \
 at least 16 characters.\n\n\
+The newsletter pages are served too: /subscribe (a form over the watch lists, double opt-in), /confirm and \
+/unsubscribe (with RFC 8058 one-click POST), and /api/lists (changing lists needs the bearer token in \
+SITREP_LISTS_TOKEN).\n\n\
 Logs go to stderr (RUST_LOG-style levels are not parsed: --quiet keeps warnings only). Ctrl-C or SIGTERM \
 stops it after the requests in flight.",
     after_help = "Examples:\n  sitrep serve --db events.db\n  sitrep serve --db events.db --addr 127.0.0.1:0\n  \
@@ -44,6 +47,14 @@ pub struct Args {
     /// Log warnings only, not every request.
     #[arg(long)]
     pub quiet: bool,
+    /// The address readers reach this server at, for the links in subscription confirmations
+    /// (default: http://ADDR).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Sender of subscription confirmations, sent at once over SITREP_SMTP_URL (without both,
+    /// they wait in the outbox for the next `sitrep digest`).
+    #[arg(long, value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
 }
 
 fn token(args: &Args) -> anyhow::Result<String> {
@@ -74,7 +85,20 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let config = sitrep_serve::Config { db: args.db.clone(), addr: args.addr, submit, extra: None };
+    let base_url = args.base_url.clone().unwrap_or_else(|| format!("http://{}", args.addr));
+    let mut web = sitrep_digest::web::WebConfig::new(&args.db, &base_url);
+    web.from = args
+        .mail_from
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--mail-from: {e} (expected e.g. \"sitrep <alerts@example.org>\")"))?;
+    web.smtp = std::env::var("SITREP_SMTP_URL").ok().filter(|u| !u.is_empty());
+    web.admin_token = std::env::var("SITREP_LISTS_TOKEN").ok().filter(|t| !t.is_empty());
+    let newsletter = sitrep_digest::web::WebState::open(web)
+        .map_err(|e| anyhow::anyhow!("{}: the newsletter pages cannot start: {e}", args.db.display()))?;
+    let extra = Some(sitrep_digest::web::routes(newsletter));
+    let config = sitrep_serve::Config { db: args.db.clone(), addr: args.addr, submit, extra };
     sitrep_serve::serve_blocking(config)?;
     Ok(ExitCode::SUCCESS)
 }
