@@ -15,6 +15,8 @@ const ALIASES: &str = include_str!("../data/aliases.tsv");
 pub enum AliasTarget {
     Country(String),
     UsState(String),
+    /// A first-level region: country code and the region's folded GeoNames name.
+    Admin1(String, String),
 }
 
 #[derive(Debug, Default)]
@@ -79,9 +81,10 @@ impl Lexicon {
         for line in data_lines(ALIASES) {
             if let Some((alias, target)) = line.split_once('\t') {
                 let target = target.trim();
-                let t = match target.strip_prefix("US-") {
-                    Some(code) => AliasTarget::UsState(code.to_ascii_lowercase()),
-                    None => AliasTarget::Country(target.to_owned()),
+                let t = match (target.strip_prefix("US-"), target.split_once('/')) {
+                    (Some(code), _) => AliasTarget::UsState(code.to_ascii_lowercase()),
+                    (None, Some((cc, region))) => AliasTarget::Admin1(cc.to_owned(), fold(region)),
+                    (None, None) => AliasTarget::Country(target.to_owned()),
                 };
                 let alias = alias.trim().trim_start_matches("the ");
                 let key = fold(alias);

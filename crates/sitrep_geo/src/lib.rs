@@ -156,6 +156,13 @@ impl Gazetteer {
     /// Postings for a key, plus alias and (when asked) demonym targets.
     pub(crate) fn candidate_ids(&self, key: &str, with_demonyms: bool) -> Vec<(u32, bool)> {
         let mut out: Vec<(u32, bool)> = self.index.lookup(key).collect();
+        // "North Darfur" / "Northern Darfur" / "Nord-Kivu": sources write a region's compass word
+        // in several forms; GeoNames keeps one. Only regions answer to the other forms.
+        if out.is_empty() {
+            for variant in compass_variants(key) {
+                out.extend(self.index.lookup(&variant).filter(|(id, _)| self.index.place(*id).kind == PlaceKind::Admin1).map(|(id, _)| (id, true)));
+            }
+        }
         if let Some((target, _)) = self.lex.aliases.get(key) {
             if let Some(id) = self.alias_place(target) {
                 if !out.iter().any(|(i, _)| *i == id) {
@@ -175,6 +182,10 @@ impl Gazetteer {
         match target {
             AliasTarget::Country(cc) => self.country_place(cc),
             AliasTarget::UsState(code) => self.us_state(code),
+            AliasTarget::Admin1(cc, key) => self.index.lookup(key).map(|(id, _)| id).find(|&id| {
+                let p = self.index.place(id);
+                p.kind == PlaceKind::Admin1 && p.country == cc.as_bytes()[..2]
+            }),
         }
     }
 
@@ -226,7 +237,7 @@ impl Gazetteer {
     }
 
     pub(crate) fn has_key(&self, key: &str) -> bool {
-        self.index.names.contains_key(key) || self.lex.aliases.contains_key(key)
+        self.index.names.contains_key(key) || self.lex.aliases.contains_key(key) || compass_variants(key).iter().any(|v| self.index.names.contains_key(v))
     }
 
     pub(crate) fn has_longer_key(&self, key: &str) -> bool {
@@ -277,4 +288,22 @@ pub fn test_gazetteer() -> &'static Gazetteer {
         let dir = std::env::var_os("SITREP_GAZETTEER").map_or(repo, PathBuf::from);
         Gazetteer::load(&dir).unwrap_or_else(|e| panic!("{e}"))
     })
+}
+
+/// The other spellings of a folded name's leading compass word ("north darfur" → "northern
+/// darfur", "nord darfur"); empty when it has none.
+fn compass_variants(key: &str) -> Vec<String> {
+    const FORMS: [&[&str]; 5] = [
+        &["north", "northern", "nord"],
+        &["south", "southern", "sud"],
+        &["east", "eastern", "est"],
+        &["west", "western", "ouest"],
+        &["central", "centre", "center"],
+    ];
+    let Some((first, rest)) = key.split_once(' ') else { return Vec::new() };
+    FORMS
+        .iter()
+        .find(|forms| forms.contains(&first))
+        .map(|forms| forms.iter().filter(|f| **f != first).map(|f| format!("{f} {rest}")).collect())
+        .unwrap_or_default()
 }

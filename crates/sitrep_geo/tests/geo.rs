@@ -326,3 +326,21 @@ fn titles_and_names_running_on_past_an_apostrophe_are_not_places() {
     let doc = annotated("Houthi fighters fired on Sana'a's airport and Aden's port.");
     assert!(place(&doc, "Aden").is_some(), "a possessive 's still ends a name");
 }
+
+#[test]
+fn regions_written_with_another_compass_word_or_an_english_name_resolve_to_their_region() {
+    for (text, surface, region, country) in [
+        ("Fighting broke out in North Darfur on Monday.", "North Darfur", "Northern Darfur", "SD"),
+        ("Rebels attacked a village in North Kivu province.", "North Kivu", "Nord Kivu", "CD"),
+        ("Militants attacked a checkpoint in Nineveh province.", "Nineveh province", "Ninawa", "IQ"),
+        ("A bomb exploded in Khost province.", "Khost province", "Khowst", "AF"),
+    ] {
+        let doc = annotated(text);
+        let p = place(&doc, surface).unwrap_or_else(|| panic!("{surface:?} not found in {text:?}"));
+        let geo = p.geo.as_ref().unwrap();
+        assert_eq!((geo.name.as_str(), geo.country.as_deref()), (region, Some(country)), "{text}");
+        assert_eq!(geo.precision, GeoPrecision::Region);
+    }
+    let doc = annotated("He moved to North Carolina.");
+    assert_eq!(place(&doc, "North Carolina").and_then(|p| p.geo.as_ref()).map(|g| g.name.as_str()), Some("North Carolina"));
+}
