@@ -193,27 +193,56 @@ fn store_document(w: &mut Writer<'_, '_>, run_id: i64, key: &DocKey, output: &Ou
         None => None,
     };
     w.exec("UPDATE documents SET syndicated_of = $1 WHERE id = $2", &[&syndicated_of, &doc_id])?;
+    // Rows go in as arrays, one statement per table: a round trip per row would dominate.
     if let Some(sig) = &signature {
-        for (band, hash) in minhash::bands(sig) {
-            w.exec("INSERT INTO minhash_bands (band, hash, document_id) VALUES ($1, $2, $3)", &[&band, &hash, &doc_id])?;
-        }
+        let (bands, hashes): (Vec<i64>, Vec<i64>) = minhash::bands(sig).into_iter().unzip();
+        w.exec(
+            "INSERT INTO minhash_bands (band, hash, document_id) SELECT b, h, $3 FROM unnest($1::bigint[], $2::bigint[]) AS t(b, h)",
+            &[&bands, &hashes, &doc_id],
+        )?;
     }
 
+    // SQLite's INSERT OR REPLACE keeps the last row of an entity id: so do we.
+    let mut entities: Vec<&sitrep_core::contract::OutEntity> = Vec::new();
     for e in &output.entities {
-        let gid = opt_i64(e.geo.as_ref().and_then(|g| g.geonames_id));
+        entities.retain(|x| x.id != e.id);
+        entities.push(e);
+    }
+    if !entities.is_empty() {
+        let ids: Vec<&str> = entities.iter().map(|e| e.id.as_str()).collect();
+        let kinds: Vec<String> = entities.iter().map(|e| label(&e.kind)).collect();
+        let texts: Vec<&str> = entities.iter().map(|e| e.text.as_str()).collect();
+        let canon: Vec<Option<&str>> = entities.iter().map(|e| e.canonical.as_deref()).collect();
+        let gids: Vec<Option<i64>> = entities.iter().map(|e| opt_i64(e.geo.as_ref().and_then(|g| g.geonames_id))).collect();
         w.exec(
-            "INSERT INTO entities (document_id, entity_id, kind, text, canonical, geonames_id) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (document_id, entity_id) DO UPDATE SET kind = EXCLUDED.kind, text = EXCLUDED.text,
-             canonical = EXCLUDED.canonical, geonames_id = EXCLUDED.geonames_id",
-            &[&doc_id, &e.id, &label(&e.kind), &e.text, &e.canonical, &gid],
+            "INSERT INTO entities (document_id, entity_id, kind, text, canonical, geonames_id)
+             SELECT $1, i, k, t, c, g FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(i, k, t, c, g)",
+            &[&doc_id, &ids, &kinds, &texts, &canon, &gids],
         )?;
-        if let (Some(g), Some(gid)) = (&e.geo, gid) {
-            w.exec(
-                "INSERT INTO places (geonames_id, name, admin1, country, lat, lon) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (geonames_id) DO NOTHING",
-                &[&gid, &g.name, &g.admin1, &g.country, &g.lat, &g.lon],
-            )?;
-        }
+    }
+    let places: Vec<(i64, &sitrep_core::contract::OutGeo)> = output
+        .entities
+        .iter()
+        .filter_map(|e| {
+            let g = e.geo.as_ref()?;
+            Some((opt_i64(g.geonames_id)?, g))
+        })
+        .collect();
+    if !places.is_empty() {
+        // First one wins, as SQLite's INSERT OR IGNORE in entity order.
+        let gids: Vec<i64> = places.iter().map(|p| p.0).collect();
+        let names: Vec<&str> = places.iter().map(|p| p.1.name.as_str()).collect();
+        let admin1: Vec<Option<&str>> = places.iter().map(|p| p.1.admin1.as_deref()).collect();
+        let country: Vec<Option<&str>> = places.iter().map(|p| p.1.country.as_deref()).collect();
+        let lat: Vec<f64> = places.iter().map(|p| p.1.lat).collect();
+        let lon: Vec<f64> = places.iter().map(|p| p.1.lon).collect();
+        w.exec(
+            "INSERT INTO places (geonames_id, name, admin1, country, lat, lon)
+             SELECT DISTINCT ON (g) g, n, a, c, la, lo FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[])
+               WITH ORDINALITY AS u(g, n, a, c, la, lo, ord) ORDER BY g, ord
+             ON CONFLICT (geonames_id) DO NOTHING",
+            &[&gids, &names, &admin1, &country, &lat, &lon],
+        )?;
     }
 
     for event in &output.events {
@@ -222,10 +251,16 @@ fn store_document(w: &mut Writer<'_, '_>, run_id: i64, key: &DocKey, output: &Ou
             &[&doc_id, &event.id, &serde_json::to_string(event)?],
         )?;
         let doc_event_id: i64 = row.get(0);
-        for c in &event.claims {
+        if !event.claims.is_empty() {
+            let sources: Vec<&str> = event.claims.iter().map(|c| c.source.as_str()).collect();
+            let stances: Vec<String> = event.claims.iter().map(|c| label(&c.stance)).collect();
+            let starts: Vec<i64> = event.claims.iter().map(|c| c.start as i64).collect();
+            let ends: Vec<i64> = event.claims.iter().map(|c| c.end as i64).collect();
             w.exec(
-                r#"INSERT INTO claims (doc_event_id, source, stance, start, "end") VALUES ($1, $2, $3, $4, $5)"#,
-                &[&doc_event_id, &c.source, &label(&c.stance), &(c.start as i64), &(c.end as i64)],
+                r#"INSERT INTO claims (doc_event_id, source, stance, start, "end")
+                 SELECT $1, s, st, a, b FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(s, st, a, b, ord)
+                 ORDER BY ord"#,
+                &[&doc_event_id, &sources, &stances, &starts, &ends],
             )?;
         }
         stats.events += 1;
@@ -242,16 +277,19 @@ fn store_document(w: &mut Writer<'_, '_>, run_id: i64, key: &DocKey, output: &Ou
 }
 
 fn find_original(w: &mut Writer<'_, '_>, doc_id: i64, sig: &minhash::Signature) -> Result<Option<i64>, Error> {
-    let mut candidates = BTreeSet::new();
-    for (band, hash) in minhash::bands(sig) {
-        for r in w.rows("SELECT document_id FROM minhash_bands WHERE band = $1 AND hash = $2 AND document_id != $3", &[&band, &hash, &doc_id])? {
-            candidates.insert(r.get::<_, i64>(0));
-        }
-    }
+    let (bands, hashes): (Vec<i64>, Vec<i64>) = minhash::bands(sig).into_iter().unzip();
+    // Every document sharing a band, with its signature, in one round trip (id order, as the
+    // SQLite store visits its candidate set).
+    let rows = w.rows(
+        "SELECT d.id, d.minhash, d.syndicated_of FROM documents d WHERE d.id IN (
+            SELECT mb.document_id FROM minhash_bands mb JOIN unnest($1::bigint[], $2::bigint[]) AS k(b, h)
+            ON mb.band = k.b AND mb.hash = k.h WHERE mb.document_id != $3)
+         ORDER BY d.id",
+        &[&bands, &hashes, &doc_id],
+    )?;
     let mut best: Option<(f64, i64)> = None;
-    for cand in candidates {
-        let r = w.one("SELECT minhash, syndicated_of FROM documents WHERE id = $1", &[&cand])?;
-        let (blob, root): (Option<Vec<u8>>, Option<i64>) = (r.get(0), r.get(1));
+    for r in rows {
+        let (cand, blob, root): (i64, Option<Vec<u8>>, Option<i64>) = (r.get(0), r.get(1), r.get(2));
         let Some(other) = blob.as_deref().and_then(minhash::from_bytes) else { continue };
         let sim = minhash::similarity(sig, &other);
         if sim >= minhash::SYNDICATION_THRESHOLD && best.is_none_or(|(s, _)| sim > s) {

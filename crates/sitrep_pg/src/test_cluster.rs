@@ -41,7 +41,9 @@ pub fn url() -> &'static str {
                 .unwrap_or_else(|| panic!("{} printed no {name}: {stdout}", script.display()))
         };
         let (url, dir) = (get("SITREP_TEST_PG_URL"), get("SITREP_TEST_PG_DIR"));
-        // The watcher outlives this process and stops the server once it has gone.
+        // The watcher outlives this process and stops the server once it has gone; it is never
+        // waited for on purpose (init adopts it when the tests end).
+        #[allow(clippy::zombie_processes)]
         Command::new("bash")
             .arg("-c")
             .arg(r#"while kill -0 "$1" 2>/dev/null; do sleep 1; done; bash "$2" stop "$3""#)
