@@ -336,26 +336,25 @@ fn merge_event(w: &mut Writer<'_, '_>, doc_event_id: i64, event: &OutEvent, synd
     let (country, window) = merged::candidate_window(event);
     let mut candidates: Vec<(i64, Vec<OutEvent>)> = Vec::new();
     if let Some((lo, hi)) = window {
-        // The same order as SQLite's scan of its (country, date_start) index.
-        let ids: Vec<i64> = w
-            .rows(
-                r#"SELECT id FROM stored_events WHERE country = $1 AND date_start IS NOT NULL AND date_start <= $2
-                 AND COALESCE(date_end, date_start) >= $3 ORDER BY date_start COLLATE "C", id"#,
-                &[&country, &hi, &lo],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        for id in ids {
-            let mut sources = Vec::new();
-            for r in w.rows(
-                "SELECT de.json FROM sources so JOIN doc_events de ON de.id = so.doc_event_id WHERE so.stored_event_id = $1
-                 ORDER BY so.independent DESC, so.doc_event_id LIMIT $2",
-                &[&id, &merged::MAX_COMPARED_SOURCES],
-            )? {
-                sources.push(serde_json::from_str::<OutEvent>(r.get::<_, &str>(0))?);
+        // Every candidate with its first sources in one round trip, in the SQLite store's order:
+        // candidates as its (country, date_start) index scan yields them, sources as its LIMIT query.
+        let rows = w.rows(
+            r#"SELECT c.id, s.json FROM (
+                 SELECT id, date_start FROM stored_events WHERE country = $1 AND date_start IS NOT NULL AND date_start <= $2
+                 AND COALESCE(date_end, date_start) >= $3) c
+               CROSS JOIN LATERAL (
+                 SELECT de.json, so.independent, so.doc_event_id FROM sources so JOIN doc_events de ON de.id = so.doc_event_id
+                 WHERE so.stored_event_id = c.id ORDER BY so.independent DESC, so.doc_event_id LIMIT $4) s
+               ORDER BY c.date_start COLLATE "C", c.id, s.independent DESC, s.doc_event_id"#,
+            &[&country, &hi, &lo, &merged::MAX_COMPARED_SOURCES],
+        )?;
+        for r in rows {
+            let id: i64 = r.get(0);
+            let source = serde_json::from_str::<OutEvent>(r.get::<_, &str>(1))?;
+            match candidates.last_mut() {
+                Some((last, sources)) if *last == id => sources.push(source),
+                _ => candidates.push((id, vec![source])),
             }
-            candidates.push((id, sources));
         }
     }
     if let Some((m, stored)) = merged::best_match(event, candidates) {
