@@ -95,6 +95,20 @@ pub fn lists(args: &ListsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where links point and how mail leaves: shared by `subscribe` and `digest`.
+#[derive(clap::Args)]
+pub struct MailArgs {
+    /// Where the web page is served (required): every link in the mail is built on it.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// SMTP server (smtp://host:port, smtps://…, smtp://…?tls=required); default $SITREP_SMTP_URL.
+    #[arg(long, value_name = "URL")]
+    pub smtp: Option<String>,
+    /// Sender address (default sitrep@ the base URL's host).
+    #[arg(long, value_name = "ADDR")]
+    pub from: Option<String>,
+}
+
 /// Subscribe an address to watch lists (double opt-in: it must confirm by email).
 #[derive(clap::Args)]
 #[command(
@@ -110,15 +124,8 @@ pub struct SubscribeArgs {
     /// A watch list (repeat for several; at least one).
     #[arg(long = "list", value_name = "NAME", required = true)]
     pub lists: Vec<String>,
-    /// Where the web page is served; the confirmation link points there.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// SMTP server (smtp://host:port, smtps://…, smtp://…?tls=required); default $SITREP_SMTP_URL.
-    #[arg(long, value_name = "URL")]
-    pub smtp: Option<String>,
-    /// Sender address (default sitrep@ the base URL's host).
-    #[arg(long, value_name = "ADDR")]
-    pub from: Option<String>,
+    #[command(flatten)]
+    pub mail: MailArgs,
     /// Print the confirmation link instead of mailing it.
     #[arg(long)]
     pub print_link: bool,
@@ -135,11 +142,11 @@ pub struct SubscribeArgs {
 /// # Errors
 /// A missing base URL or SMTP server, a bad address, unknown lists.
 pub fn subscribe(args: &SubscribeArgs) -> anyhow::Result<ExitCode> {
-    let Some(base_url) = &args.base_url else {
+    let Some(base_url) = &args.mail.base_url else {
         anyhow::bail!("--base-url is required: the confirmation link must point at the page where `sitrep serve` runs");
     };
     let base_url = sitrep_digest::digest::check_base_url(base_url)?;
-    let smtp = smtp_url(args.smtp.as_ref());
+    let smtp = smtp_url(args.mail.smtp.as_ref());
     if !args.print_link && smtp.is_none() {
         anyhow::bail!("give --smtp smtp://host:port (or set SITREP_SMTP_URL) to mail the confirmation, or --print-link to print it");
     }
@@ -151,7 +158,7 @@ pub fn subscribe(args: &SubscribeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{} is pending for {}: nothing is sent until the link is followed", pending.email, pending.lists.join(", "));
         return Ok(ExitCode::SUCCESS);
     }
-    let from = sender(args.from.as_ref(), &base_url)?;
+    let from = sender(args.mail.from.as_ref(), &base_url)?;
     queue_confirmation(&nl, &pending, &args.wording, &base_url, &from, None, now)?;
     let mailer = SmtpMailer::new(smtp.as_deref().unwrap_or_default())?;
     let id = sitrep_digest::compose::message_id(pending.subscriber_id, &pending.email, &format!("confirm:{}", pending.confirmation_id), from.email.domain());
@@ -289,15 +296,8 @@ pub struct DigestArgs {
     /// Compose and show the messages (or write them to --out) without sending or recording anything.
     #[arg(long)]
     pub dry_run: bool,
-    /// Where the web page is served (required).
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// SMTP server (smtp://host:port, smtps://…, smtp://…?tls=required); default $SITREP_SMTP_URL.
-    #[arg(long, value_name = "URL")]
-    pub smtp: Option<String>,
-    /// Sender address (default sitrep@ the base URL's host).
-    #[arg(long, value_name = "ADDR")]
-    pub from: Option<String>,
+    #[command(flatten)]
+    pub mail: MailArgs,
     /// Most events in one message; the rest are counted with a link to the page.
     #[arg(long, value_name = "N", default_value_t = 40)]
     pub max_events: usize,
@@ -332,10 +332,10 @@ fn dkim(args: &DigestArgs) -> anyhow::Result<Option<DkimConfig>> {
 /// # Errors
 /// A missing base URL or SMTP server, a missing database, message or database errors.
 pub fn digest(args: &DigestArgs) -> anyhow::Result<ExitCode> {
-    let Some(base_url) = &args.base_url else {
+    let Some(base_url) = &args.mail.base_url else {
         anyhow::bail!("--base-url is required: a digest without it would carry broken links (e.g. --base-url https://sitrep.example.org)");
     };
-    let smtp = smtp_url(args.smtp.as_ref());
+    let smtp = smtp_url(args.mail.smtp.as_ref());
     if !args.dry_run && smtp.is_none() {
         anyhow::bail!("give --smtp smtp://host:port (or set SITREP_SMTP_URL), or --dry-run to compose without sending");
     }
@@ -345,7 +345,7 @@ pub fn digest(args: &DigestArgs) -> anyhow::Result<ExitCode> {
         PeriodArg::Immediate => Period::Immediate,
     };
     let nl = open(&args.db)?;
-    let from = sender(args.from.as_ref(), base_url)?;
+    let from = sender(args.mail.from.as_ref(), base_url)?;
     let mut opts = DigestOptions::new(period, base_url, from, Timestamp::now())?;
     opts.dry_run = args.dry_run;
     opts.max_events = args.max_events;
