@@ -54,7 +54,9 @@ start() {
     local bin dir port opts attempt
     bin=$(find_bin)
     pick_owner
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/sitrep-pg.XXXXXX")
+    # Under /tmp (or $PG_TEST_TMPDIR), not $TMPDIR: the unprivileged owner must be able to reach
+    # it, and a root session's TMPDIR may sit under /root.
+    dir=$(mktemp -d "${PG_TEST_TMPDIR:-/tmp}/sitrep-pg.XXXXXX")
     mkdir "$dir/data" "$dir/socket"
     chmod 755 "$dir"
     chmod 700 "$dir/data"

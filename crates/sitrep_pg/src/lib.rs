@@ -78,7 +78,7 @@ pub fn open_store(db: &str, create: bool, opts: &PgOptions) -> Result<AnyStore, 
     if !create && !path.exists() {
         return Err(Error::Io(std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            format!("{db}: no such database (create one with `sitrep ingest INPUTS --db {db}`)"),
+            format!("no such database (create one with `sitrep ingest INPUTS --db {db}`)"),
         )));
     }
     Ok(Box::new(Store::open(path)?))
