@@ -226,6 +226,10 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 ",
+    // 3: the API's and `events`' date order (bytewise, undated first, as this store sorts them).
+    r#"
+CREATE INDEX stored_events_order ON stored_events(date_start COLLATE "C" NULLS FIRST, public_id COLLATE "C");
+"#,
 ];
 
 /// The `queue` track (PostgreSQL only).
@@ -347,4 +351,16 @@ fn run_track(tx: &mut postgres::Transaction<'_>, track: &str, migrations: &[&str
 #[must_use]
 pub fn store_version() -> i64 {
     STORE.len() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_store_track_mirrors_every_sqlite_migration() {
+        assert_eq!(
+            super::store_version(),
+            sitrep_store::schema::current_version(),
+            "sitrep_store has a migration sitrep_pg's `store` track lacks (or the reverse): add it to schema::STORE with the same number"
+        );
+    }
 }
