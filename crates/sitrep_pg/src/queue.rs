@@ -142,10 +142,20 @@ pub struct Worker {
     run_id: i64,
 }
 
-struct Claimed {
+/// One queued document as claimed.
+#[derive(Debug)]
+pub struct Claimed {
     id: i64,
     attempts: i64,
     document: String,
+}
+
+impl Claimed {
+    /// The queue row's id.
+    #[must_use]
+    pub fn id(&self) -> i64 {
+        self.id
+    }
 }
 
 impl Worker {
@@ -217,7 +227,11 @@ impl Worker {
         Ok(())
     }
 
-    fn claim(&mut self) -> Result<Vec<Claimed>, Error> {
+    /// Claims up to a batch of documents (the first step of [`Worker::run`]'s loop).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn claim(&mut self) -> Result<Vec<Claimed>, Error> {
         let lease_ms = self.opts.lease.as_millis() as f64;
         let rows = self
             .store
@@ -239,7 +253,12 @@ impl Worker {
         Ok(claimed)
     }
 
-    fn process(&mut self, pipeline: &Pipeline, claimed: Vec<Claimed>, report: &mut WorkerReport) -> Result<(), Error> {
+    /// Extracts and commits claimed documents (the second step); rows no longer this worker's
+    /// by commit time are counted in `report.lost` and not stored.
+    ///
+    /// # Errors
+    /// Database errors (nothing of the batch is committed).
+    pub fn process(&mut self, pipeline: &Pipeline, claimed: Vec<Claimed>, report: &mut WorkerReport) -> Result<(), Error> {
         let mut failed: Vec<(i64, String)> = Vec::new();
         let mut todo: Vec<(i64, DocKey, Document)> = Vec::new();
         for c in claimed {
