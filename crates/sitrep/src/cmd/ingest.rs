@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use sitrep_pipeline::Pipeline;
 use sitrep_store::IngestOptions;
 
-/// Read articles into an SQLite event store: extract each (in parallel), keep every document
+/// Read articles into an event store (SQLite, or PostgreSQL for a postgres:// --db): extract each (in parallel), keep every document
 /// and its versions, and merge reports of the same event from different outlets into one
 /// stored event with its sources.
 #[derive(clap::Args)]
@@ -21,6 +21,8 @@ A document is known by its canonical URL, else by its content: ingesting the sam
 nothing; an edited re-publication of a URL becomes a new version whose events replace the old ones. A wire \
 story re-run by another outlet is detected (near-identical text) and listed as a source that is not \
 independent, so it is counted once.\n\n\
+--db postgres://USER@HOST:PORT/DB writes to PostgreSQL instead (same tables and merge); to share the \
+work between many processes or machines, use `sitrep enqueue` and `sitrep worker`.\n\n\
 Safe to kill: documents are committed in batches, each in one transaction, and a new run skips what is \
 already stored. Inputs that cannot be read are recorded in the `ingest_errors` table and listed at the end.",
     after_help = "Examples:\n  sitrep ingest samples/ --db events.db\n  sitrep ingest crawl.warc.gz feed.jsonl\n  \
