@@ -353,7 +353,7 @@ pub struct Status {
     pub failed: i64,
     pub done_last_minute: i64,
     pub done_last_10_minutes: i64,
-    /// Documents per second over the last 10 minutes.
+    /// Documents per second over the last 10 minutes (from the first document done in them).
     pub throughput_per_s: f64,
     pub ingest_errors: i64,
     pub workers: Vec<WorkerRow>,
@@ -375,7 +375,8 @@ pub fn status(store: &PgStore) -> Result<Status, Error> {
                     count(*) FILTER (WHERE status = 'done'),
                     count(*) FILTER (WHERE status = 'failed'),
                     count(*) FILTER (WHERE done_at > now() - interval '1 minute'),
-                    count(*) FILTER (WHERE done_at > now() - interval '10 minutes')
+                    count(*) FILTER (WHERE done_at > now() - interval '10 minutes'),
+                    EXTRACT(EPOCH FROM now() - min(done_at) FILTER (WHERE done_at > now() - interval '10 minutes'))::float8
              FROM queue",
             &[],
         )
@@ -411,6 +412,8 @@ pub fn status(store: &PgStore) -> Result<Status, Error> {
         .map(|r| (r.get::<_, String>(0), r.get::<_, Option<String>>(1).unwrap_or_default()))
         .collect();
     let last10: i64 = r.get(6);
+    // Over the part of the window that saw work, so a two-minute run is not divided by ten.
+    let span: Option<f64> = r.get(7);
     Ok(Status {
         queued: r.get(0),
         claimed: r.get(1),
@@ -419,7 +422,7 @@ pub fn status(store: &PgStore) -> Result<Status, Error> {
         failed: r.get(4),
         done_last_minute: r.get(5),
         done_last_10_minutes: last10,
-        throughput_per_s: last10 as f64 / 600.0,
+        throughput_per_s: span.filter(|s| *s > 0.0).map_or(0.0, |s| last10 as f64 / s.max(1.0)),
         ingest_errors,
         workers,
         recent_errors,
