@@ -29,12 +29,12 @@ mod tokens;
 
 use std::sync::OnceLock;
 
-use sitrep_core::{Attribution, Document, Quote, Span, Stance};
+use sitrep_core::{Attribution, Document, Entity, EntityKind, Quote, Span, Stance};
 
 pub use lexicon::LexiconError;
 pub use marks::{find_quotations, Quotation};
 
-use lexicon::Lexicon;
+use lexicon::{Lexicon, Roles};
 use rules::{Found, Sentence};
 use speaker::{Resolver, Speaker};
 
@@ -59,8 +59,10 @@ impl Quotes {
     }
 
     /// Also record each speaker pronoun resolved to an entity ("he" in "he said") as a mention of
-    /// that entity, so `speaker_entity` has a mention where the text names the speaker. Off by
-    /// default: the entity layer belongs to the entity stage, and its scorers count mentions.
+    /// that entity, so `speaker_entity` has a mention where the text names the speaker; and give a
+    /// speaker written as a proper name the tagger missed ("Batchelder said") a person entity for
+    /// those pronouns to join. Off by default: the entity layer belongs to the entity stage; the
+    /// pipeline turns it on.
     #[must_use]
     pub fn with_pronoun_mentions(mut self, on: bool) -> Self {
         self.pronoun_mentions = on;
@@ -102,12 +104,53 @@ impl Quotes {
             }
         }
         found.retain(|(_, f)| !removed_any(doc, f));
+        if self.pronoun_mentions {
+            self.add_speaker_entities(doc, &found);
+        }
         let (quotes, attributions) = self.assemble(doc, &sentences, &quotations, found);
         if self.pronoun_mentions {
             self.add_pronoun_mentions(doc, &attributions);
         }
         doc.quotes = quotes;
         doc.attributions = attributions;
+    }
+
+    /// A speaker written as a proper name the entity tagger missed ("Batchelder said") becomes a
+    /// person entity, so later pronouns ("she added") can be mentions of it.
+    fn add_speaker_entities(&self, doc: &mut Document, found: &[(usize, Found)]) {
+        let mut next_id = doc.entities.iter().filter_map(|e| e.id.strip_prefix('E')?.parse::<usize>().ok()).max().unwrap_or(0) + 1;
+        for (_, f) in found {
+            let Some(span) = f.source else { continue };
+            if doc.entities.iter().any(|e| e.mentions.iter().any(|m| m.overlaps(span))) {
+                continue;
+            }
+            let text = doc.slice(span);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let proper = (1..=3).contains(&words.len())
+                && words.iter().all(|w| {
+                    let mut chars = w.chars();
+                    chars.next().is_some_and(char::is_uppercase)
+                        && chars.clone().any(char::is_lowercase)
+                        && chars.all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+                })
+                && words.iter().all(|w| {
+                    let lower = w.to_lowercase();
+                    self.lex.pronoun(&lower).is_none() && !self.lex.roles(&lower).is_function_word() && !self.lex.roles(&lower).has(Roles::SOURCE_NOUN)
+                });
+            if !proper {
+                continue;
+            }
+            doc.entities.push(Entity {
+                id: format!("E{next_id}"),
+                kind: EntityKind::Person,
+                canonical: text.to_owned(),
+                mentions: vec![span],
+                title: None,
+                actor_id: None,
+                geo: None,
+            });
+            next_id += 1;
+        }
     }
 
     fn add_pronoun_mentions(&self, doc: &mut Document, attributions: &[Attribution]) {

@@ -428,3 +428,18 @@ fn speaker_entity_prefers_the_person_named_before_the_appositive() {
     assert_eq!(doc.quotes[0].speaker_entity.as_deref(), Some("E2"));
     assert_eq!(doc.quotes[0].speaker.as_deref(), Some("Jane Doyle"));
 }
+
+#[test]
+fn a_speaker_name_the_tagger_missed_becomes_a_person_that_later_pronouns_mention() {
+    let text = "\u{201C}We counted eleven trucks,\u{201D} Batchelder said on Monday.\n\n\
+                \u{201C}Most were empty,\u{201D} she added. Officials said the road would reopen.";
+    let mut doc = Document::from_text("t", text);
+    common::segment(&mut doc);
+    Quotes::load().unwrap().with_pronoun_mentions(true).annotate(&mut doc);
+    assert_spans(&doc);
+    let people: Vec<&sitrep_core::Entity> = doc.entities.iter().filter(|e| e.kind == EntityKind::Person).collect();
+    assert_eq!(people.len(), 1, "only the named speaker, not \"Officials\": {:?}", doc.entities);
+    let surfaces: Vec<&str> = people[0].mentions.iter().map(|m| doc.slice(*m)).collect();
+    assert_eq!(surfaces, ["Batchelder", "she"]);
+    assert!(doc.quotes.iter().all(|q| q.speaker_entity.as_deref() == Some(people[0].id.as_str())), "{:?}", doc.quotes);
+}
