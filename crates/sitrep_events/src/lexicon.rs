@@ -20,6 +20,7 @@ pub fn data_fingerprint() -> u64 {
         ("instruments.tsv", INSTRUMENTS_TSV),
         ("cues.tsv", CUES_TSV),
         ("person_nouns.txt", include_str!("../data/person_nouns.txt")),
+        ("casualty_words.tsv", include_str!("../data/casualty_words.tsv")),
         ("sitrep_actors", &actors),
     ])
 }

@@ -109,16 +109,6 @@ static PERSON_NOUNS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLoc
         .collect()
 });
 
-const KILL_WORDS: &[&str] = &[
-    "killed", "killing", "kills", "kill", "dead", "died", "dies", "death", "deaths", "slain", "murdered", "massacred",
-    "executed", "lives", "bodies", "fatalities", "shot", "toll",
-];
-const INJURY_WORDS: &[&str] = &["wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds"];
-const DETAIN_WORDS: &[&str] = &[
-    "arrested", "detained", "captured", "abducted", "kidnapped", "held", "detaining", "arresting", "capturing",
-    "apprehended", "hostage", "hostages", "seized", "arrests", "detention",
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Category {
     Killed,
@@ -126,19 +116,29 @@ enum Category {
     Detained,
 }
 
+/// Casualty words and what they count: `data/casualty_words.tsv`.
+static CASUALTY_WORDS: std::sync::LazyLock<Vec<(&'static str, Category)>> = std::sync::LazyLock::new(|| {
+    include_str!("../data/casualty_words.tsv")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (word, category) = l.split_once('\t')?;
+            let category = match category.trim() {
+                "killed" => Category::Killed,
+                "injured" => Category::Injured,
+                "detained" => Category::Detained,
+                _ => return None,
+            };
+            Some((word.trim(), category))
+        })
+        .collect()
+});
+
 fn category_of(w: &str) -> Option<Category> {
-    let is = |list: &[&str]| list.iter().any(|x| x.eq_ignore_ascii_case(w));
     if w.len() < 3 || w.len() > 12 {
-        None
-    } else if is(KILL_WORDS) {
-        Some(Category::Killed)
-    } else if is(INJURY_WORDS) {
-        Some(Category::Injured)
-    } else if is(DETAIN_WORDS) {
-        Some(Category::Detained)
-    } else {
-        None
+        return None;
     }
+    CASUALTY_WORDS.iter().find(|(word, _)| word.eq_ignore_ascii_case(w)).map(|(_, c)| *c)
 }
 
 /// Everything read from one sentence before deciding.

@@ -159,3 +159,12 @@ fn a_speaker_qualified_by_a_place_is_not_an_actor() {
     assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
     assert_eq!(doc.events[0].sub_event_type, SubEventType::ArmedClash);
 }
+
+#[test]
+fn every_casualty_word_line_parses() {
+    let lines = include_str!("../data/casualty_words.tsv").lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).count();
+    assert_eq!(CASUALTY_WORDS.len(), lines, "a line of data/casualty_words.tsv breaks its format");
+    assert_eq!(category_of("Wounded"), Some(Category::Injured));
+    assert_eq!(category_of("abducted"), Some(Category::Detained));
+    assert_eq!(category_of("market"), None);
+}
