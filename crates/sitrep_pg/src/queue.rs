@@ -319,11 +319,7 @@ impl Worker {
         report.batches += 1;
         report.documents += done_ids.len();
         report.failed += usize::try_from(n_failed).unwrap_or(0);
-        report.stats.new_documents += stats.new_documents;
-        report.stats.new_versions += stats.new_versions;
-        report.stats.unchanged += stats.unchanged;
-        report.stats.errors += stats.errors;
-        report.stats.events += stats.events;
+        report.stats += stats;
         Ok(())
     }
 }

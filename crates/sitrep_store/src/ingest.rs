@@ -196,10 +196,6 @@ fn process_batch<S: EventStore + Send + ?Sized>(store: &mut S, pipeline: &Pipeli
     items.extend(extracted);
     let stats = store.commit_batch(run_id, items)?;
     report.store_seconds += t.elapsed().as_secs_f64();
-    report.stats.new_documents += stats.new_documents;
-    report.stats.new_versions += stats.new_versions;
-    report.stats.unchanged += stats.unchanged;
-    report.stats.errors += stats.errors;
-    report.stats.events += stats.events;
+    report.stats += stats;
     Ok(())
 }

@@ -89,6 +89,17 @@ pub struct BatchStats {
     pub events: usize,
 }
 
+/// A run's totals are the sum of its batches'.
+impl std::ops::AddAssign for BatchStats {
+    fn add_assign(&mut self, batch: Self) {
+        self.new_documents += batch.new_documents;
+        self.new_versions += batch.new_versions;
+        self.unchanged += batch.unchanged;
+        self.errors += batch.errors;
+        self.events += batch.events;
+    }
+}
+
 /// One source of a stored event, with the reason it was joined.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SourceExplanation {
