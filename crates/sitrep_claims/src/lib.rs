@@ -174,17 +174,12 @@ impl Claims {
             .unwrap_or_default();
         let content_words = words_lower(doc.slice(a.content));
         around_cue.extend(content_words.iter().take(CONTENT_WORDS_NEAR_CUE).cloned());
+        let content_head = &content_words[..content_words.len().min(CONTENT_WORDS_WITHIN)];
         for rule in &self.rules {
             let hit = match rule.place {
                 Place::Cue => around_cue.windows(rule.words.len()).any(|w| w == rule.words.as_slice()),
                 Place::ContentStart => content_words.starts_with(&rule.words),
-                Place::Content => content_words
-                    .iter()
-                    .take(CONTENT_WORDS_WITHIN)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .windows(rule.words.len())
-                    .any(|w| w == rule.words.as_slice()),
+                Place::Content => content_head.windows(rule.words.len()).any(|w| w == rule.words.as_slice()),
             };
             if hit {
                 return rule.stance;
