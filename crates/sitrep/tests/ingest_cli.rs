@@ -8,36 +8,23 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use sitrep_store::Store;
 
+mod common;
+
+use common::repo_root;
+
 const BIN: &str = env!("CARGO_BIN_EXE_sitrep");
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 /// Writes ≥ 2,000 JSON Lines documents: the merge set's invented articles, each re-told in 20
-/// variations (outlet, URL, toll, an added sentence), over 20 files.
+/// variations (outlet, URL, an added sentence), over 20 files.
 fn corpus(dir: &Path) -> (Vec<PathBuf>, usize) {
-    let set = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval/sets/merge/articles.jsonl");
-    let articles: Vec<Value> = std::fs::read_to_string(set).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let mut files = Vec::new();
     let mut n = 0;
     for v in 0..20 {
-        let mut out = String::new();
-        for a in &articles {
-            let text = a["text"].as_str().unwrap();
-            let text = format!("{text} Update {v}: officials said the situation remained tense in the area on the following day.");
-            let line = serde_json::json!({
-                "id": format!("{}-v{v}", a["id"].as_str().unwrap()),
-                "url": format!("https://variant{v}.example/{}", a["id"].as_str().unwrap()),
-                "published": a["published"], "outlet": format!("Outlet {v}"), "title": a["title"], "text": text,
-            });
-            out.push_str(&line.to_string());
-            out.push('\n');
-            n += 1;
-        }
+        let (lines, k) = common::merge_set_variant(v);
         let p = dir.join(format!("feed-{v:02}.jsonl"));
-        std::fs::write(&p, out).unwrap();
+        std::fs::write(&p, lines).unwrap();
         files.push(p);
+        n += k;
     }
     (files, n)
 }

@@ -2,22 +2,20 @@
 //! the CLI gets a digest whose unsubscribe link and RFC 8058 one-click POST work against a running
 //! `sitrep serve`, and take effect at once.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+use common::repo_root;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sitrep");
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// Runs the binary and returns what it printed; a failure fails the test with its stderr.
 fn sitrep(args: &[&str]) -> String {
-    let out = Command::new(BIN).args(args).current_dir(repo_root()).output().expect("sitrep runs");
-    assert!(out.status.success(), "sitrep {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    let run = common::sitrep(args, None);
+    assert_eq!(run.code, 0, "sitrep {args:?}: {}", run.stderr);
+    run.stdout
 }
 
 /// `sitrep serve` on a free loopback port; the child and its base URL.
@@ -31,7 +29,7 @@ impl Drop for Server {
 }
 
 fn serve(db: &Path) -> (Server, String) {
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sitrep"))
         .args(["serve", "--db", db.to_str().unwrap(), "--addr", "127.0.0.1:0"])
         .current_dir(repo_root())
         .stderr(Stdio::piped())

@@ -7,17 +7,16 @@
 //! Needs a PostgreSQL server: `sitrep_pg::test_cluster` starts a throwaway one.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::repo_root;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sitrep");
+mod common;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+const BIN: &str = env!("CARGO_BIN_EXE_sitrep");
 
 fn sitrep(args: &[&str]) -> std::process::Output {
     let out = Command::new(BIN).args(args).env("SITREP_GAZETTEER", repo_root().join("data/gazetteer")).output().unwrap();
@@ -27,22 +26,12 @@ fn sitrep(args: &[&str]) -> std::process::Output {
 
 /// The merge set's articles, each told in `variants` versions (outlet, URL, an added sentence).
 fn corpus(path: &Path, variants: std::ops::Range<usize>) -> usize {
-    let set = repo_root().join("eval/sets/merge/articles.jsonl");
-    let articles: Vec<Value> = std::fs::read_to_string(set).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let mut out = String::new();
     let mut n = 0;
     for v in variants {
-        for a in &articles {
-            let id = a["id"].as_str().unwrap();
-            let line = serde_json::json!({
-                "id": format!("{id}-v{v}"), "url": format!("https://variant{v}.example/{id}"), "published": a["published"],
-                "outlet": format!("Outlet {v}"), "title": a["title"],
-                "text": format!("{} Update {v}: officials said the situation remained tense in the area on the following day.", a["text"].as_str().unwrap()),
-            });
-            out.push_str(&line.to_string());
-            out.push('\n');
-            n += 1;
-        }
+        let (lines, k) = common::merge_set_variant(v);
+        out.push_str(&lines);
+        n += k;
     }
     std::fs::write(path, out).unwrap();
     n

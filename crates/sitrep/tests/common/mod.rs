@@ -60,6 +60,25 @@ pub fn repo_root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The merge set's invented articles as outlet `v` re-tells them (its own outlet and URL, an
+/// added sentence), as JSON Lines; and how many records that is.
+pub fn merge_set_variant(v: usize) -> (String, usize) {
+    let set = repo_root().join("eval/sets/merge/articles.jsonl");
+    let articles: Vec<Value> = std::fs::read_to_string(set).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut out = String::new();
+    for a in &articles {
+        let id = a["id"].as_str().unwrap();
+        let line = serde_json::json!({
+            "id": format!("{id}-v{v}"), "url": format!("https://variant{v}.example/{id}"), "published": a["published"],
+            "outlet": format!("Outlet {v}"), "title": a["title"],
+            "text": format!("{} Update {v}: officials said the situation remained tense in the area on the following day.", a["text"].as_str().unwrap()),
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    (out, articles.len())
+}
+
 fn validator() -> &'static jsonschema::Validator {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
