@@ -13,6 +13,7 @@ pub mod minhash;
 pub mod read;
 pub mod schema;
 pub mod store;
+pub mod throughput;
 pub mod warc;
 
 pub use eval::{b3_items, eval_merge, eval_merge_with, merge_clusters, MergeScore};
