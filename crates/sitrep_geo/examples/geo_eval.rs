@@ -12,7 +12,7 @@ use sitrep_core::{CharMap, Document, Event, Span, SubEventType};
 use sitrep_geo::{distance_km, locate_events, Gazetteer};
 
 /// A place as char offsets and its coordinates.
-type CharPlace = ((usize, usize), Option<(f64, f64)>);
+type CharPlace = ((usize, usize), Option<sitrep_core::Geo>, bool);
 
 struct Topo {
     start: usize,
@@ -74,6 +74,16 @@ fn main() {
         eprintln!("built {} places, {} keys, {} bytes, {} in {:.1}s", r.places, r.keys, r.bytes, r.version, t.elapsed().as_secs_f64());
         return;
     }
+    if args.first().map(String::as_str) == Some("text") {
+        let gaz = Gazetteer::load(Path::new("data/gazetteer")).unwrap();
+        let mut doc = Document::from_text("t", args[1].clone());
+        gaz.annotate(&mut doc);
+        for p in &doc.places {
+            let g = p.geo.as_ref().unwrap();
+            println!("{:?} -> {} {:?} {:?} ({:.3},{:.3}) {:?} conf {:.2}", p.span.of(&doc.text), g.name, g.country, g.admin1, g.lat, g.lon, g.precision, g.confidence);
+        }
+        return;
+    }
     let mut errors = args.iter().position(|a| a == "--errors").map(|i| std::fs::File::create(&args[i + 1]).unwrap());
     let t = Instant::now();
     let gaz = Gazetteer::load(Path::new("data/gazetteer")).unwrap();
@@ -86,24 +96,32 @@ fn main() {
         let mut chars_total = 0usize;
         let started = Instant::now();
         let mut errs_km: Vec<f64> = Vec::new();
+        let mut buckets: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
         for (ai, (text, tops)) in arts.iter().enumerate() {
             chars_total += text.len();
             let mut doc = Document::from_text(format!("{name}-{ai}"), text.clone());
             gaz.annotate(&mut doc);
             sitrep_core::check::assert_spans(&doc);
             let map = CharMap::new(text);
-            let places: Vec<CharPlace> = doc.places.iter().map(|p| (map.span_to_chars(p.span), p.geo.as_ref().map(|g| (g.lat, g.lon)))).collect();
+            let places: Vec<CharPlace> = doc
+                .places
+                .iter()
+                .map(|p| {
+                    let norp = p.entity.as_ref().is_some_and(|e| doc.entities.iter().any(|x| &x.id == e && x.kind == sitrep_core::EntityKind::Norp));
+                    (map.span_to_chars(p.span), p.geo.clone(), norp)
+                })
+                .collect();
             pred += places.len();
             for t in tops.iter().filter(|t| t.is_toponym) {
                 gold_n += 1;
-                if places.iter().any(|(s, _)| *s == (t.start, t.end)) { tp += 1; }
+                if places.iter().any(|(s, ..)| *s == (t.start, t.end)) { tp += 1; }
             }
             for t in tops.iter().filter(|t| t.is_toponym) {
                 let Some((la, lo)) = t.coords else { continue };
                 n += 1;
-                let hit = places.iter().filter(|(s, _)| s.0 < t.end && t.start < s.1)
-                    .max_by_key(|(s, _)| (usize::from(*s == (t.start, t.end)), s.1.min(t.end) - s.0.max(t.start)));
-                let err = hit.and_then(|(_, g)| g.map(|(a, b)| distance_km(a, b, la, lo))).unwrap_or(20039.0);
+                let hit = places.iter().filter(|(s, ..)| s.0 < t.end && t.start < s.1)
+                    .max_by_key(|(s, ..)| (usize::from(*s == (t.start, t.end)), s.1.min(t.end) - s.0.max(t.start)));
+                let err = hit.and_then(|(_, g, _)| g.as_ref().map(|g| distance_km(g.lat, g.lon, la, lo))).unwrap_or(20039.0);
                 errs_km.push(err);
                 if err <= 161.0 { e2e += 1; }
                 let span = map.span_from_chars(t.start, t.end);
@@ -111,12 +129,18 @@ fn main() {
                 let gerr = g.as_ref().map(|g| distance_km(g.lat, g.lon, la, lo));
                 if gerr.is_some_and(|d| d <= 161.0) { given += 1; }
                 if gaz.most_populous(&t.phrase).is_some_and(|g| distance_km(g.lat, g.lon, la, lo) <= 161.0) { base += 1; }
+                let mut bk = "";
+                if err > 161.0 {
+                    let b = bucket(&gaz, &t.phrase, hit.map(|(s, g, norp)| (*s == (t.start, t.end), g.as_ref(), *norp)), (t.start, t.end), (la, lo));
+                    *buckets.entry(b).or_insert(0usize) += 1;
+                    bk = b;
+                }
                 if let Some(f) = errors.as_mut() {
                     if err > 161.0 {
-                        let got = hit.map(|(s, g)| format!("{:?}@{:?}", &text.chars().skip(s.0).take(s.1 - s.0).collect::<String>(), g)).unwrap_or_else(|| "UNRECOGNISED".into());
+                        let got = hit.map(|(s, g, _)| format!("{:?}@{:?}", &text.chars().skip(s.0).take(s.1 - s.0).collect::<String>(), g.as_ref().map(|g| (g.lat, g.lon, g.name.as_str(), g.country.as_deref(), g.admin1.as_deref())))).unwrap_or_else(|| "UNRECOGNISED".into());
                         let gname = g.map(|g| format!("{} {} ({:.0} km)", g.name, g.country.unwrap_or_default(), gerr.unwrap_or(0.0))).unwrap_or_else(|| "-".into());
                         let ctx: String = text.chars().skip(t.start.saturating_sub(40)).take(t.end - t.start + 80).collect::<String>().replace('\n', " ");
-                        writeln!(f, "{name}\t{}\t{got}\tgiven:{gname}\t{ctx}", t.phrase).unwrap();
+                        writeln!(f, "{name}\t{bk}\t{}\t{got}\tgiven:{gname}\t{ctx}", t.phrase).unwrap();
                     }
                 }
             }
@@ -129,6 +153,11 @@ fn main() {
             "{name}: n={n} acc_161km={:.3} acc_161km_given_spans={:.3} most_populous_baseline={:.3} median_err_km={:.0} P={p:.3} R={r:.3} F1={:.3} docs={} ({:.0} docs/s incl. given-span runs, {:.1} MB)",
             e2e as f64 / n as f64, given as f64 / n as f64, base as f64 / n as f64, errs_km.get(errs_km.len() / 2).copied().unwrap_or(0.0), 2.0 * p * r / (p + r).max(1e-9), arts.len(), arts.len() as f64 / secs, chars_total as f64 / 1e6
         );
+        let mut b: Vec<_> = buckets.into_iter().collect();
+        b.sort_by(|x, y| y.1.cmp(&x.1));
+        for (k, v) in b {
+            println!("  miss {k:<44} {v:>4}  ({:.1} points)", 100.0 * v as f64 / n as f64);
+        }
     }
     // Throughput: annotate only.
     let arts = load(&data.join("lgl/lgl.xml"), false, false);
@@ -144,6 +173,48 @@ fn main() {
     let s = t.elapsed().as_secs_f64();
     println!("throughput: {:.0} docs/s, {:.2} MB/s (annotate only, one thread, LGL x3)", (arts.len() * 3) as f64 / s, bytes as f64 / 1e6 / s);
     event_location(&gaz, &data.join("../event_location/labeled_records.json"), errors.as_mut());
+}
+
+/// Why a gold toponym is wrong at 161 km: the error-analysis bucket.
+fn bucket(gaz: &Gazetteer, phrase: &str, hit: Option<(bool, Option<&sitrep_core::Geo>, bool)>, _span: (usize, usize), gold: (f64, f64)) -> &'static str {
+    use sitrep_geo::PlaceKind;
+    let near = |g: &sitrep_core::Geo| distance_km(g.lat, g.lon, gold.0, gold.1) <= 161.0;
+    let cands = gaz.candidates(phrase);
+    let right: Vec<&sitrep_geo::Candidate> = cands.iter().filter(|c| near(&c.geo)).collect();
+    let Some((exact, geo, is_demonym)) = hit else {
+        return if right.is_empty() { if cands.is_empty() { "unrecognised: name not in gazetteer" } else { "unrecognised: no candidate near gold" } } else { "unrecognised: a candidate is right" };
+    };
+    let Some(geo) = geo else { return "recognised, no geo" };
+    if !exact {
+        return if right.is_empty() { "partial span: no right candidate" } else { "partial span: a candidate is right" };
+    }
+    if geo.precision == sitrep_core::GeoPrecision::Country || cands.iter().any(|c| c.kind == PlaceKind::Country && c.geo.name == geo.name && c.geo.lat == geo.lat) {
+        if right.is_empty() {
+            let d = distance_km(geo.lat, geo.lon, gold.0, gold.1);
+            return if d < 1500.0 { if is_demonym { "country point (demonym)" } else { "country point" } } else { "country chosen, gold elsewhere" };
+        }
+        return "country chosen, a city/region is right";
+    }
+    if right.is_empty() {
+        return if cands.is_empty() { "resolved via context, no right sense in gaz" } else { "no candidate near gold (sense missing)" };
+    }
+    let r = right[0];
+    let got_kind = cands.iter().find(|c| c.geo.lat == geo.lat && c.geo.lon == geo.lon).map(|c| c.kind);
+    if r.geo.country == geo.country {
+        if r.geo.admin1 == geo.admin1 || r.kind == PlaceKind::Admin1 || got_kind == Some(PlaceKind::Admin1) {
+            return match (got_kind, r.kind) {
+                (Some(PlaceKind::City), PlaceKind::Admin1 | PlaceKind::Admin2) => "wrong sense: city chosen, region right",
+                (Some(PlaceKind::Admin1 | PlaceKind::Admin2), PlaceKind::City) => "wrong sense: region chosen, city right",
+                _ => "wrong sense: same admin1",
+            };
+        }
+        return "wrong sense: same country, other admin1";
+    }
+    match (geo.country.as_deref(), r.geo.country.as_deref()) {
+        (Some("US"), _) => "wrong sense: US chosen, foreign right",
+        (_, Some("US")) => "wrong sense: foreign chosen, US right",
+        _ => "wrong sense: other country",
+    }
 }
 
 fn doc_text_only(doc: &Document) -> Document {

@@ -17,6 +17,8 @@ pub enum AliasTarget {
     UsState(String),
     /// A first-level region: country code and the region's folded GeoNames name.
     Admin1(String, String),
+    /// A populated place: country code and its folded name (the most populous of that name).
+    City(String, String),
 }
 
 #[derive(Debug, Default)]
@@ -81,10 +83,11 @@ impl Lexicon {
         for line in data_lines(ALIASES) {
             if let Some((alias, target)) = line.split_once('\t') {
                 let target = target.trim();
-                let t = match (target.strip_prefix("US-"), target.split_once('/')) {
-                    (Some(code), _) => AliasTarget::UsState(code.to_ascii_lowercase()),
-                    (None, Some((cc, region))) => AliasTarget::Admin1(cc.to_owned(), fold(region)),
-                    (None, None) => AliasTarget::Country(target.to_owned()),
+                let t = match (target.strip_prefix("US-"), target.split_once('/'), target.split_once(':')) {
+                    (Some(code), ..) => AliasTarget::UsState(code.to_ascii_lowercase()),
+                    (None, Some((cc, region)), _) => AliasTarget::Admin1(cc.to_owned(), fold(region)),
+                    (None, None, Some((cc, city))) => AliasTarget::City(cc.to_owned(), fold(city)),
+                    (None, None, None) => AliasTarget::Country(target.to_owned()),
                 };
                 let alias = alias.trim().trim_start_matches("the ");
                 let key = fold(alias);
@@ -92,7 +95,9 @@ impl Lexicon {
                 for n in 1..words.len() {
                     lex.alias_prefixes.insert(words[..n].join(" "));
                 }
-                lex.aliases.insert(key, (t, alias.ends_with('.') && !alias.contains(' ')));
+                // "NSW" and "N.S.W." fold alike: the period is needed only if every spelling has it.
+                let needs_period = alias.ends_with('.') && !alias.contains(' ') && lex.aliases.get(&key).is_none_or(|(_, needs)| *needs);
+                lex.aliases.insert(key, (t, needs_period));
             }
         }
         lex

@@ -165,8 +165,11 @@ impl Gazetteer {
         }
         if let Some((target, _)) = self.lex.aliases.get(key) {
             if let Some(id) = self.alias_place(target) {
-                if !out.iter().any(|(i, _)| *i == id) {
-                    out.push((id, false));
+                // The alias list is curated: its target answers to the name as fully as the
+                // place's own name ("DPRK" is only an alternate spelling in the sources).
+                match out.iter_mut().find(|(i, _)| *i == id) {
+                    Some(posting) => posting.1 = false,
+                    None => out.push((id, false)),
                 }
             }
         }
@@ -186,6 +189,15 @@ impl Gazetteer {
                 let p = self.index.place(id);
                 p.kind == PlaceKind::Admin1 && p.country == cc.as_bytes()[..2]
             }),
+            AliasTarget::City(cc, key) => self
+                .index
+                .lookup(key)
+                .map(|(id, _)| id)
+                .filter(|&id| {
+                    let p = self.index.place(id);
+                    p.kind == PlaceKind::City && p.country == cc.as_bytes()[..2]
+                })
+                .max_by_key(|&id| (self.index.place(id).population, std::cmp::Reverse(id))),
         }
     }
 

@@ -5,13 +5,15 @@ use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
 /// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
 /// target, not where the event happened.)
-const TIES: [&str; 13] =
-    ["in", "near", "at", "outside", "inside", "of", "around", "across", "into", "throughout", "over", "entered", "stormed"];
+const TIES: [&str; 17] = [
+    "in", "near", "at", "outside", "inside", "of", "around", "across", "into", "throughout", "over", "entered", "stormed",
+    "through", "along", "within", "onto",
+];
 /// Reporting verbs: a place before one of these, ahead of the trigger, frames the report.
 const REPORTING: [&str; 6] = [" said ", " says ", " told ", " reported ", " announced ", " claimed "];
 /// Words between a preposition and the place that do not break the tie.
-const QUALIFIERS: [&str; 25] = [
-    "the", "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+const QUALIFIERS: [&str; 31] = [
+    "the", "a", "an", "his", "her", "their", "its", "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
     "southwestern", "restive", "neighbouring", "neighboring", "nearby", "downtown", "capital", "provincial", "city",
     "town", "village", "port", "border", "besieged", "strategic", "key",
 ];
@@ -142,7 +144,10 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                             || text[p.span.start..].is_empty()
                     })
             };
-            let possessive_head = text[p.span.end..].starts_with("'s") || text[p.span.end..].starts_with("’s");
+            // "Yemen's Ansar al-Sharia": a possessor of a name is no place of the event; of a
+            // common noun it is ("of Chechnya's towns", "patrolling Bishkek's streets").
+            let after = text[p.span.end..].strip_prefix("'s").or_else(|| text[p.span.end..].strip_prefix("’s"));
+            let possessive_head = after.is_some_and(|rest| rest.trim_start().chars().next().is_none_or(|c| !c.is_lowercase()));
             let tied = object || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
             if !tied || possessive_head && !is_subplace(p) {
                 return None;

@@ -344,6 +344,36 @@ impl Gazetteer {
                         break 'r true;
                     }
                 }
+                // "Manila Cathedral", "Rogers Centre", "University of Alberta", "Supreme People's
+                // Court", "Eastern Ghouta": a name that is also an everyday word, inside a longer
+                // capitalised name, belongs to that name (a facility, an organisation, a place
+                // the gazetteer lacks), not a place of its own ("Cathedral", Saskatchewan).
+                let everyday = lex.landmark.contains(&key)
+                    || lex.orghead.contains(&key)
+                    || lex.facility.contains(&key)
+                    || lex.english.contains(&key)
+                    || lex.common.contains(&key);
+                let country = cands.iter().any(|&(id, alt)| !alt && self.place(id).kind == PlaceKind::Country);
+                if single && everyday && !country && !demonym && !locative_before {
+                    let prev_cap = prev_word.is_some_and(|p| {
+                        p + 1 == i && toks[i].space_before && !toks[i].newline_before && is_cap(toks[p].span.of(text)) && {
+                            let pl = lower(p);
+                            !lex.function.contains(&pl) && !lex.locative.contains(&pl) && !lex.direction.contains(&pl) && !lex.title.contains(&pl) && !lex.calendar.contains(&pl)
+                        }
+                    });
+                    let of_name = next_lower == "of" && toks.get(end + 2).is_some_and(|n| n.word && is_cap(n.span.of(text)));
+                    let next_cap = next_word.is_some_and(|n| {
+                        n.space_before
+                            && is_cap(next_str)
+                            && !lex.admin.contains(&next_lower)
+                            && !lex.follower.contains(&next_lower)
+                            && !lex.calendar.contains(&next_lower)
+                            && !lex.orghead.contains(&next_lower)
+                    });
+                    if prev_cap || of_name || next_cap {
+                        break 'r true;
+                    }
+                }
                 // Part of a longer capitalised name ("Paris Hilton", "Washington Post").
                 if let Some(n) = next_word.filter(|n| n.space_before && !n.newline_before) {
                     let ns = n.span.of(text);

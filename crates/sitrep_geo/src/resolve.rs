@@ -55,7 +55,12 @@ impl Gazetteer {
             };
             found.push((m.span, m.entity, geo, kind));
         }
-        found.extend(self.subplaces(doc, &toks, &mentions, &resolved));
+        let subplaces = self.subplaces(doc, &toks, &mentions, &resolved);
+        // "Seoul Central District Court": names inside a facility named after its parent are
+        // part of the facility's name, not places of their own; the parent stays.
+        let facilities: Vec<Span> = subplaces.iter().filter(|f| f.3 == EntityKind::Fac).map(|f| f.0).collect();
+        found.retain(|f| !facilities.iter().any(|fac| fac.contains(f.0) && fac.start < f.0.start));
+        found.extend(subplaces);
         found.sort_by_key(|f| (f.0.start, f.0.end));
         found.dedup_by_key(|f| f.0);
         let unknown = self.unknown_places(doc, &toks, &found);
