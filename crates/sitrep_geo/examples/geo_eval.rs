@@ -89,6 +89,14 @@ fn main() {
     let gaz = Gazetteer::load(Path::new("data/gazetteer")).unwrap();
     eprintln!("gazetteer {} loaded in {:.1} ms ({} places; wall {:.1} ms)", gaz.version(), gaz.load_ms(), gaz.place_count(), t.elapsed().as_secs_f64() * 1e3);
     let data = sitrep_core::testdata::require_shared_data().join("geoparsing");
+    // --pipeline: the text and entity stages first, as `sitrep eval geoparsing` runs them.
+    let stages = args.iter().any(|a| a == "--pipeline").then(|| (sitrep_text::Cleaner::load().unwrap(), sitrep_ner::Ner::load().unwrap()));
+    let prepare = |doc: &mut Document| {
+        if let Some((text, ner)) = &stages {
+            text.annotate(doc);
+            ner.annotate(doc);
+        }
+    };
     for (name, file, gwn, tr) in [("lgl", "lgl/lgl.xml", false, false), ("geowebnews", "geowebnews/GWN.xml", true, false), ("trnews", "trnews/TR-News.xml", false, true)] {
         let arts = load(&data.join(file), gwn, tr);
         let (mut n, mut e2e, mut given, mut base) = (0usize, 0usize, 0usize, 0usize);
@@ -100,6 +108,7 @@ fn main() {
         for (ai, (text, tops)) in arts.iter().enumerate() {
             chars_total += text.len();
             let mut doc = Document::from_text(format!("{name}-{ai}"), text.clone());
+            prepare(&mut doc);
             gaz.annotate(&mut doc);
             sitrep_core::check::assert_spans(&doc);
             let map = CharMap::new(text);
@@ -172,7 +181,7 @@ fn main() {
     }
     let s = t.elapsed().as_secs_f64();
     println!("throughput: {:.0} docs/s, {:.2} MB/s (annotate only, one thread, LGL x3)", (arts.len() * 3) as f64 / s, bytes as f64 / 1e6 / s);
-    event_location(&gaz, &data.join("../event_location/labeled_records.json"), errors.as_mut());
+    event_location(&gaz, &data.join("../event_location/labeled_records.json"), errors.as_mut(), &prepare);
 }
 
 /// Why a gold toponym is wrong at 161 km: the error-analysis bucket.
@@ -228,7 +237,7 @@ struct Rec { text: String, spans: Vec<RecSpan> }
 #[derive(serde::Deserialize)]
 struct RecSpan { start: usize, end: usize, label: String }
 
-fn event_location(gaz: &Gazetteer, path: &Path, mut errors: Option<&mut std::fs::File>) {
+fn event_location(gaz: &Gazetteer, path: &Path, mut errors: Option<&mut std::fs::File>, prepare: &dyn Fn(&mut Document)) {
     let recs: Vec<Rec> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (mut n, mut right, mut with_loc, mut with_loc_right) = (0, 0, 0, 0);
     for (ri, r) in recs.iter().enumerate() {
@@ -237,6 +246,7 @@ fn event_location(gaz: &Gazetteer, path: &Path, mut errors: Option<&mut std::fs:
         let locs: Vec<(usize, usize)> = r.spans.iter().filter(|s| s.label == "LOCATION").map(|s| (s.start, s.end)).collect();
         let map = CharMap::new(&r.text);
         let mut doc = Document::from_text(format!("rec{ri}"), r.text.clone());
+        prepare(&mut doc);
         gaz.annotate(&mut doc);
         let trigger = map.span_from_chars(verbs[0].start, verbs[0].end);
         doc.events.push(Event::new("V1", SubEventType::Attack, trigger, vec![Span::new(0, r.text.len())]));

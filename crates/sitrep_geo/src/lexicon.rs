@@ -35,6 +35,7 @@ pub struct Lexicon {
     pub orghead: HashSet<String>,
     pub notplace: HashSet<String>,
     pub landmark: HashSet<String>,
+    pub placenoun: HashSet<String>,
     pub common: HashSet<String>,
     /// Lowercase English words (modifier test for a town before a capitalised word).
     pub english: HashSet<String>,
@@ -69,6 +70,7 @@ impl Lexicon {
                 "orghead" => &mut lex.orghead,
                 "notplace" => &mut lex.notplace,
                 "landmark" => &mut lex.landmark,
+                "placenoun" => &mut lex.placenoun,
                 _ => continue,
             };
             set.insert(word.trim().to_owned());

@@ -111,6 +111,8 @@ pub struct Mention {
     pub city_cue: bool,
     /// Places named right after it as its container ("Alexandria, Louisiana").
     pub qualifier: Vec<u32>,
+    /// It is itself the container named after another place ("Bronx, New York").
+    pub is_container: bool,
     pub dateline: bool,
 }
 
@@ -257,6 +259,8 @@ impl Gazetteer {
                 && (lex.locative.contains(&prev_lower) || lex.direction.contains(&prev_lower));
             let comma_after = next.is_some_and(|n| n.span.of(text) == ",");
             let admin_after = next_word.is_some_and(|n| !n.newline_before) && lex.admin.contains(&next_lower);
+            // "New York Gov. Andrew Cuomo": a governor's title names the state.
+            let governor_after = next_word.is_some_and(|n| !n.newline_before) && matches!(next_lower.as_str(), "gov" | "governor");
             let strong = cands.iter().any(|&(id, alt)| {
                 let p = self.place(id);
                 !alt && (matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent) || p.population >= 100_000)
@@ -292,7 +296,15 @@ impl Gazetteer {
                 };
             // "in Richmond": a place preposition right before a name the tagger called a person.
             let possessive_after = next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "'" | "’" | "'s" | "’s"));
-            let place_cue = container_after || (locative_before && !possessive_after);
+            // "in Sharon, Cornwall and Salisbury": a name coordinated with the place just
+            // before it is a place too.
+            let coordinated = mentions.last().is_some_and(|m| {
+                !m.demonym && {
+                    let between: Vec<&str> = toks[m.toks.1 + 1..i].iter().map(|t| t.span.of(text)).collect();
+                    matches!(between.as_slice(), [","] | ["and"] | ["or"] | [",", "and"] | [",", "or"])
+                }
+            });
+            let place_cue = container_after || (locative_before && !possessive_after) || (coordinated && !possessive_after);
             let mut weak_start = false;
             let mut vetoed_by_tagger = false;
             let reject = 'r: {
@@ -320,7 +332,13 @@ impl Gazetteer {
                         EntityKind::Person => {
                             let division = cands.iter().any(|&(id, alt)| !alt && self.place(id).kind == PlaceKind::Admin1);
                             let alone = doc.entities[e].mentions.iter().all(|m| fold(m.of(text)) == key);
-                            !(place_cue || (division && alone))
+                            // No person is called "Macon County"; "Roselle police", "a Macon
+                            // County man" use the name as a place; "Arkansas Gov. Mike
+                            // Huckabee" holds a region before the title.
+                            let county = !single && key.rsplit(' ').next().is_some_and(|w| lex.admin.contains(w));
+                            let place_noun = next_word.is_some_and(|n| n.space_before && !is_cap(next_str)) && lex.placenoun.contains(&next_lower);
+                            let region_before_title = region && inside && (lex.follower.contains(&next_lower) || lex.title.contains(&next_lower));
+                            !(place_cue || (division && alone) || county || place_noun || region_before_title)
                         }
                         EntityKind::Org => !((place_cue || (is_all_caps(surface) && dash_after)) && !inside) && !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
                         EntityKind::Norp => !demonym && !known,
@@ -449,6 +467,7 @@ impl Gazetteer {
                         admin_suffix: admin_after,
                         city_cue: false,
                         qualifier: Vec::new(),
+                        is_container: false,
                         dateline: false,
                     });
                 }
@@ -463,6 +482,7 @@ impl Gazetteer {
                         admin_suffix: admin_after,
                         city_cue: false,
                         qualifier: Vec::new(),
+                        is_container: false,
                         dateline: false,
                     });
                 }
@@ -479,9 +499,10 @@ impl Gazetteer {
                 cands,
                 demonym,
                 entity: entity_exact(span).or(ner.map(|(e, _)| e)),
-                admin_suffix: admin_after,
+                admin_suffix: admin_after || governor_after,
                 city_cue,
                 qualifier: Vec::new(),
+                is_container: false,
                 dateline: in_dateline,
             });
             i = end + 1;
@@ -558,6 +579,9 @@ impl Gazetteer {
                     .map(|&(id, _)| id)
                     .filter(|&id| matches!(self.place(id).kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2))
                     .collect();
+                if !regions.is_empty() {
+                    mentions[k + 1].is_container = true;
+                }
                 mentions[k].qualifier = regions;
             } else if q_tok.word && q_tok.span.len() == 2 && is_all_caps(q_tok.span.of(text)) {
                 if let Some(state) = self.us_state(q_tok.span.of(text)) {
@@ -572,6 +596,7 @@ impl Gazetteer {
                         admin_suffix: false,
                         city_cue: false,
                         qualifier: Vec::new(),
+                        is_container: false,
                         dateline: false,
                     });
                 }

@@ -108,6 +108,7 @@ impl Gazetteer {
             admin_suffix: false,
             city_cue: false,
             qualifier: Vec::new(),
+            is_container: false,
             dateline: false,
         });
         let at = mentions.len() - 1;
@@ -157,6 +158,10 @@ impl Gazetteer {
         if m.city_cue && p.kind == PlaceKind::City {
             bonus += 2.0;
         }
+        // "Bronx, New York": the name after the comma is the container, a region.
+        if m.is_container && matches!(p.kind, PlaceKind::Admin1 | PlaceKind::Admin2 | PlaceKind::Country) {
+            bonus += 3.0;
+        }
         bonus
     }
 
@@ -193,7 +198,10 @@ impl Gazetteer {
                     for (id, score) in &mut scores {
                         let p = self.place(*id);
                         if p.kind == PlaceKind::City && regions.contains(&p.admin1_place) {
-                            *score += 2.0;
+                            // The city may answer to the region's name only as an alternate
+                            // ("New York" for New York City): no penalty for that here.
+                            let alternate = ms.iter().any(|&mi| mentions[mi].cands.iter().any(|&(c, alt)| c == *id && alt));
+                            *score += if alternate { 3.0 } else { 2.0 };
                         }
                     }
                 }
