@@ -308,7 +308,13 @@ impl Gazetteer {
             let mut weak_start = false;
             let mut vetoed_by_tagger = false;
             let reject = 'r: {
-                if in_dateline || ner_place {
+                // The tagger's place vouches for the name unless the name is an everyday word
+                // inside the tagger's longer place ("Eastern" of "Eastern Ghouta"): the rules
+                // below decide that one.
+                let inner_everyday = single
+                    && ner.is_some_and(|(e, _)| !doc.entities[e].mentions.contains(&span))
+                    && (lex.landmark.contains(&key) || lex.orghead.contains(&key) || lex.english.contains(&key) || lex.common.contains(&key));
+                if in_dateline || ner_place && !inner_everyday {
                     break 'r false;
                 }
                 // A country, region or big city inside an organisation's name is still a place
