@@ -77,6 +77,9 @@ pub enum CueKind {
     Facility,
     WeaponsFound,
     Habitual,
+    /// A definite reference to an event already reported ("as a result of the attack"): the sentence's
+    /// casualties belong to it, and no side is inferred from earlier sentences.
+    Aftermath,
 }
 
 impl CueKind {
@@ -105,6 +108,7 @@ impl CueKind {
             "facility" => Self::Facility,
             "weapons_found" => Self::WeaponsFound,
             "habitual" => Self::Habitual,
+            "aftermath" => Self::Aftermath,
             _ => return None,
         })
     }

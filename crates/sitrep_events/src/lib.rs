@@ -78,6 +78,35 @@ const fn is_armed(kind: ActorKind) -> bool {
     )
 }
 
+/// Whether the sentence refers to an event already reported: "as a result of the attack", "in this
+/// ambush", "claimed responsibility for".
+fn refers_to_reported_event(s: &Sentence) -> bool {
+    s.has_cue(CueKind::Aftermath)
+        || s.lex.iter().any(|m| {
+            let Entry::Trigger(_) = m.entry else { return false };
+            let w = word_at(&s.words, m.span.start);
+            w > 0 && s.lower_word_is(w - 1, &["the", "this", "that"]) && !s.words[w].span.of(s.text).ends_with("ed")
+        })
+}
+
+/// The most recent actor in `context` on the other side from an armed actor of `kind`: state or foreign
+/// forces against anyone else armed.
+fn opposing(context: &[Actor], kind: ActorKind) -> Option<&Actor> {
+    let official = |k: ActorKind| matches!(k, ActorKind::StateForces | ActorKind::ExternalForces);
+    context.iter().rev().find(|a| is_armed(a.kind) && official(a.kind) != official(kind))
+}
+
+/// An army or a foreign force (not the police): its arrests are part of armed conflict, not crime.
+fn is_military(a: &Actor) -> bool {
+    a.kind == ActorKind::ExternalForces || a.kind == ActorKind::StateForces && !a.name.starts_with("Police")
+}
+
+/// How many sentences back an unnamed side of an event may have been named.
+const CONTEXT_SENTENCES: usize = 3;
+
+/// Verbs that say people were killed and nothing else: an armed victim of one was killed by someone.
+const KILL_VERBS: &[&str] = &["killed", "killing", "kills", "shot dead", "shot and killed", "resulted in the death of", "resulted in the deaths of"];
+
 /// Killing words only people do on purpose: enough to code an attack with an unnamed perpetrator.
 const VIOLENT_WORDS: &[&str] = &[
     "murdered",
@@ -160,6 +189,10 @@ struct Sentence<'a> {
     all_caps: bool,
     /// The sentence states a number of dead, wounded or detained.
     has_figures: bool,
+    /// Armed actors named in the few sentences before this one, most recent last: the unnamed side of
+    /// "Five militants were killed" or "Four men were detained during the operation" after a sentence
+    /// that named the force.
+    context: Vec<Actor>,
 }
 
 impl Sentence<'_> {
@@ -215,6 +248,15 @@ impl Events {
         let political_doc =
             lexes.iter().flatten().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Political));
 
+        let armed_named: Vec<Vec<Actor>> = raw
+            .iter()
+            .map(|ms| {
+                ms.iter()
+                    .filter_map(|m| self.actors.resolve(*m, &doc.text, doc_country.as_deref(), doc_country.as_deref()))
+                    .filter(|a| is_armed(a.kind))
+                    .collect()
+            })
+            .collect();
         let mut found: Vec<(usize, Event)> = Vec::new();
         let mut pending_counts: Vec<(usize, Span, [Option<Count>; 3])> = Vec::new();
         let mut last_event: Option<usize> = None;
@@ -227,6 +269,7 @@ impl Events {
             let mut sentence = self.read_sentence(doc, *span, matches, lex, doc_country.as_deref());
             sentence.political_doc = political_doc;
             sentence.all_caps = all_caps;
+            sentence.context = armed_named[si.saturating_sub(CONTEXT_SENTENCES)..si].iter().flatten().cloned().collect();
             if sentence_blocked(&sentence, doc_year) {
                 continue;
             }
@@ -310,7 +353,19 @@ impl Events {
             .filter(|m| span.contains(*m))
             .collect();
         let dated = doc.times.iter().any(|t| span.contains(t.span));
-        let mut sentence = Sentence { text, span, words, lex, mentions, persons, dated, political_doc: false, all_caps: false, has_figures: false };
+        let mut sentence = Sentence {
+            text,
+            span,
+            words,
+            lex,
+            mentions,
+            persons,
+            dated,
+            political_doc: false,
+            all_caps: false,
+            has_figures: false,
+            context: Vec::new(),
+        };
         mark_speakers(&mut sentence);
         sentence
     }
@@ -455,6 +510,7 @@ impl Events {
             Needs::Political => {
                 let political = s.has_cue(CueKind::Political)
                     || s.political_doc
+                    || s.context.iter().any(is_military)
                     || protest_context
                     || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces);
                 if !political {
@@ -529,7 +585,10 @@ impl Events {
                                 Some(ActorKind::StateForces | ActorKind::ExternalForces) => {}
                                 _ => {
                                     c.actor2 = c.actor2.or(c.actor1.take());
-                                    c.actor1 = self.generic_actor("police", doc_country);
+                                    // "Four men were detained during the operation": the force of the
+                                    // operation just named made the arrests.
+                                    let force = s.context.iter().rev().find(|a| is_military(a)).cloned();
+                                    c.actor1 = force.or_else(|| self.generic_actor("police", doc_country));
                                 }
                             }
                         } else if sub == SubEventType::LootingPropertyDestruction {
@@ -548,8 +607,23 @@ impl Events {
             }
             TriggerSub::Kill => {
                 let violent = VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
-                let perpetrator = kind1.is_some_and(is_armed);
+                let mut perpetrator = kind1.is_some_and(is_armed);
                 let explosive = instrument.flatten();
+                // Armed men killed and no killer named: the opposing force named just before killed them
+                // ("Troops raided the compound. Five militants were killed.").
+                // Only a plain killing verb: "attack", "wounded" or "dead" may name a harassment, a reference
+                // back or a title, and "as a result of the attack" belongs to the event already reported.
+                let plain_kill = KILL_VERBS.iter().any(|v| word.eq_ignore_ascii_case(v));
+                if kind1.is_none() && explosive.is_none() && plain_kill && !refers_to_reported_event(s) {
+                    // The other side named later in the sentence ("…killed today in an operation by Afghan
+                    // commandos and coalition forces"), else in the sentences before.
+                    let named: Vec<Actor> = s.mentions.iter().rev().filter(|m| !m.speaker && m.span.start > span.end).map(|m| m.actor.clone()).collect();
+                    let victims = c.actor2.as_ref().filter(|a| is_armed(a.kind)).map(|a| a.kind);
+                    if let Some(other) = victims.and_then(|v| opposing(&named, v).or_else(|| opposing(&s.context, v))) {
+                        c.actor1 = Some(other.clone());
+                        perpetrator = true;
+                    }
+                }
                 if !(perpetrator || violent || explosive.is_some() || instrument.is_some() && civilian_victims) {
                     return None;
                 }
@@ -572,6 +646,16 @@ impl Events {
                     c.sub = SubEventType::ArmedClash;
                 } else if kind2.is_some_and(is_armed) {
                     // Armed victims and no named perpetrator: an unidentified group fought them.
+                    c.sub = SubEventType::ArmedClash;
+                } else if let Some(enemy) = (kind2.is_none() && plain_kill && !refers_to_reported_event(s))
+                    .then(|| c.actor1.as_ref().filter(|a| matches!(a.kind, ActorKind::StateForces | ActorKind::ExternalForces)))
+                    .flatten()
+                    .and_then(|a| opposing(&s.context, a.kind))
+                    .filter(|_| !s.has_cue(CueKind::CivilianPlace))
+                {
+                    // A force "killing him" in a report about the insurgents it was after: the dead are that
+                    // side's, not unnamed civilians.
+                    c.actor2 = Some(enemy.clone());
                     c.sub = SubEventType::ArmedClash;
                 } else {
                     c.sub = SubEventType::Attack;

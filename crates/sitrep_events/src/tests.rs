@@ -168,3 +168,44 @@ fn every_casualty_word_line_parses() {
     assert_eq!(category_of("abducted"), Some(Category::Detained));
     assert_eq!(category_of("market"), None);
 }
+
+#[test]
+fn the_unnamed_side_comes_from_the_sentences_before() {
+    let ev = events();
+    let doc = run(&ev, "Troops raided a hideout near Kandahar, Afghanistan, on Monday. Five militants were killed.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    let e = &doc.events[0];
+    assert_eq!(e.sub_event_type, SubEventType::ArmedClash);
+    assert_eq!(e.actor1.as_ref().map(|a| a.kind), Some(ActorKind::StateForces));
+    assert_eq!(e.fatalities.as_ref().and_then(|f| f.low), Some(5));
+    // With nobody named before, armed men killed by no one are not coded.
+    assert!(run(&ev, "Five militants were killed.").events.is_empty());
+}
+
+#[test]
+fn a_force_named_before_makes_a_passive_arrest_political() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "Afghan and coalition forces searched a compound in Nad Ali district, Helmand province, on Monday. \
+         Four men were detained during the operation.",
+    );
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
+    assert_eq!(doc.events[0].actor1.as_ref().map(|a| a.kind), Some(ActorKind::ExternalForces));
+    // The police searching a house is not an armed conflict: an ordinary arrest is not coded.
+    assert!(run(&ev, "Police searched a house in Leeds, England, on Monday. Four men were detained.").events.is_empty());
+}
+
+#[test]
+fn a_force_killing_the_man_it_was_after_is_a_clash() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "A security force searched a compound in Helmand, Afghanistan, for a Taliban commander. \
+         The force responded to the threat, killing him.",
+    );
+    let e = doc.events.iter().find(|e| e.trigger.is_some_and(|t| doc.slice(t) == "killing")).expect("the killing is coded");
+    assert_eq!(e.sub_event_type, SubEventType::ArmedClash);
+    assert!(!e.civilian_targeting);
+}

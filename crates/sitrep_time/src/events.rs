@@ -15,7 +15,8 @@
 //!    date of its own elaborates what came before. Not across a sentence that announces another
 //!    incident ("separate", "separately", "elsewhere", "meanwhile", "in another", "in a similar"
 //!    among its first eight words): such a sentence, and the rest of its paragraph, only look
-//!    back within that paragraph. An event in the title (a sentence ending before the
+//!    back within that paragraph. A sentence stating someone's record ("He is responsible for the
+//!    assassination … in January", `data/record_cues.txt`) is passed over: its date is the record's. An event in the title (a sentence ending before the
 //!    dateline) takes the first usable expression after the dateline: the lead's date.
 //! 3. **The document's date, widened.** The reference date P (dateline, publication or header
 //!    date) with precision `week`, as the contract says: "a date that the text leaves open is the
@@ -108,6 +109,20 @@ fn announces_new_incident(doc: &Document, sentence: Span) -> bool {
     words.iter().any(|w| NEW_INCIDENT.contains(&w.as_str())) || NEW_INCIDENT_PHRASES.iter().any(|p| joined.contains(&format!(" {p} ")))
 }
 
+/// `data/record_cues.txt`, lower case.
+static RECORD_CUES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    crate::lexicon::RECORD_CUES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+});
+
+/// Whether the sentence states someone's record ("He is responsible for the assassination … in
+/// January"): its date belongs to that record, not to the story a later sentence continues.
+fn states_a_record(doc: &Document, sentence: Span) -> bool {
+    let words: Vec<String> =
+        doc.slice(sentence).split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let joined = format!(" {} ", words.join(" "));
+    RECORD_CUES.iter().any(|cue| joined.contains(&format!(" {cue} ")))
+}
+
 /// Gives every event its date against `reference`; see the module documentation for the rules.
 pub fn date_events_with(doc: &mut Document, reference: Reference) {
     if !doc.is_codable() {
@@ -175,7 +190,7 @@ fn govern(doc: &Document, usable_times: &[usize], anchor: Span, evidence: Span) 
         if doc.is_removed(*prev) {
             continue;
         }
-        if k < si {
+        if k < si && !states_a_record(doc, *prev) {
             if let Some(i) = in_span(*prev).next_back() {
                 return Some(i);
             }

@@ -66,6 +66,7 @@ const UNITS: &str = include_str!("../data/units.tsv");
 const RELATIVE: &str = include_str!("../data/relative.tsv");
 const FUTURE_CUES: &str = include_str!("../data/future_cues.txt");
 const ZONES: &str = include_str!("../data/zones.tsv");
+pub(crate) const RECORD_CUES: &str = include_str!("../data/record_cues.txt");
 
 /// A stable hash of the time grammar's word lists, for the output's `provenance.lexicons`.
 #[must_use]
@@ -78,6 +79,7 @@ pub fn data_fingerprint() -> u64 {
         ("relative.tsv", RELATIVE),
         ("future_cues.txt", FUTURE_CUES),
         ("zones.tsv", ZONES),
+        ("record_cues.txt", RECORD_CUES),
     ])
 }
 

@@ -286,6 +286,18 @@ fn continuation_sentence_takes_the_earlier_date() {
 }
 
 #[test]
+fn continuation_passes_over_a_sentence_stating_a_record() {
+    let d = event_doc(
+        "Troops captured a rebel commander yesterday. He is responsible for the assassination of a mayor in \
+         November. The troops then detained two of his guards.",
+        MONDAY,
+        &["captured", "detained"],
+    );
+    assert_eq!(d.events[1].date, DateRange::day(date(2013, 1, 27)), "not the record's November");
+    assert_eq!(d.events[1].date_span.map(|s| d.slice(s)), Some("yesterday"));
+}
+
+#[test]
 fn multi_day_event_keeps_its_range() {
     let d = event_doc("Fighting raged on Sunday and into Monday in the north.", MONDAY, &["Fighting"]);
     assert_eq!(d.events[0].date.start, Some(date(2013, 1, 27)));
