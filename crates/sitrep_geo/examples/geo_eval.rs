@@ -121,6 +121,15 @@ fn main() {
                 })
                 .collect();
             pred += places.len();
+            if let Some(f) = errors.as_mut() {
+                for (s, g, _) in &places {
+                    if !tops.iter().any(|t| (t.start, t.end) == *s) {
+                        let surface: String = text.chars().skip(s.0).take(s.1 - s.0).collect();
+                        let prec = g.as_ref().map(|g| format!("{:?}", g.precision)).unwrap_or_default();
+                        writeln!(f, "fp-{name}\t{surface}\t{prec}").unwrap();
+                    }
+                }
+            }
             for t in tops.iter().filter(|t| t.is_toponym) {
                 gold_n += 1;
                 if places.iter().any(|(s, ..)| *s == (t.start, t.end)) { tp += 1; }

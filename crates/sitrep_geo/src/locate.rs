@@ -39,6 +39,14 @@ pub fn locate_events(doc: &mut Document) {
         .filter(|p| {
             p.entity.as_deref().and_then(|id| doc.entity(id)).is_none_or(|e| e.kind != EntityKind::Norp)
         })
+        // "the Islamic State of Iraq and Al-Sham launched…": a place inside an organisation's or
+        // a person's name says nothing about where the event was.
+        .filter(|p| {
+            p.entity.is_some()
+                || !doc.entities.iter().any(|e| {
+                    matches!(e.kind, EntityKind::Org | EntityKind::Person) && e.mentions.iter().any(|m| m.contains(p.span) && *m != p.span)
+                })
+        })
         .collect();
     let dateline_place =
         doc.dateline.as_ref().and_then(|d| d.place_span).and_then(|ds| places.iter().find(|p| p.span.overlaps(ds)).copied());

@@ -120,9 +120,9 @@ pub struct Mention {
 type Longest = (usize, String, Vec<(u32, bool)>, bool);
 
 /// Lowercase connector words a multi-word place name may contain.
-const CONNECTORS: [&str; 26] = [
+const CONNECTORS: [&str; 30] = [
     "of", "de", "del", "la", "le", "al", "el", "du", "des", "upon", "on", "the", "and", "da", "do", "dos", "das", "y", "ez",
-    "es", "ad", "an", "ar", "as", "sur", "am",
+    "es", "ad", "an", "ar", "as", "sur", "am", "e", "i", "ul", "ud",
 ];
 
 fn is_cap(s: &str) -> bool {
@@ -311,9 +311,16 @@ impl Gazetteer {
                 // The tagger's place vouches for the name unless the name is an everyday word
                 // inside the tagger's longer place ("Eastern" of "Eastern Ghouta"): the rules
                 // below decide that one.
+                let hyphen_on = next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "-" | "‐"))
+                    && toks.get(end + 2).is_some_and(|n| n.word && !n.space_before);
                 let inner_everyday = single
                     && ner.is_some_and(|(e, _)| !doc.entities[e].mentions.contains(&span))
-                    && (lex.landmark.contains(&key) || lex.orghead.contains(&key) || lex.english.contains(&key) || lex.common.contains(&key));
+                    && (hyphen_on
+                        || lex.landmark.contains(&key)
+                        || lex.orghead.contains(&key)
+                        || lex.english.contains(&key)
+                        || lex.common.contains(&key)
+                        || lex.direction.contains(&key));
                 if in_dateline || ner_place && !inner_everyday {
                     break 'r false;
                 }
@@ -373,6 +380,7 @@ impl Gazetteer {
                 // capitalised name, belongs to that name (a facility, an organisation, a place
                 // the gazetteer lacks), not a place of its own ("Cathedral", Saskatchewan).
                 let everyday = lex.landmark.contains(&key)
+                    || lex.direction.contains(&key)
                     || lex.orghead.contains(&key)
                     || lex.facility.contains(&key)
                     || lex.english.contains(&key)

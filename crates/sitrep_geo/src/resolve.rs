@@ -483,7 +483,16 @@ impl Gazetteer {
             // "in X" alone is weak: "in Congress", "in Christ". Only when X ends the phrase.
             let prep_ok = prep_cue && !cap(end + 1) && matches!(before1.as_str(), "near" | "outside" | "entered" | "stormed")
                 || prep_cue && before1 == "in" && (matches!(s(end + 1), "," | "." | ";") || next == "on" || next == "and") && words.len() <= 3;
-            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark) {
+            // The entity tagger's own place name ("Al-Qarassi", "Tal Areen"): a place the
+            // gazetteer lacks.
+            let tagged_place = doc
+                .entities
+                .iter()
+                .any(|e| matches!(e.kind, EntityKind::Gpe | EntityKind::Loc | EntityKind::Fac) && e.mentions.contains(&span))
+                // A lone unknown word the tagger calls a place is often a surname: it needs a
+                // place preposition before it.
+                && (words.len() >= 2 || lex.locative.contains(&before1) || matches!(before1.as_str(), "of" | "from" | "to"));
+            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark || tagged_place) {
                 i = end + 1;
                 continue;
             }
