@@ -386,7 +386,7 @@ impl Gazetteer {
                     || lex.english.contains(&key)
                     || lex.common.contains(&key);
                 let country = cands.iter().any(|&(id, alt)| !alt && self.place(id).kind == PlaceKind::Country);
-                if single && everyday && !country && !demonym && !locative_before {
+                if single && everyday && !country && !demonym {
                     let prev_cap = prev_word.is_some_and(|p| {
                         p + 1 == i && toks[i].space_before && !toks[i].newline_before && is_cap(toks[p].span.of(text)) && {
                             let pl = lower(p);
