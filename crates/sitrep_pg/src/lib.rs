@@ -10,11 +10,13 @@
 use std::path::Path;
 use std::time::Duration;
 
+use sitrep_store::read::ReadStore;
 use sitrep_store::{Error, EventStore, Store};
 
 pub mod filter;
 pub mod migrate;
 pub mod queue;
+pub mod read;
 pub mod schema;
 pub mod store;
 pub mod test_cluster;
@@ -76,10 +78,29 @@ pub fn open_store(db: &str, create: bool, opts: &PgOptions) -> Result<AnyStore, 
     }
     let path = Path::new(db);
     if !create && !path.exists() {
-        return Err(Error::Io(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("no such database (create one with `sitrep ingest INPUTS --db {db}`)"),
-        )));
+        return Err(missing(db));
     }
     Ok(Box::new(Store::open(path)?))
+}
+
+/// A store with the API's reads, whichever the database.
+pub type AnyReadStore = Box<dyn ReadStore>;
+
+/// [`open_store`] with the reads `sitrep serve` needs.
+///
+/// # Errors
+/// As [`open_store`].
+pub fn open_read_store(db: &str, create: bool, opts: &PgOptions) -> Result<AnyReadStore, Error> {
+    if is_postgres_url(db) {
+        return Ok(Box::new(PgStore::connect(db, opts)?));
+    }
+    let path = Path::new(db);
+    if !create && !path.exists() {
+        return Err(missing(db));
+    }
+    Ok(Box::new(Store::open(path)?))
+}
+
+fn missing(db: &str) -> Error {
+    Error::Io(std::io::Error::new(std::io::ErrorKind::NotFound, format!("no such database (create one with `sitrep ingest INPUTS --db {db}`)")))
 }

@@ -1,7 +1,9 @@
 //! `sitrep migrate --from FILE.sqlite --to postgres://…`: copies an SQLite store into an empty
 //! PostgreSQL one in one transaction, keeping every row id (so public ids, sources and reasons
 //! that name document rows stay true), then moves the id sequences past the copied rows.
-//! The newsletter tables are not copied: `sitrep_digest` runs on SQLite only for now.
+//! The newsletter tables (watch lists, subscribers, consent, confirmations, unsubscribes, digest
+//! cursors, the outbox) are copied too, so links already mailed keep working against the copy
+//! (their tokens name row ids) and no digest is composed twice.
 
 use std::path::Path;
 
@@ -52,10 +54,37 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ("sources", &[("doc_event_id", Int), ("stored_event_id", Int), ("independent", Bool), ("score", Real), ("reason", Text), ("joined_at", Text)]),
     ("claims", &[("doc_event_id", Int), ("source", Text), ("stance", Text), ("start", Int), ("end", Int)]),
     ("id_counters", &[("country", Text), ("next", Int)]),
+    ("watch_lists", &[("id", Int), ("name", Text), ("filter", Text), ("severity", Int), ("created_at", Text)]),
+    (
+        "subscribers",
+        &[("id", Int), ("email", Text), ("status", Text), ("created_at", Text), ("confirmed_at", Text), ("hard_bounces", Int), ("suspended_at", Text)],
+    ),
+    ("subscriptions", &[("subscriber_id", Int), ("list_id", Int), ("status", Text), ("created_at", Text), ("confirmed_at", Text)]),
+    (
+        "consent_records",
+        &[("id", Int), ("subscriber_id", Int), ("at", Text), ("method", Text), ("lists", Text), ("wording", Text), ("remote_addr", Text), ("confirmed_at", Text)],
+    ),
+    (
+        "pending_confirmations",
+        &[("id", Int), ("subscriber_id", Int), ("consent_id", Int), ("created_at", Text), ("expires_at", Text), ("confirmed_at", Text)],
+    ),
+    ("unsubscribe_events", &[("id", Int), ("subscriber_id", Int), ("list_id", Int), ("at", Text), ("method", Text)]),
+    ("digest_cursors", &[("subscriber_id", Int), ("period", Text), ("until", Text)]),
+    (
+        "outbox",
+        &[
+            ("id", Int), ("message_id", Text), ("subscriber_id", Int), ("period", Text), ("recipient", Text), ("sender", Text), ("raw", Blob),
+            ("events", Int), ("status", Text), ("attempts", Int), ("next_attempt_at", Text), ("last_error", Text), ("created_at", Text),
+            ("sent_at", Text),
+        ],
+    ),
 ];
 
 /// Tables whose `id` is an identity column to move past the copied rows.
-const IDENTITIES: &[&str] = &["ingest_runs", "ingest_errors", "documents", "stored_events", "doc_events"];
+const IDENTITIES: &[&str] = &[
+    "ingest_runs", "ingest_errors", "documents", "stored_events", "doc_events", "watch_lists", "subscribers", "consent_records",
+    "pending_confirmations", "unsubscribe_events", "outbox",
+];
 
 fn param(v: Lite, kind: Kind) -> Box<dyn ToSql + Sync> {
     match (kind, v) {
@@ -69,6 +98,8 @@ fn param(v: Lite, kind: Kind) -> Box<dyn ToSql + Sync> {
         (Text, Lite::Text(s)) => Box::new(Some(s)),
         (Text, _) => Box::new(None::<String>),
         (Blob, Lite::Blob(b)) => Box::new(Some(b)),
+        // SQLite keeps a value's own type: a message body written as text is still its bytes.
+        (Blob, Lite::Text(s)) => Box::new(Some(s.into_bytes())),
         (Blob, _) => Box::new(None::<Vec<u8>>),
     }
 }
@@ -87,11 +118,14 @@ pub fn migrate_sqlite(from: &Path, to: &mut PgStore) -> Result<Copied, Error> {
     let mut client = to.client();
     let mut tx = client.transaction().map_err(pg_err)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&crate::store::STORE_WRITE_LOCK]).map_err(pg_err)?;
-    let existing: i64 = tx.query_one("SELECT count(*) FROM documents", &[]).map_err(pg_err)?.get(0);
-    if existing > 0 {
-        return Err(Error::Io(std::io::Error::other(format!(
-            "the PostgreSQL store already holds {existing} documents: migrate into an empty database"
-        ))));
+    for table in ["documents", "watch_lists", "subscribers"] {
+        // Names come from the fixed list above, never from input.
+        let existing: i64 = tx.query_one(&format!("SELECT count(*) FROM {table}"), &[]).map_err(pg_err)?.get(0);
+        if existing > 0 {
+            return Err(Error::Io(std::io::Error::other(format!(
+                "the PostgreSQL store already holds {existing} rows in {table}: migrate into an empty database"
+            ))));
+        }
     }
     let mut copied = Vec::new();
     for (table, cols) in TABLES {

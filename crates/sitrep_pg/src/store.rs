@@ -26,7 +26,8 @@ pub(crate) fn now() -> String {
 
 /// sitrep's store in PostgreSQL.
 pub struct PgStore {
-    client: RefCell<Client>,
+    /// `None` only while being dropped.
+    client: RefCell<Option<Client>>,
     spatial: bool,
     statements: HashMap<&'static str, Statement>,
 }
@@ -78,7 +79,7 @@ impl PgStore {
     pub fn connect(url: &str, opts: &PgOptions) -> Result<Self, Error> {
         let mut client = connect_client(url, opts)?;
         let spatial = crate::schema::migrate(&mut client)?;
-        Ok(Self { client: RefCell::new(client), spatial, statements: HashMap::new() })
+        Ok(Self { client: RefCell::new(Some(client)), spatial, statements: HashMap::new() })
     }
 
     /// Whether stored events carry a PostGIS geometry (bounding boxes use the GiST index).
@@ -89,13 +90,14 @@ impl PgStore {
 
     /// The connection, for the queue and reports.
     pub fn client(&self) -> std::cell::RefMut<'_, Client> {
-        self.client.borrow_mut()
+        std::cell::RefMut::map(self.client.borrow_mut(), |c| c.as_mut().expect("the connection is open until the store is dropped"))
     }
 
     /// Starts a write transaction holding the store write lock.
     pub(crate) fn writer(&mut self) -> Result<Writer<'_, '_>, Error> {
         let Self { client, statements, spatial } = self;
-        let mut tx = client.get_mut().transaction().map_err(pg_err)?;
+        let client = client.get_mut().as_mut().expect("the connection is open until the store is dropped");
+        let mut tx = client.transaction().map_err(pg_err)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&STORE_WRITE_LOCK]).map_err(pg_err)?;
         Ok(Writer { tx, statements, spatial: *spatial })
     }
@@ -118,6 +120,19 @@ impl PgStore {
             }
         }
         Ok(stats)
+    }
+}
+
+impl Drop for PgStore {
+    /// Closes the connection on a thread of its own: the synchronous client closes by blocking on
+    /// its private runtime, which panics on a thread that drives async tasks (a server's handlers
+    /// and its shutdown drop stores there).
+    fn drop(&mut self) {
+        let Some(client) = self.client.get_mut().take() else { return };
+        // When no thread can be started the client is dropped here after all.
+        if let Ok(closing) = std::thread::Builder::new().name("pg-close".into()).spawn(move || drop(client)) {
+            let _ = closing.join();
+        }
     }
 }
 

@@ -126,6 +126,59 @@ pub fn country_numeric(iso2: &str) -> Option<u16> {
     .copied()
 }
 
+/// The API's reads, over any backend: SQLite ([`Store`]) here, PostgreSQL in `sitrep_pg`. Both
+/// answer the same requests with the same pages, documents and totals.
+pub trait ReadStore: crate::EventStore + Send {
+    /// One page of stored events matching `filter` (the contract's stored-event JSON text, in
+    /// the `date_start` (undated first), public id order), and where the next page starts.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn events_page(&self, filter: &Filter, after: Option<&Cursor>, limit: usize) -> Result<Page<String>, Error>;
+
+    /// One page of compact summaries (what a map draws) of the events matching `filter`.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn event_summaries(&self, filter: &Filter, after: Option<&Cursor>, limit: usize) -> Result<Page<EventSummary>, Error>;
+
+    /// A document's current version by row id or by key (canonical URL or `hash:…`).
+    ///
+    /// # Errors
+    /// Database errors, or a stored output that is not JSON.
+    fn document(&self, id_or_key: &str) -> Result<Option<StoredDocument>, Error>;
+
+    /// Public ids of the stored events a document's events joined.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn events_of_document(&self, key: &str) -> Result<Vec<String>, Error>;
+
+    /// Totals: documents, events (by type, country and location precision), sources, dates.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn stats(&self) -> Result<Stats, Error>;
+}
+
+impl ReadStore for Store {
+    fn events_page(&self, filter: &Filter, after: Option<&Cursor>, limit: usize) -> Result<Page<String>, Error> {
+        Store::events_page(self, filter, after, limit)
+    }
+    fn event_summaries(&self, filter: &Filter, after: Option<&Cursor>, limit: usize) -> Result<Page<EventSummary>, Error> {
+        Store::event_summaries(self, filter, after, limit)
+    }
+    fn document(&self, id_or_key: &str) -> Result<Option<StoredDocument>, Error> {
+        Store::document(self, id_or_key)
+    }
+    fn events_of_document(&self, key: &str) -> Result<Vec<String>, Error> {
+        Store::events_of_document(self, key)
+    }
+    fn stats(&self) -> Result<Stats, Error> {
+        Store::stats(self)
+    }
+}
+
 /// The keyset condition for "after `cursor`" in the `date_start, public_id` order, written so
 /// an index on `(date_start, public_id)` can serve it.
 fn after_sql(cursor: Option<&Cursor>) -> (String, Vec<SqlValue>) {
