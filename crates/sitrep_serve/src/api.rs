@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::Json;
 use serde_json::{json, Value};
 use sitrep_store::read::Cursor;
-use sitrep_store::{EventStore, Filter};
+use sitrep_store::Filter;
 
 use crate::offsets::{char_slice, Utf16Map};
 use crate::{ApiError, AppState};

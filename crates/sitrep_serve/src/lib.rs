@@ -7,8 +7,10 @@
 //! - [`serve`] binds (127.0.0.1 by default), logs with `tracing`, and shuts down gracefully on
 //!   Ctrl-C or SIGTERM.
 //!
-//! Reads go through a small pool of read-only SQLite connections on blocking threads; the one
-//! write path (`POST /api/documents`, off unless enabled with a token) has its own connection.
+//! The store is SQLite (a file) or PostgreSQL (a `postgres://` URL): both implement
+//! `sitrep_store::read::ReadStore` and answer every endpoint alike. Reads go through a small
+//! pool of connections (read-only ones, for SQLite) on blocking threads; the one write path
+//! (`POST /api/documents`, off unless enabled with a token) has its own connection.
 
 mod api;
 mod assets;
@@ -17,7 +19,7 @@ mod offsets;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -26,6 +28,8 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use sitrep_pipeline::Pipeline;
+use sitrep_pg::PgOptions;
+use sitrep_store::read::ReadStore;
 use sitrep_store::Store;
 
 pub use error::ApiError;
@@ -64,7 +68,10 @@ pub struct Submit {
 
 /// What [`serve`] needs.
 pub struct Config {
-    pub db: PathBuf,
+    /// An SQLite file, or a `postgres://` URL.
+    pub db: String,
+    /// Connection settings when `db` is PostgreSQL.
+    pub pg: PgOptions,
     pub addr: SocketAddr,
     /// `None`: `POST /api/documents` answers 403 and says how to enable it.
     pub submit: Option<Submit>,
@@ -75,15 +82,15 @@ pub struct Config {
 impl Config {
     /// Serve `db` on 127.0.0.1:8080, read-only.
     #[must_use]
-    pub fn new(db: impl Into<PathBuf>) -> Self {
-        Self { db: db.into(), addr: SocketAddr::from(([127, 0, 0, 1], 8080)), submit: None, extra: None }
+    pub fn new(db: impl Into<String>) -> Self {
+        Self { db: db.into(), pg: PgOptions::default(), addr: SocketAddr::from(([127, 0, 0, 1], 8080)), submit: None, extra: None }
     }
 }
 
 struct Inner {
-    readers: Vec<Mutex<Store>>,
+    readers: Vec<Mutex<Box<dyn ReadStore>>>,
     next_reader: AtomicUsize,
-    writer: Option<Mutex<Store>>,
+    writer: Option<Mutex<Box<dyn ReadStore>>>,
     submit: Option<Submit>,
 }
 
@@ -94,38 +101,64 @@ pub struct AppState(Arc<Inner>);
 /// Read connections: enough for both cores and a blocked one.
 const READERS: usize = 4;
 
-fn open_store(db: &Path) -> Result<Store, Error> {
-    Store::open(db).map_err(|source| Error::Store { path: db.display().to_string(), source })
+/// `db` as shown in messages: a PostgreSQL URL without its password.
+fn shown(db: &str) -> String {
+    if !sitrep_pg::is_postgres_url(db) {
+        return db.to_owned();
+    }
+    match db.split_once("://").and_then(|(scheme, rest)| rest.split_once('@').map(|(user, host)| (scheme, user, host))) {
+        Some((scheme, user, host)) => format!("{scheme}://{}@{host}", user.split(':').next().unwrap_or("")),
+        None => db.to_owned(),
+    }
+}
+
+fn open_store(db: &str, pg: &PgOptions) -> Result<Box<dyn ReadStore>, Error> {
+    sitrep_pg::open_read_store(db, false, pg).map_err(|source| Error::Store { path: shown(db), source })
+}
+
+fn open_sqlite_reader(db: &str) -> Result<Box<dyn ReadStore>, Error> {
+    let store = Store::open(Path::new(db)).map_err(|source| Error::Store { path: db.to_owned(), source })?;
+    let conn = store.connection();
+    // Readers never write; a bigger page cache and mmap keep a full scan off the syscalls.
+    let tune = || -> rusqlite::Result<()> {
+        conn.pragma_update(None, "query_only", true)?;
+        conn.pragma_update(None, "cache_size", -32_000)?;
+        conn.pragma_update(None, "mmap_size", 268_435_456_i64)?;
+        Ok(())
+    };
+    tune().map_err(|e| Error::Store { path: db.to_owned(), source: e.into() })?;
+    Ok(Box::new(store))
 }
 
 impl AppState {
-    /// Opens the existing database at `db` (never creates one: a typo must not serve an empty map).
+    /// Opens the existing SQLite database at `db`, or the PostgreSQL store at a `postgres://`
+    /// URL with default connection settings (never creates an SQLite file: a typo must not
+    /// serve an empty map).
     ///
     /// # Errors
     /// A missing or unreadable database; a submit token that is too short.
-    pub fn open(db: &Path, submit: Option<Submit>) -> Result<Self, Error> {
-        if !db.is_file() {
-            return Err(Error::NoDatabase { path: db.display().to_string() });
+    pub fn open(db: &str, submit: Option<Submit>) -> Result<Self, Error> {
+        Self::open_with(db, &PgOptions::default(), submit)
+    }
+
+    /// [`Self::open`] with PostgreSQL connection settings.
+    ///
+    /// # Errors
+    /// As [`Self::open`].
+    pub fn open_with(db: &str, pg: &PgOptions, submit: Option<Submit>) -> Result<Self, Error> {
+        let postgres = sitrep_pg::is_postgres_url(db);
+        if !postgres && !Path::new(db).is_file() {
+            return Err(Error::NoDatabase { path: db.to_owned() });
         }
         if submit.as_ref().is_some_and(|s| s.token.trim().len() < 16) {
             return Err(Error::WeakToken);
         }
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
-            let store = open_store(db)?;
-            let conn = store.connection();
-            // Readers never write; a bigger page cache and mmap keep a full scan off the syscalls.
-            let tune = || -> rusqlite::Result<()> {
-                conn.pragma_update(None, "query_only", true)?;
-                conn.pragma_update(None, "cache_size", -32_000)?;
-                conn.pragma_update(None, "mmap_size", 268_435_456_i64)?;
-                Ok(())
-            };
-            tune().map_err(|e| Error::Store { path: db.display().to_string(), source: e.into() })?;
-            readers.push(Mutex::new(store));
+            readers.push(Mutex::new(if postgres { open_store(db, pg)? } else { open_sqlite_reader(db)? }));
         }
         let writer = match &submit {
-            Some(_) => Some(Mutex::new(open_store(db)?)),
+            Some(_) => Some(Mutex::new(open_store(db, pg)?)),
             None => None,
         };
         Ok(Self(Arc::new(Inner { readers, next_reader: AtomicUsize::new(0), writer, submit })))
@@ -134,7 +167,7 @@ impl AppState {
     /// Runs `f` with a read connection on a blocking thread.
     pub(crate) async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+        f: impl FnOnce(&dyn ReadStore) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let inner = Arc::clone(&self.0);
         tokio::task::spawn_blocking(move || {
@@ -143,7 +176,7 @@ impl AppState {
                 let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
                 inner.readers[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
             });
-            f(&guard)
+            f(guard.as_ref())
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request worker failed: {e}")))?
@@ -156,7 +189,7 @@ impl AppState {
     /// Runs `f` with the write connection and the submit settings on a blocking thread.
     pub(crate) async fn write<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Store, &Submit) -> Result<T, ApiError> + Send + 'static,
+        f: impl FnOnce(&mut dyn ReadStore, &Submit) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let inner = Arc::clone(&self.0);
         tokio::task::spawn_blocking(move || {
@@ -164,7 +197,7 @@ impl AppState {
                 return Err(ApiError::submit_disabled());
             };
             let mut store = writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut store, submit)
+            f(store.as_mut(), submit)
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request worker failed: {e}")))?
@@ -264,10 +297,10 @@ pub async fn shutdown_signal() {
 /// # Errors
 /// A missing database, a port in use, I/O errors.
 pub async fn serve(config: Config) -> Result<(), Error> {
-    let state = AppState::open(&config.db, config.submit)?;
+    let state = AppState::open_with(&config.db, &config.pg, config.submit)?;
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
     let local = listener.local_addr()?;
-    tracing::info!(addr = %local, db = %config.db.display(), "sitrep serve listening on http://{local}/");
+    tracing::info!(addr = %local, db = %shown(&config.db), "sitrep serve listening on http://{local}/");
     if !assets::VENDOR_INSTALLED {
         tracing::warn!("map libraries were not installed at build time: run scripts/setup-web.sh, then rebuild");
     }

@@ -59,6 +59,11 @@ impl Server {
 
     /// With `extra` routes merged in, as `sitrep serve` merges the newsletter pages.
     pub fn start_with(db: &Path, submit: Option<Submit>, extra: Option<axum::Router>) -> Self {
+        Self::start_db(db.to_str().expect("a UTF-8 path"), submit, extra)
+    }
+
+    /// Over an SQLite file or a `postgres://` URL.
+    pub fn start_db(db: &str, submit: Option<Submit>, extra: Option<axum::Router>) -> Self {
         let state = AppState::open(db, submit).expect("state opens");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
