@@ -10,11 +10,10 @@ use jiff::{SignedDuration, Timestamp};
 use lettre::address::Envelope;
 use lettre::message::dkim::DkimConfig;
 use lettre::message::Mailbox;
-use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
-use sitrep_store::EventStore;
 
 use crate::compose::{self, DigestMessage, ListView};
+use crate::db::vals;
 use crate::send::{Mailer, SendError};
 use crate::subscribers::{ts, Newsletter, Pending, WatchList};
 use crate::Error;
@@ -139,14 +138,14 @@ struct Subscriber {
 
 fn active_subscribers(nl: &Newsletter) -> Result<Vec<Subscriber>, Error> {
     let lists: HashMap<i64, WatchList> = nl.lists()?.into_iter().map(|l| (l.id, l)).collect();
-    let mut stmt = nl.conn().prepare(
+    let rows = nl.db().rows(
         "SELECT s.id, s.email, sub.list_id FROM subscribers s JOIN subscriptions sub ON sub.subscriber_id = s.id
          WHERE s.status = 'active' AND sub.status = 'active' ORDER BY s.id",
+        &[],
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
     let mut out: Vec<Subscriber> = Vec::new();
     for row in rows {
-        let (id, email, list_id) = row?;
+        let (id, email, list_id) = (row.int(0)?, row.text(1)?, row.int(2)?);
         let Some(list) = lists.get(&list_id) else { continue };
         match out.last_mut() {
             Some(s) if s.id == id => s.lists.push(list.clone()),
@@ -193,29 +192,23 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
     // A write barrier: an ingest transaction that stamped its events before this run's time
     // commits before the lock is granted, so every stamp at or before the window end is visible
     // to the reads below; anything stamped later falls in the next window.
-    nl.conn().execute_batch("BEGIN IMMEDIATE; COMMIT;")?;
+    nl.db().write_barrier()?;
     let subscribers = active_subscribers(nl)?;
     report.subscribers = subscribers.len();
     let mut list_events: HashMap<i64, Vec<Value>> = HashMap::new();
     let now = opts.now;
     let until = window_end(now);
     for sub in &subscribers {
-        let done: Option<i64> = nl
-            .conn()
-            .query_row("SELECT id FROM outbox WHERE subscriber_id = ?1 AND period = ?2", params![sub.id, period], |r| r.get(0))
-            .optional()?;
+        let done = nl.db().opt("SELECT id FROM outbox WHERE subscriber_id = ?1 AND period = ?2", vals![sub.id, period.as_str()])?;
         if done.is_some() {
             report.already_composed += 1;
             continue;
         }
-        let cursor: Option<String> = nl
-            .conn()
-            .query_row(
-                "SELECT until FROM digest_cursors WHERE subscriber_id = ?1 AND period = ?2",
-                params![sub.id, opts.period.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let cursor = nl
+            .db()
+            .opt("SELECT until FROM digest_cursors WHERE subscriber_id = ?1 AND period = ?2", vals![sub.id, opts.period.as_str()])?
+            .map(|r| r.text(0))
+            .transpose()?;
         let since = cursor.and_then(|c| c.parse::<Timestamp>().ok()).unwrap_or(until - opts.period.first_window());
         let mut seen = BTreeSet::new();
         let mut sections: Vec<(WatchList, Vec<Value>)> = Vec::new();
@@ -241,10 +234,10 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
         if sections.is_empty() {
             report.nothing_new += 1;
             if !opts.dry_run {
-                nl.conn().execute(
+                nl.db().exec(
                     "INSERT INTO digest_cursors (subscriber_id, period, until) VALUES (?1, ?2, ?3)
                      ON CONFLICT (subscriber_id, period) DO UPDATE SET until = excluded.until",
-                    params![sub.id, opts.period.as_str(), ts(until)],
+                    vals![sub.id, opts.period.as_str(), ts(until)],
                 )?;
             }
             continue;
@@ -256,18 +249,20 @@ pub fn run_digest(nl: &Newsletter, opts: &DigestOptions, mailer: Option<&dyn Mai
             continue;
         }
         let message_id = compose::message_id(sub.id, &sub.email, &period, &domain_of(&opts.from));
-        let tx = nl.conn().unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO outbox (message_id, subscriber_id, period, recipient, sender, raw, events, status, attempts, next_attempt_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', 0, ?8, ?8)",
-            params![message_id, sub.id, period, to.email.to_string(), opts.from.email.to_string(), raw, events as i64, ts(now)],
-        )?;
-        tx.execute(
-            "INSERT INTO digest_cursors (subscriber_id, period, until) VALUES (?1, ?2, ?3)
-             ON CONFLICT (subscriber_id, period) DO UPDATE SET until = excluded.until",
-            params![sub.id, opts.period.as_str(), ts(until)],
-        )?;
-        tx.commit()?;
+        let db = nl.db();
+        db.tx(|| {
+            db.exec(
+                "INSERT INTO outbox (message_id, subscriber_id, period, recipient, sender, raw, events, status, attempts, next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', 0, ?8, ?8)",
+                vals![message_id.as_str(), sub.id, period.as_str(), to.email.to_string(), opts.from.email.to_string(), raw, events as i64, ts(now)],
+            )?;
+            db.exec(
+                "INSERT INTO digest_cursors (subscriber_id, period, until) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (subscriber_id, period) DO UPDATE SET until = excluded.until",
+                vals![sub.id, opts.period.as_str(), ts(until)],
+            )?;
+            Ok(())
+        })?;
         report.composed += 1;
     }
     if let (Some(mailer), false) = (mailer, opts.dry_run) {
@@ -373,10 +368,10 @@ pub fn queue_confirmation(
     let period = format!("confirm:{}", pending.confirmation_id);
     let message_id = compose::message_id(pending.subscriber_id, &pending.email, &period, &domain_of(from));
     let msg = compose::build_confirmation(from, &to, message_id.clone(), now, &pending.lists, wording, &link, dkim)?;
-    nl.conn().execute(
-        "INSERT OR IGNORE INTO outbox (message_id, subscriber_id, period, recipient, sender, raw, events, status, attempts, next_attempt_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 'queued', 0, ?7, ?7)",
-        params![message_id, pending.subscriber_id, period, pending.email, from.email.to_string(), msg.formatted(), ts(now)],
+    nl.db().exec(
+        "INSERT INTO outbox (message_id, subscriber_id, period, recipient, sender, raw, events, status, attempts, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 'queued', 0, ?7, ?7) ON CONFLICT DO NOTHING",
+        vals![message_id.as_str(), pending.subscriber_id, period.as_str(), pending.email.as_str(), from.email.to_string(), msg.formatted(), ts(now)],
     )?;
     Ok(link)
 }
@@ -421,28 +416,35 @@ struct Due {
 fn deliver(nl: &Newsletter, mailer: &dyn Mailer, now: Timestamp, only: Option<&str>) -> Result<Delivery, Error> {
     let mut out = Delivery::default();
     let due: Vec<Due> = {
-        let mut stmt = nl.conn().prepare(
+        let rows = nl.db().rows(
             "SELECT id, subscriber_id, period, recipient, sender, raw, attempts FROM outbox
-             WHERE status = 'queued' AND (?2 IS NULL AND next_attempt_at <= ?1 OR message_id = ?2) ORDER BY id",
+             WHERE status = 'queued' AND (CAST(?2 AS TEXT) IS NULL AND next_attempt_at <= ?1 OR message_id = ?2) ORDER BY id",
+            vals![ts(now), only],
         )?;
-        let rows = stmt.query_map(params![ts(now), only], |r| {
-            Ok(Due { id: r.get(0)?, subscriber_id: r.get(1)?, period: r.get(2)?, recipient: r.get(3)?, sender: r.get(4)?, raw: r.get(5)?, attempts: r.get(6)? })
-        })?;
-        rows.collect::<Result<_, _>>()?
+        rows.iter()
+            .map(|r| {
+                Ok(Due {
+                    id: r.int(0)?,
+                    subscriber_id: r.int(1)?,
+                    period: r.text(2)?,
+                    recipient: r.text(3)?,
+                    sender: r.text(4)?,
+                    raw: r.blob(5)?,
+                    attempts: u32::try_from(r.int(6)?).unwrap_or(u32::MAX),
+                })
+            })
+            .collect::<Result<_, Error>>()?
     };
     for Due { id, subscriber_id, period, recipient, sender, raw, attempts } in due {
         // Unsubscribing or suspension takes effect at once, even for a message already queued.
-        let status: Option<String> = nl.conn().query_row("SELECT status FROM subscribers WHERE id = ?1", params![subscriber_id], |r| r.get(0)).optional()?;
-        let active_lists: i64 = nl.conn().query_row(
-            "SELECT COUNT(*) FROM subscriptions WHERE subscriber_id = ?1 AND status = 'active'",
-            params![subscriber_id],
-            |r| r.get(0),
-        )?;
+        let status = nl.db().opt("SELECT status FROM subscribers WHERE id = ?1", vals![subscriber_id])?.map(|r| r.text(0)).transpose()?;
+        let active_lists =
+            nl.db().one("SELECT COUNT(*) FROM subscriptions WHERE subscriber_id = ?1 AND status = 'active'", vals![subscriber_id])?.int(0)?;
         let is_confirmation = period.starts_with("confirm:");
         if status.as_deref() == Some("suspended") || (!is_confirmation && active_lists == 0) {
-            nl.conn().execute(
+            nl.db().exec(
                 "UPDATE outbox SET status = 'cancelled', last_error = ?2 WHERE id = ?1",
-                params![id, if status.as_deref() == Some("suspended") { "address suspended" } else { "unsubscribed before delivery" }],
+                vals![id, if status.as_deref() == Some("suspended") { "address suspended" } else { "unsubscribed before delivery" }],
             )?;
             out.cancelled += 1;
             continue;
@@ -452,34 +454,37 @@ fn deliver(nl: &Newsletter, mailer: &dyn Mailer, now: Timestamp, only: Option<&s
         let attempts = attempts + 1;
         match mailer.send(&envelope, &raw) {
             Ok(()) => {
-                nl.conn().execute(
+                nl.db().exec(
                     "UPDATE outbox SET status = 'sent', attempts = ?2, sent_at = ?3, last_error = NULL WHERE id = ?1",
-                    params![id, attempts, ts(now)],
+                    vals![id, attempts, ts(now)],
                 )?;
                 out.sent += 1;
             }
             Err(SendError::Transient(why)) => {
-                nl.conn().execute(
+                nl.db().exec(
                     "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1",
-                    params![id, attempts, ts(now + backoff(attempts)), why],
+                    vals![id, attempts, ts(now + backoff(attempts)), why],
                 )?;
                 out.deferred += 1;
             }
             Err(SendError::Permanent(why)) => {
-                let tx = nl.conn().unchecked_transaction()?;
-                tx.execute("UPDATE outbox SET status = 'bounced', attempts = ?2, last_error = ?3 WHERE id = ?1", params![id, attempts, why])?;
-                tx.execute("UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = ?1", params![subscriber_id])?;
-                let bounces: i64 = tx.query_row("SELECT hard_bounces FROM subscribers WHERE id = ?1", params![subscriber_id], |r| r.get(0))?;
-                if bounces >= SUSPEND_AFTER {
-                    let changed = tx.execute(
-                        "UPDATE subscribers SET status = 'suspended', suspended_at = ?2 WHERE id = ?1 AND status != 'suspended'",
-                        params![subscriber_id, ts(now)],
-                    )?;
-                    if changed > 0 {
-                        out.suspended.push(recipient.clone());
+                let db = nl.db();
+                let suspended = db.tx(|| {
+                    db.exec("UPDATE outbox SET status = 'bounced', attempts = ?2, last_error = ?3 WHERE id = ?1", vals![id, attempts, why.as_str()])?;
+                    db.exec("UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = ?1", vals![subscriber_id])?;
+                    let bounces = db.one("SELECT hard_bounces FROM subscribers WHERE id = ?1", vals![subscriber_id])?.int(0)?;
+                    if bounces < SUSPEND_AFTER {
+                        return Ok(false);
                     }
+                    let changed = db.exec(
+                        "UPDATE subscribers SET status = 'suspended', suspended_at = ?2 WHERE id = ?1 AND status != 'suspended'",
+                        vals![subscriber_id, ts(now)],
+                    )?;
+                    Ok(changed > 0)
+                })?;
+                if suspended {
+                    out.suspended.push(recipient.clone());
                 }
-                tx.commit()?;
                 out.bounced += 1;
             }
         }

@@ -5,6 +5,7 @@
 //! the web routes in [`web`].
 
 pub mod compose;
+mod db;
 pub mod digest;
 pub mod keys;
 pub mod map;
@@ -27,6 +28,10 @@ pub enum Error {
     Store(#[from] sitrep_store::Error),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("with PostgreSQL, give the keyring's directory (--keys-dir DIR or SITREP_KEYS_DIR): every process that makes or checks links must share it")]
+    NoKeysDir,
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("stored JSON could not be read or written: {0}")]

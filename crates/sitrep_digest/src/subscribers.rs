@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Value};
-use sitrep_store::{Filter, Store};
+use sitrep_pg::PgOptions;
+use sitrep_store::{EventStore, Filter, Store};
 
+use crate::db::{vals, Db, Row};
 use crate::keys::{Keyring, Purpose};
 use crate::Error;
 
@@ -75,7 +76,7 @@ pub struct SubscriberRow {
 
 /// The store with the newsletter's keyring beside it.
 pub struct Newsletter {
-    store: Store,
+    db: Db,
     keys: Keyring,
     data_dir: PathBuf,
 }
@@ -103,13 +104,58 @@ impl Newsletter {
         let store = Store::open(db)?;
         let data_dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
         let keys = Keyring::open(&data_dir)?;
-        Ok(Self { store, keys, data_dir })
+        Ok(Self { db: Db::Sqlite(store), keys, data_dir })
+    }
+
+    /// Opens an SQLite file (created if needed) or a PostgreSQL store (`postgres://…`), and the
+    /// keyring in `keys_dir` — for SQLite, by default the database's directory. A PostgreSQL
+    /// store needs `keys_dir`: every process that signs or checks links (the CLI, each web
+    /// server) must read the same keyring.
+    ///
+    /// # Errors
+    /// Store or keyring errors; PostgreSQL without `keys_dir`.
+    pub fn open_db(db: &str, keys_dir: Option<&Path>, pg: &PgOptions) -> Result<Self, Error> {
+        let data_dir = match keys_dir {
+            Some(dir) => dir.to_path_buf(),
+            None if sitrep_pg::is_postgres_url(db) => return Err(Error::NoKeysDir),
+            None => Path::new(db).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(),
+        };
+        let db = Db::open(db, pg)?;
+        let keys = Keyring::open(&data_dir)?;
+        Ok(Self { db, keys, data_dir })
     }
 
     /// The event store underneath.
     #[must_use]
-    pub fn store(&self) -> &Store {
-        &self.store
+    pub fn store(&self) -> &dyn EventStore {
+        self.db.store()
+    }
+
+    /// The SQLite store underneath, when it is one.
+    #[must_use]
+    pub fn sqlite(&self) -> Option<&Store> {
+        match &self.db {
+            Db::Sqlite(s) => Some(s),
+            Db::Pg(_) => None,
+        }
+    }
+
+    /// One integer from a query with no parameters (`SELECT COUNT(*) …`), on either backend:
+    /// for reports and tests.
+    ///
+    /// # Errors
+    /// Database errors, or a first column that is not an integer.
+    pub fn count(&self, sql: &str) -> Result<i64, Error> {
+        self.db.one(sql, &[])?.int(0)
+    }
+
+    /// The first text column of every row of a query with no parameters, on either backend:
+    /// for reports and tests.
+    ///
+    /// # Errors
+    /// Database errors, or a first column that is not text.
+    pub fn texts(&self, sql: &str) -> Result<Vec<String>, Error> {
+        self.db.rows(sql, &[])?.iter().map(|r| r.text(0)).collect()
     }
 
     /// The signing keys.
@@ -140,8 +186,33 @@ impl Newsletter {
         self.keys.rotate(now)
     }
 
-    pub(crate) fn conn(&self) -> &rusqlite::Connection {
-        self.store.connection()
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Bytewise text order: SQLite's default; PostgreSQL's whatever the database's locale.
+    fn collate_c(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "",
+            Db::Pg(_) => r#" COLLATE "C""#,
+        }
+    }
+
+    /// `select` narrowed to the address `?1`, case-insensitively: SQLite's column is `COLLATE
+    /// NOCASE`; PostgreSQL's unique index is on `lower(email)`.
+    pub(crate) fn by_email(&self, select: &str) -> String {
+        match self.db {
+            Db::Sqlite(_) => format!("{select} WHERE email = ?1"),
+            Db::Pg(_) => format!("{select} WHERE lower(email) = lower(?1)"),
+        }
+    }
+
+    /// SQLite's order of the `COLLATE NOCASE` address column.
+    fn email_order(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "email",
+            Db::Pg(_) => r#"lower(email) COLLATE "C""#,
+        }
     }
 
     /// Adds a watch list after checking its filter parses.
@@ -158,11 +229,11 @@ impl Newsletter {
             return Err(Error::ListExists(name.to_owned()));
         }
         let sev = severity.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
-        self.conn().execute(
-            "INSERT INTO watch_lists (name, filter, severity, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, filter, sev, ts(now)],
-        )?;
-        Ok(WatchList { id: self.conn().last_insert_rowid(), name: name.to_owned(), filter: filter.to_owned(), severity })
+        let id = self
+            .db
+            .one("INSERT INTO watch_lists (name, filter, severity, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id", vals![name, filter, sev, ts(now)])?
+            .int(0)?;
+        Ok(WatchList { id, name: name.to_owned(), filter: filter.to_owned(), severity })
     }
 
     /// Every watch list, by name.
@@ -170,11 +241,12 @@ impl Newsletter {
     /// # Errors
     /// Database errors.
     pub fn lists(&self) -> Result<Vec<WatchList>, Error> {
-        let mut stmt = self.conn().prepare("SELECT id, name, filter, severity FROM watch_lists ORDER BY name")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(WatchList { id: r.get(0)?, name: r.get(1)?, filter: r.get(2)?, severity: r.get::<_, Option<i64>>(3)?.map(|s| s.max(0) as u64) })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        // Bytewise name order in both backends, whatever PostgreSQL's locale.
+        self.db
+            .rows(&format!("SELECT id, name, filter, severity FROM watch_lists ORDER BY name{}", self.collate_c()), &[])?
+            .iter()
+            .map(|r| Ok(WatchList { id: r.int(0)?, name: r.text(1)?, filter: r.text(2)?, severity: r.opt_int(3)?.map(|s| s.max(0) as u64) }))
+            .collect()
     }
 
     /// One watch list by name.
@@ -191,10 +263,11 @@ impl Newsletter {
     /// Database errors.
     pub fn remove_list(&self, name: &str) -> Result<bool, Error> {
         let Some(list) = self.list(name)? else { return Ok(false) };
-        let tx = self.conn().unchecked_transaction()?;
-        tx.execute("DELETE FROM subscriptions WHERE list_id = ?1", params![list.id])?;
-        tx.execute("DELETE FROM watch_lists WHERE id = ?1", params![list.id])?;
-        tx.commit()?;
+        self.db.tx(|| {
+            self.db.exec("DELETE FROM subscriptions WHERE list_id = ?1", vals![list.id])?;
+            self.db.exec("DELETE FROM watch_lists WHERE id = ?1", vals![list.id])?;
+            Ok(())
+        })?;
         Ok(true)
     }
 
@@ -203,12 +276,15 @@ impl Newsletter {
     /// # Errors
     /// Database errors.
     pub fn list_subscriber_counts(&self) -> Result<std::collections::HashMap<i64, u64>, Error> {
-        let mut stmt = self.conn().prepare(
-            "SELECT sub.list_id, COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
-             WHERE sub.status = 'active' AND s.status = 'active' GROUP BY sub.list_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.db
+            .rows(
+                "SELECT sub.list_id, COUNT(*) FROM subscriptions sub JOIN subscribers s ON s.id = sub.subscriber_id
+                 WHERE sub.status = 'active' AND s.status = 'active' GROUP BY sub.list_id",
+                &[],
+            )?
+            .iter()
+            .map(|r| Ok((r.int(0)?, r.int(1)?.max(0) as u64)))
+            .collect()
     }
 
     /// Every subscriber with status, hard bounces and active lists.
@@ -216,11 +292,12 @@ impl Newsletter {
     /// # Errors
     /// Database errors.
     pub fn subscribers(&self) -> Result<Vec<SubscriberRow>, Error> {
-        let rows: Vec<(i64, String, String, i64)> = {
-            let mut stmt = self.conn().prepare("SELECT id, email, status, hard_bounces FROM subscribers ORDER BY email")?;
-            let mapped = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-            mapped.collect::<Result<_, _>>()?
-        };
+        let rows: Vec<(i64, String, String, i64)> = self
+            .db
+            .rows(&format!("SELECT id, email, status, hard_bounces FROM subscribers ORDER BY {}", self.email_order()), &[])?
+            .iter()
+            .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?, r.int(3)?)))
+            .collect::<Result<_, Error>>()?;
         rows.into_iter()
             .map(|(id, email, status, hard_bounces)| Ok(SubscriberRow { lists: self.active_lists(id)?, email, status, hard_bounces }))
             .collect()
@@ -231,7 +308,7 @@ impl Newsletter {
     /// # Errors
     /// Database errors.
     pub fn subscriber_id(&self, email: &str) -> Result<Option<i64>, Error> {
-        Ok(self.conn().query_row("SELECT id FROM subscribers WHERE email = ?1", params![email.trim()], |r| r.get(0)).optional()?)
+        self.db.opt(&self.by_email("SELECT id FROM subscribers"), vals![email.trim()])?.map(|r| r.int(0)).transpose()
     }
 
     /// Records a subscription request with its consent and returns the pending confirmation; the
@@ -259,38 +336,41 @@ impl Newsletter {
                 lists.push(list);
             }
         }
-        let tx = self.conn().unchecked_transaction()?;
-        let existing: Option<(i64, String)> =
-            tx.query_row("SELECT id, status FROM subscribers WHERE email = ?1", params![email], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-        let subscriber_id = match existing {
-            Some((_, status)) if status == "suspended" => return Err(Error::Suspended(email)),
-            Some((id, _)) => id,
-            None => {
-                tx.execute("INSERT INTO subscribers (email, status, created_at) VALUES (?1, 'pending', ?2)", params![email, ts(now)])?;
-                tx.last_insert_rowid()
-            }
-        };
         let names: Vec<&str> = lists.iter().map(|l| l.name.as_str()).collect();
-        tx.execute(
-            "INSERT INTO consent_records (subscriber_id, at, method, lists, wording, remote_addr) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![subscriber_id, ts(now), method.as_str(), serde_json::to_string(&names)?, wording, remote_addr],
-        )?;
-        let consent_id = tx.last_insert_rowid();
-        for l in &lists {
-            // An active subscription stays active; anything else waits for this confirmation.
-            tx.execute(
-                "INSERT INTO subscriptions (subscriber_id, list_id, status, created_at) VALUES (?1, ?2, 'pending', ?3)
-                 ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = 'pending' WHERE status != 'active'",
-                params![subscriber_id, l.id, ts(now)],
-            )?;
-        }
-        let expires = now + Purpose::Confirm.lifetime();
-        tx.execute(
-            "INSERT INTO pending_confirmations (subscriber_id, consent_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![subscriber_id, consent_id, ts(now), ts(expires)],
-        )?;
-        let confirmation_id = tx.last_insert_rowid();
-        tx.commit()?;
+        let names_json = serde_json::to_string(&names)?;
+        let db = &self.db;
+        let (subscriber_id, confirmation_id) = db.tx(|| {
+            let existing = db.opt(&self.by_email("SELECT id, status FROM subscribers"), vals![email.as_str()])?;
+            let subscriber_id = match existing {
+                Some(r) if r.text(1)? == "suspended" => return Err(Error::Suspended(email.clone())),
+                Some(r) => r.int(0)?,
+                None => db
+                    .one("INSERT INTO subscribers (email, status, created_at) VALUES (?1, 'pending', ?2) RETURNING id", vals![email.as_str(), ts(now)])?
+                    .int(0)?,
+            };
+            let consent_id = db
+                .one(
+                    "INSERT INTO consent_records (subscriber_id, at, method, lists, wording, remote_addr) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                    vals![subscriber_id, ts(now), method.as_str(), names_json.as_str(), wording, remote_addr],
+                )?
+                .int(0)?;
+            for l in &lists {
+                // An active subscription stays active; anything else waits for this confirmation.
+                db.exec(
+                    "INSERT INTO subscriptions (subscriber_id, list_id, status, created_at) VALUES (?1, ?2, 'pending', ?3)
+                     ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = 'pending' WHERE subscriptions.status != 'active'",
+                    vals![subscriber_id, l.id, ts(now)],
+                )?;
+            }
+            let expires = now + Purpose::Confirm.lifetime();
+            let confirmation_id = db
+                .one(
+                    "INSERT INTO pending_confirmations (subscriber_id, consent_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                    vals![subscriber_id, consent_id, ts(now), ts(expires)],
+                )?
+                .int(0)?;
+            Ok((subscriber_id, confirmation_id))
+        })?;
         let token = self.keys.sign(Purpose::Confirm, &confirmation_id.to_string(), now);
         Ok(Pending { subscriber_id, email, confirmation_id, token, lists: names.into_iter().map(str::to_owned).collect() })
     }
@@ -302,15 +382,15 @@ impl Newsletter {
     pub fn pending_confirmation(&self, token: &str, now: Timestamp) -> Result<(String, Vec<String>), Error> {
         let subject = self.keys.verify(Purpose::Confirm, token, now)?;
         let confirmation_id: i64 = subject.parse().map_err(|_| Error::Token(crate::TokenError::Malformed))?;
-        let row: Option<(String, String, String)> = self
-            .conn()
-            .query_row(
+        let row = self
+            .db
+            .opt(
                 "SELECT s.email, s.status, c.lists FROM pending_confirmations p JOIN consent_records c ON c.id = p.consent_id
                  JOIN subscribers s ON s.id = p.subscriber_id WHERE p.id = ?1",
-                params![confirmation_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
+                vals![confirmation_id],
+            )?
+            .map(|r| Ok::<_, Error>((r.text(0)?, r.text(1)?, r.text(2)?)))
+            .transpose()?;
         let Some((email, status, lists)) = row else { return Err(Error::NotPending) };
         if status == "suspended" {
             return Err(Error::Suspended(email));
@@ -326,37 +406,37 @@ impl Newsletter {
     pub fn confirm(&self, token: &str, now: Timestamp) -> Result<(String, Vec<String>), Error> {
         let subject = self.keys.verify(Purpose::Confirm, token, now)?;
         let confirmation_id: i64 = subject.parse().map_err(|_| Error::Token(crate::TokenError::Malformed))?;
-        let tx = self.conn().unchecked_transaction()?;
-        let row: Option<(i64, i64, String)> = tx
-            .query_row(
+        let db = &self.db;
+        let (email, names) = db.tx(|| {
+            let row = db.opt(
                 "SELECT p.subscriber_id, p.consent_id, c.lists FROM pending_confirmations p JOIN consent_records c ON c.id = p.consent_id
                  WHERE p.id = ?1",
-                params![confirmation_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((subscriber_id, consent_id, lists_json)) = row else { return Err(Error::NotPending) };
-        let (email, status): (String, String) =
-            tx.query_row("SELECT email, status FROM subscribers WHERE id = ?1", params![subscriber_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if status == "suspended" {
-            return Err(Error::Suspended(email));
-        }
-        let names: Vec<String> = serde_json::from_str(&lists_json)?;
-        let at = ts(now);
-        for name in &names {
-            tx.execute(
-                "UPDATE subscriptions SET status = 'active', confirmed_at = COALESCE(confirmed_at, ?3)
-                 WHERE subscriber_id = ?1 AND list_id = (SELECT id FROM watch_lists WHERE name = ?2)",
-                params![subscriber_id, name, at],
+                vals![confirmation_id],
             )?;
-        }
-        tx.execute("UPDATE pending_confirmations SET confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1", params![confirmation_id, at])?;
-        tx.execute("UPDATE consent_records SET confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1", params![consent_id, at])?;
-        tx.execute(
-            "UPDATE subscribers SET status = 'active', confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1",
-            params![subscriber_id, at],
-        )?;
-        tx.commit()?;
+            let Some(row) = row else { return Err(Error::NotPending) };
+            let (subscriber_id, consent_id, lists_json) = (row.int(0)?, row.int(1)?, row.text(2)?);
+            let who = db.one("SELECT email, status FROM subscribers WHERE id = ?1", vals![subscriber_id])?;
+            let (email, status) = (who.text(0)?, who.text(1)?);
+            if status == "suspended" {
+                return Err(Error::Suspended(email));
+            }
+            let names: Vec<String> = serde_json::from_str(&lists_json)?;
+            let at = ts(now);
+            for name in &names {
+                db.exec(
+                    "UPDATE subscriptions SET status = 'active', confirmed_at = COALESCE(confirmed_at, ?3)
+                     WHERE subscriber_id = ?1 AND list_id = (SELECT id FROM watch_lists WHERE name = ?2)",
+                    vals![subscriber_id, name, at.as_str()],
+                )?;
+            }
+            db.exec("UPDATE pending_confirmations SET confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1", vals![confirmation_id, at.as_str()])?;
+            db.exec("UPDATE consent_records SET confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1", vals![consent_id, at.as_str()])?;
+            db.exec(
+                "UPDATE subscribers SET status = 'active', confirmed_at = COALESCE(confirmed_at, ?2) WHERE id = ?1",
+                vals![subscriber_id, at.as_str()],
+            )?;
+            Ok((email, names))
+        })?;
         Ok((email, names))
     }
 
@@ -388,30 +468,30 @@ impl Newsletter {
     /// # Errors
     /// Database errors.
     pub fn unsubscribe(&self, subscriber_id: i64, list_id: Option<i64>, method: &str, now: Timestamp) -> Result<usize, Error> {
-        let tx = self.conn().unchecked_transaction()?;
-        let exists: Option<i64> = tx.query_row("SELECT id FROM subscribers WHERE id = ?1", params![subscriber_id], |r| r.get(0)).optional()?;
-        if exists.is_none() {
-            return Ok(0);
-        }
-        let ended = tx.execute(
-            "UPDATE subscriptions SET status = 'unsubscribed' WHERE subscriber_id = ?1 AND (?2 IS NULL OR list_id = ?2)
-             AND status != 'unsubscribed'",
-            params![subscriber_id, list_id],
-        )?;
-        tx.execute(
-            "INSERT INTO unsubscribe_events (subscriber_id, list_id, at, method) VALUES (?1, ?2, ?3, ?4)",
-            params![subscriber_id, list_id, ts(now), method],
-        )?;
-        let active: i64 =
-            tx.query_row("SELECT COUNT(*) FROM subscriptions WHERE subscriber_id = ?1 AND status = 'active'", params![subscriber_id], |r| r.get(0))?;
-        if active == 0 {
-            tx.execute(
-                "UPDATE outbox SET status = 'cancelled', last_error = 'unsubscribed before delivery'
-                 WHERE subscriber_id = ?1 AND status = 'queued' AND period NOT LIKE 'confirm:%'",
-                params![subscriber_id],
+        let db = &self.db;
+        let ended = db.tx(|| {
+            if db.opt("SELECT id FROM subscribers WHERE id = ?1", vals![subscriber_id])?.is_none() {
+                return Ok(0);
+            }
+            let ended = db.exec(
+                "UPDATE subscriptions SET status = 'unsubscribed' WHERE subscriber_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR list_id = ?2)
+                 AND status != 'unsubscribed'",
+                vals![subscriber_id, list_id],
             )?;
-        }
-        tx.commit()?;
+            db.exec(
+                "INSERT INTO unsubscribe_events (subscriber_id, list_id, at, method) VALUES (?1, ?2, ?3, ?4)",
+                vals![subscriber_id, list_id, ts(now), method],
+            )?;
+            let active = db.one("SELECT COUNT(*) FROM subscriptions WHERE subscriber_id = ?1 AND status = 'active'", vals![subscriber_id])?.int(0)?;
+            if active == 0 {
+                db.exec(
+                    "UPDATE outbox SET status = 'cancelled', last_error = 'unsubscribed before delivery'
+                     WHERE subscriber_id = ?1 AND status = 'queued' AND period NOT LIKE 'confirm:%'",
+                    vals![subscriber_id],
+                )?;
+            }
+            Ok(usize::try_from(ended).unwrap_or(usize::MAX))
+        })?;
         Ok(ended)
     }
 
@@ -420,12 +500,18 @@ impl Newsletter {
     /// # Errors
     /// Database errors.
     pub fn active_lists(&self, subscriber_id: i64) -> Result<Vec<String>, Error> {
-        let mut stmt = self.conn().prepare(
-            "SELECT w.name FROM subscriptions s JOIN watch_lists w ON w.id = s.list_id
-             WHERE s.subscriber_id = ?1 AND s.status = 'active' ORDER BY w.name",
-        )?;
-        let rows = stmt.query_map(params![subscriber_id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.db
+            .rows(
+                &format!(
+                    "SELECT w.name FROM subscriptions s JOIN watch_lists w ON w.id = s.list_id
+                     WHERE s.subscriber_id = ?1 AND s.status = 'active' ORDER BY w.name{}",
+                    self.collate_c()
+                ),
+                vals![subscriber_id],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect()
     }
 
     /// Everything stored about an address, as JSON (the subscriber's data export); `None` when
@@ -435,46 +521,39 @@ impl Newsletter {
     /// Database errors.
     pub fn export(&self, email: &str) -> Result<Option<Value>, Error> {
         let Some(id) = self.subscriber_id(email)? else { return Ok(None) };
-        let c = self.conn();
-        let subscriber = c.query_row(
-            "SELECT email, status, created_at, confirmed_at, hard_bounces, suspended_at FROM subscribers WHERE id = ?1",
-            params![id],
-            |r| {
-                Ok(json!({"email": r.get::<_, String>(0)?, "status": r.get::<_, String>(1)?, "created_at": r.get::<_, String>(2)?,
-                          "confirmed_at": r.get::<_, Option<String>>(3)?, "hard_bounces": r.get::<_, i64>(4)?,
-                          "suspended_at": r.get::<_, Option<String>>(5)?}))
-            },
-        )?;
-        let rows = |sql: &str, f: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Value>| -> Result<Vec<Value>, Error> {
-            let mut stmt = c.prepare(sql)?;
-            let out = stmt.query_map(params![id], |r| f(r))?.collect::<Result<Vec<_>, _>>()?;
-            Ok(out)
+        let db = &self.db;
+        let r = db.one("SELECT email, status, created_at, confirmed_at, hard_bounces, suspended_at FROM subscribers WHERE id = ?1", vals![id])?;
+        let subscriber = json!({"email": r.text(0)?, "status": r.text(1)?, "created_at": r.text(2)?,
+                                "confirmed_at": r.opt_text(3)?, "hard_bounces": r.int(4)?, "suspended_at": r.opt_text(5)?});
+        let rows = |sql: &str, f: &dyn Fn(&Row) -> Result<Value, Error>| -> Result<Vec<Value>, Error> {
+            db.rows(sql, vals![id])?.iter().map(f).collect()
         };
         let subscriptions = rows(
-            "SELECT w.name, s.status, s.created_at, s.confirmed_at FROM subscriptions s JOIN watch_lists w ON w.id = s.list_id
-             WHERE s.subscriber_id = ?1 ORDER BY w.name",
-            &|r| Ok(json!({"list": r.get::<_, String>(0)?, "status": r.get::<_, String>(1)?, "created_at": r.get::<_, String>(2)?,
-                           "confirmed_at": r.get::<_, Option<String>>(3)?})),
+            &format!(
+                "SELECT w.name, s.status, s.created_at, s.confirmed_at FROM subscriptions s JOIN watch_lists w ON w.id = s.list_id
+                 WHERE s.subscriber_id = ?1 ORDER BY w.name{}",
+                self.collate_c()
+            ),
+            &|r| Ok(json!({"list": r.text(0)?, "status": r.text(1)?, "created_at": r.text(2)?, "confirmed_at": r.opt_text(3)?})),
         )?;
         let consent = rows(
             "SELECT at, method, lists, wording, remote_addr, confirmed_at FROM consent_records WHERE subscriber_id = ?1 ORDER BY id",
             &|r| {
-                let lists: Value = serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or(Value::Null);
-                Ok(json!({"at": r.get::<_, String>(0)?, "method": r.get::<_, String>(1)?, "lists": lists,
-                          "wording": r.get::<_, String>(3)?, "remote_addr": r.get::<_, Option<String>>(4)?,
-                          "confirmed_at": r.get::<_, Option<String>>(5)?}))
+                let lists: Value = serde_json::from_str(&r.text(2)?).unwrap_or(Value::Null);
+                Ok(json!({"at": r.text(0)?, "method": r.text(1)?, "lists": lists,
+                          "wording": r.text(3)?, "remote_addr": r.opt_text(4)?, "confirmed_at": r.opt_text(5)?}))
             },
         )?;
         let unsubscribes = rows(
             "SELECT u.at, u.method, w.name FROM unsubscribe_events u LEFT JOIN watch_lists w ON w.id = u.list_id
              WHERE u.subscriber_id = ?1 ORDER BY u.id",
-            &|r| Ok(json!({"at": r.get::<_, String>(0)?, "method": r.get::<_, String>(1)?, "list": r.get::<_, Option<String>>(2)?})),
+            &|r| Ok(json!({"at": r.text(0)?, "method": r.text(1)?, "list": r.opt_text(2)?})),
         )?;
         let messages = rows(
             "SELECT message_id, period, status, attempts, created_at, sent_at, events, last_error FROM outbox WHERE subscriber_id = ?1 ORDER BY id",
-            &|r| Ok(json!({"message_id": r.get::<_, String>(0)?, "period": r.get::<_, String>(1)?, "status": r.get::<_, String>(2)?,
-                           "attempts": r.get::<_, i64>(3)?, "created_at": r.get::<_, String>(4)?, "sent_at": r.get::<_, Option<String>>(5)?,
-                           "events": r.get::<_, i64>(6)?, "last_error": r.get::<_, Option<String>>(7)?})),
+            &|r| Ok(json!({"message_id": r.text(0)?, "period": r.text(1)?, "status": r.text(2)?,
+                           "attempts": r.int(3)?, "created_at": r.text(4)?, "sent_at": r.opt_text(5)?,
+                           "events": r.int(6)?, "last_error": r.opt_text(7)?})),
         )?;
         Ok(Some(json!({"subscriber": subscriber, "subscriptions": subscriptions, "consent": consent,
                        "unsubscribes": unsubscribes, "messages": messages})))
@@ -487,21 +566,22 @@ impl Newsletter {
     /// Database errors.
     pub fn erase(&self, email: &str) -> Result<bool, Error> {
         let Some(id) = self.subscriber_id(email)? else { return Ok(false) };
-        let tx = self.conn().unchecked_transaction()?;
         // Explicit deletes rather than relying on ON DELETE CASCADE, which needs foreign keys on
         // in every connection that ever touched the file.
-        for sql in [
-            "DELETE FROM outbox WHERE subscriber_id = ?1",
-            "DELETE FROM digest_cursors WHERE subscriber_id = ?1",
-            "DELETE FROM unsubscribe_events WHERE subscriber_id = ?1",
-            "DELETE FROM pending_confirmations WHERE subscriber_id = ?1",
-            "DELETE FROM consent_records WHERE subscriber_id = ?1",
-            "DELETE FROM subscriptions WHERE subscriber_id = ?1",
-            "DELETE FROM subscribers WHERE id = ?1",
-        ] {
-            tx.execute(sql, params![id])?;
-        }
-        tx.commit()?;
+        self.db.tx(|| {
+            for sql in [
+                "DELETE FROM outbox WHERE subscriber_id = ?1",
+                "DELETE FROM digest_cursors WHERE subscriber_id = ?1",
+                "DELETE FROM unsubscribe_events WHERE subscriber_id = ?1",
+                "DELETE FROM pending_confirmations WHERE subscriber_id = ?1",
+                "DELETE FROM consent_records WHERE subscriber_id = ?1",
+                "DELETE FROM subscriptions WHERE subscriber_id = ?1",
+                "DELETE FROM subscribers WHERE id = ?1",
+            ] {
+                self.db.exec(sql, vals![id])?;
+            }
+            Ok(())
+        })?;
         Ok(true)
     }
 }
@@ -573,7 +653,7 @@ mod tests {
         assert!(nl.erase("b@example.org").unwrap());
         assert!(nl.export("b@example.org").unwrap().is_none());
         for table in ["subscriptions", "consent_records", "pending_confirmations", "unsubscribe_events"] {
-            let n: i64 = nl.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            let n = nl.count(&format!("SELECT COUNT(*) FROM {table}")).unwrap();
             assert_eq!(n, 0, "{table} still has rows after erasure");
         }
     }

@@ -28,6 +28,7 @@ use crate::keys::{random_nonce, Purpose};
 use crate::send::{Mailer, SmtpMailer};
 use crate::subscribers::{ConsentMethod, Newsletter, CONSENT_WORDING};
 use crate::Error;
+use sitrep_pg::PgOptions;
 
 /// The form cookie: holds the nonce the form's signed token is bound to.
 const FORM_COOKIE: &str = "sitrep_form";
@@ -36,7 +37,12 @@ const MAX_BODY: usize = 16 * 1024;
 
 /// What the routes need.
 pub struct WebConfig {
-    pub db: PathBuf,
+    /// An SQLite file, or a `postgres://` URL.
+    pub db: String,
+    /// The keyring's directory (required with PostgreSQL; for SQLite, the database's by default).
+    pub keys_dir: Option<PathBuf>,
+    /// Connection settings when `db` is PostgreSQL.
+    pub pg: PgOptions,
     /// Where the site is served; confirmation links are built on it.
     pub base_url: String,
     /// Sender and SMTP URL for confirmation mail; without them the message waits in the outbox
@@ -56,9 +62,11 @@ pub struct WebConfig {
 impl WebConfig {
     /// Defaults: the standard wording, 5 attempts per address per 10 minutes, no SMTP.
     #[must_use]
-    pub fn new(db: impl Into<PathBuf>, base_url: &str) -> Self {
+    pub fn new(db: impl AsRef<std::ffi::OsStr>, base_url: &str) -> Self {
         Self {
-            db: db.into(),
+            db: db.as_ref().to_string_lossy().into_owned(),
+            keys_dir: None,
+            pg: PgOptions::default(),
             base_url: base_url.to_owned(),
             from: None,
             smtp: None,
@@ -72,7 +80,9 @@ impl WebConfig {
 
 struct Inner {
     nl: Mutex<Newsletter>,
-    db: PathBuf,
+    db: String,
+    keys_dir: Option<PathBuf>,
+    pg: PgOptions,
     base_url: String,
     secure_cookie: bool,
     from: Option<Mailbox>,
@@ -98,7 +108,7 @@ impl WebState {
         if config.admin_token.as_ref().is_some_and(|t| t.trim().len() < 16) {
             return Err(Error::WeakToken);
         }
-        let nl = Newsletter::open(&config.db)?;
+        let nl = Newsletter::open_db(&config.db, config.keys_dir.as_deref(), &config.pg)?;
         let mailer = match (&config.smtp, &config.from) {
             (Some(url), Some(_)) => Some(SmtpMailer::new(url)?),
             _ => None,
@@ -106,6 +116,8 @@ impl WebState {
         Ok(Self(Arc::new(Inner {
             nl: Mutex::new(nl),
             db: config.db,
+            keys_dir: config.keys_dir,
+            pg: config.pg,
             secure_cookie: base_url.starts_with("https://"),
             base_url,
             from: config.from,
@@ -342,7 +354,7 @@ async fn send_now(state: &WebState, message_id: String) {
     let inner = Arc::clone(&state.0);
     let _ = tokio::task::spawn_blocking(move || -> Result<(), Error> {
         let Some(mailer) = &inner.mailer else { return Ok(()) };
-        let nl = Newsletter::open(&inner.db)?;
+        let nl = Newsletter::open_db(&inner.db, inner.keys_dir.as_deref(), &inner.pg)?;
         deliver_message(&nl, mailer as &dyn Mailer, Timestamp::now(), &message_id)?;
         Ok(())
     })
@@ -401,10 +413,11 @@ async fn unsubscribe_page(State(state): State<WebState>, Query(q): Query<TokenQu
     let res = state
         .with(move |_, nl| -> Result<(String, Option<String>), Error> {
             let (sub, list) = nl.read_unsubscribe_token(&t2, Timestamp::now())?;
-            let email: String = nl
-                .conn()
-                .query_row("SELECT email FROM subscribers WHERE id = ?1", rusqlite::params![sub], |r| r.get(0))
-                .map_err(|_| Error::NotPending)?;
+            let email = nl
+                .db()
+                .opt("SELECT email FROM subscribers WHERE id = ?1", crate::db::vals![sub])?
+                .ok_or(Error::NotPending)?
+                .text(0)?;
             let list_name = match list {
                 Some(id) => nl.lists()?.into_iter().find(|l| l.id == id).map(|l| l.name),
                 None => None,

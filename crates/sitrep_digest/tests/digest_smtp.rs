@@ -30,7 +30,7 @@ fn confirmed(nl: &Newsletter, email: &str, lists: &[&str]) -> i64 {
 }
 
 fn outbox_statuses(nl: &Newsletter) -> BTreeMap<String, String> {
-    let mut stmt = nl.store().connection().prepare("SELECT recipient || ' ' || period, status FROM outbox").unwrap();
+    let mut stmt = nl.sqlite().unwrap().connection().prepare("SELECT recipient || ' ' || period, status FROM outbox").unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
 }
 
@@ -223,11 +223,11 @@ fn a_4xx_is_retried_after_backoff_and_three_hard_bounces_suspend_the_address() {
         // Queued 4xx messages from earlier periods are not due yet (backoff), only this period's.
         assert_eq!(r.delivery.deferred, 1, "{period:?}: {r:?}");
         suspended.extend(r.delivery.suspended.clone());
-        let bounces: i64 = nl.store().connection().query_row("SELECT hard_bounces FROM subscribers WHERE id = ?1", [bouncer], |r| r.get(0)).unwrap();
+        let bounces: i64 = nl.sqlite().unwrap().connection().query_row("SELECT hard_bounces FROM subscribers WHERE id = ?1", [bouncer], |r| r.get(0)).unwrap();
         assert_eq!(bounces, i as i64 + 1);
     }
     assert_eq!(suspended, vec!["bounce-me@example.org".to_owned()]);
-    let status: String = nl.store().connection().query_row("SELECT status FROM subscribers WHERE id = ?1", [bouncer], |r| r.get(0)).unwrap();
+    let status: String = nl.sqlite().unwrap().connection().query_row("SELECT status FROM subscribers WHERE id = ?1", [bouncer], |r| r.get(0)).unwrap();
     assert_eq!(status, "suspended");
 
     // Nothing arrived for the 4xx address yet; its three messages are queued with a retry time.
@@ -241,7 +241,7 @@ fn a_4xx_is_retried_after_backoff_and_three_hard_bounces_suspend_the_address() {
     let d = deliver_due(&nl, &mailer, now + SignedDuration::from_mins(3)).unwrap();
     assert_eq!(d.sent, 3, "{d:?}");
     let attempts: Vec<i64> = {
-        let mut stmt = nl.store().connection().prepare("SELECT attempts FROM outbox WHERE recipient = 'defer-me@example.org'").unwrap();
+        let mut stmt = nl.sqlite().unwrap().connection().prepare("SELECT attempts FROM outbox WHERE recipient = 'defer-me@example.org'").unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     };
     assert_eq!(attempts, vec![2, 2, 2]);

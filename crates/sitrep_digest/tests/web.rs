@@ -4,65 +4,12 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-
-use common::{parse, received, token_in, Sink};
+use common::{form_body, hidden, http, parse, received, serve, token_in, Sink};
 use jiff::Timestamp;
-use sitrep_digest::web::{routes, WebConfig, WebState};
+use sitrep_digest::web::{WebConfig, WebState};
 use sitrep_digest::{run_digest, ConsentMethod, DigestOptions, Newsletter, Period, SmtpMailer, CONSENT_WORDING};
 
 const BASE: &str = "https://sitrep.example";
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-/// A minimal HTTP/1.1 client: one request per connection.
-fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
-    let headers = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
-    Reply { status, headers, body: body.to_owned() }
-}
-
-fn serve(state: WebState) -> (tokio::runtime::Runtime, SocketAddr) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = routes(state).into_make_service_with_connect_info::<SocketAddr>();
-    rt.spawn(async move { axum::serve(listener, app).await });
-    (rt, addr)
-}
-
-fn hidden(body: &str, name: &str) -> String {
-    let key = format!("name=\"{name}\" value=\"");
-    let at = body.find(&key).unwrap() + key.len();
-    body[at..].split('"').next().unwrap().to_owned()
-}
-
-fn form_body(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
-}
 
 #[test]
 fn unsubscribe_from_a_digest_link_and_by_one_click_post_takes_effect_at_once() {
@@ -96,7 +43,7 @@ fn unsubscribe_from_a_digest_link_and_by_one_click_post_takes_effect_at_once() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.header("Content-Security-Policy").unwrap().contains("default-src 'self'"));
     assert!(nl.active_lists(nl.subscriber_id("alice@example.org").unwrap().unwrap()).unwrap().is_empty(), "one-click took effect at once");
-    let method: String = nl.store().connection().query_row("SELECT method FROM unsubscribe_events ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    let method: String = nl.sqlite().unwrap().connection().query_row("SELECT method FROM unsubscribe_events ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
     assert_eq!(method, "one-click");
 
     // The footer link for one list: a page with a button (GET changes nothing), then its POST.

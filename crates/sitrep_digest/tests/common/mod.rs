@@ -2,13 +2,14 @@
 //! real SMTP server (aiosmtpd) on a free loopback port.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use sitrep_digest::web::{routes, WebState};
 use sitrep_digest::Newsletter;
 use sitrep_pipeline::Pipeline;
 use sitrep_store::{ingest, IngestOptions};
@@ -45,16 +46,30 @@ Al Shabaab said it carried out the attack.",
     ),
 ];
 
-/// Writes the articles as JSON Lines and ingests them into a new store at `db`.
-pub fn ingest_articles(dir: &Path, db: &Path) {
+/// Writes the articles as JSON Lines in `dir`.
+pub fn write_articles(dir: &Path) -> PathBuf {
     let path = dir.join("articles.jsonl");
     let lines: Vec<String> = ARTICLES
         .iter()
         .map(|(id, url, outlet, published, text)| serde_json::json!({"id": id, "url": url, "outlet": outlet, "published": published, "text": text}).to_string())
         .collect();
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+/// Writes the articles as JSON Lines and ingests them into a new store at `db`.
+pub fn ingest_articles(dir: &Path, db: &Path) {
+    let path = write_articles(dir);
     let mut store = sitrep_store::Store::open(db).unwrap();
     ingest(&mut store, pipeline(), &[path], &IngestOptions::default(), |_| {}).unwrap();
+}
+
+/// A fresh PostgreSQL store (on the throwaway test server) ingested from the articles; its URL.
+pub fn ingest_articles_pg(dir: &Path, name: &str) -> String {
+    let url = sitrep_pg::test_cluster::fresh_database(name);
+    let mut store = sitrep_pg::PgStore::connect(&url, &sitrep_pg::PgOptions::default()).unwrap();
+    ingest(&mut store, pipeline(), &[write_articles(dir)], &IngestOptions::default(), |_| {}).unwrap();
+    url
 }
 
 /// A newsletter over a freshly ingested store.
@@ -195,4 +210,54 @@ pub fn token_in(s: &str, path: &str) -> Option<String> {
     let key = format!("/{path}?token=");
     let at = s.find(&key)? + key.len();
     Some(s[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect())
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A minimal HTTP/1.1 client: one request per connection.
+pub fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+    Reply { status, headers, body: body.to_owned() }
+}
+
+pub fn serve(state: WebState) -> (tokio::runtime::Runtime, SocketAddr) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = routes(state).into_make_service_with_connect_info::<SocketAddr>();
+    rt.spawn(async move { axum::serve(listener, app).await });
+    (rt, addr)
+}
+
+pub fn hidden(body: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = body.find(&key).unwrap() + key.len();
+    body[at..].split('"').next().unwrap().to_owned()
+}
+
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
