@@ -10,11 +10,33 @@ use sitrep_digest::digest::{deliver_message, queue_confirmation};
 use sitrep_digest::dkim::{DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
 use sitrep_digest::{run_digest, ConsentMethod, DigestOptions, Mailbox, Newsletter, Period, SmtpMailer, CONSENT_WORDING};
 
-fn open(db: &Path) -> anyhow::Result<Newsletter> {
-    if !db.exists() {
-        anyhow::bail!("{}: no such database (create one with `sitrep ingest INPUTS --db {}`)", db.display(), db.display());
+/// Where the newsletter's rows and signing keys live: shared by every newsletter command.
+#[derive(clap::Args)]
+pub struct DbArgs {
+    /// The database: an SQLite file, or a PostgreSQL store (postgres://USER@HOST:PORT/DB).
+    #[arg(long, value_name = "FILE|URL", default_value = "sitrep.db", global = true)]
+    pub db: String,
+    /// The directory of the link-signing keyring (default: the SQLite file's directory; required
+    /// with PostgreSQL, or SITREP_KEYS_DIR: every process that makes or checks links must share it).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub keys_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub pg: super::queue::PgArgs,
+}
+
+impl DbArgs {
+    /// --keys-dir, else SITREP_KEYS_DIR.
+    pub(crate) fn keys_dir(&self) -> Option<PathBuf> {
+        self.keys_dir.clone().or_else(|| std::env::var_os("SITREP_KEYS_DIR").filter(|v| !v.is_empty()).map(PathBuf::from))
     }
-    Newsletter::open(db).map_err(|e| anyhow::anyhow!("{}: {e}", db.display()))
+}
+
+fn open(args: &DbArgs) -> anyhow::Result<Newsletter> {
+    let db = &args.db;
+    if !sitrep_pg::is_postgres_url(db) && !Path::new(db).exists() {
+        anyhow::bail!("{db}: no such database (create one with `sitrep ingest INPUTS --db {db}`)");
+    }
+    Newsletter::open_db(db, args.keys_dir().as_deref(), &args.pg.options()).map_err(|e| anyhow::anyhow!("{db}: {e}"))
 }
 
 /// The SMTP URL: --smtp, else SITREP_SMTP_URL (keeps a password out of `ps`).
@@ -43,9 +65,8 @@ sitrep lists ls\n  sitrep lists rm sahel"
 pub struct ListsArgs {
     #[command(subcommand)]
     pub command: ListsCommand,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db", global = true)]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub store: DbArgs,
 }
 
 #[derive(clap::Subcommand)]
@@ -71,7 +92,7 @@ pub enum ListsCommand {
 /// # Errors
 /// A missing database, a bad filter, an unknown or duplicate name.
 pub fn lists(args: &ListsArgs) -> anyhow::Result<ExitCode> {
-    let nl = open(&args.db)?;
+    let nl = open(&args.store)?;
     match &args.command {
         ListsCommand::Add { name, filter, severity } => {
             let l = nl.add_list(name, &filter.join(" "), *severity, Timestamp::now())?;
@@ -132,9 +153,8 @@ pub struct SubscribeArgs {
     /// The consent wording the person agreed to (recorded as given).
     #[arg(long, value_name = "TEXT", default_value = CONSENT_WORDING)]
     pub wording: String,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub store: DbArgs,
 }
 
 /// Runs `sitrep subscribe`.
@@ -150,7 +170,7 @@ pub fn subscribe(args: &SubscribeArgs) -> anyhow::Result<ExitCode> {
     if !args.print_link && smtp.is_none() {
         anyhow::bail!("give --smtp smtp://host:port (or set SITREP_SMTP_URL) to mail the confirmation, or --print-link to print it");
     }
-    let nl = open(&args.db)?;
+    let nl = open(&args.store)?;
     let now = Timestamp::now();
     let pending = nl.subscribe(&args.email, &args.lists, ConsentMethod::Cli, &args.wording, None, now)?;
     if args.print_link {
@@ -179,9 +199,8 @@ sitrep subscribers erase ana@example.org\n  sitrep subscribers confirm 'https://
 pub struct SubscribersArgs {
     #[command(subcommand)]
     pub command: SubscribersCommand,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db", global = true)]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub store: DbArgs,
 }
 
 #[derive(clap::Subcommand)]
@@ -204,7 +223,7 @@ pub enum SubscribersCommand {
 /// # Errors
 /// A missing database or an unknown address.
 pub fn subscribers(args: &SubscribersArgs) -> anyhow::Result<ExitCode> {
-    let mut nl = open(&args.db)?;
+    let mut nl = open(&args.store)?;
     match &args.command {
         SubscribersCommand::Ls => {
             for s in nl.subscribers()? {
@@ -247,9 +266,8 @@ pub struct UnsubscribeArgs {
     /// Only this list (default: every list).
     #[arg(long = "list", value_name = "NAME")]
     pub list: Option<String>,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub store: DbArgs,
 }
 
 /// Runs `sitrep unsubscribe`.
@@ -257,7 +275,7 @@ pub struct UnsubscribeArgs {
 /// # Errors
 /// A missing database, an unknown address or list.
 pub fn unsubscribe(args: &UnsubscribeArgs) -> anyhow::Result<ExitCode> {
-    let nl = open(&args.db)?;
+    let nl = open(&args.store)?;
     let Some(id) = nl.subscriber_id(&args.email)? else { anyhow::bail!("no subscriber has the address {}", args.email) };
     let list = match &args.list {
         Some(name) => Some(nl.list(name)?.ok_or_else(|| anyhow::anyhow!("no watch list is called {name:?} (see `sitrep lists ls`)"))?.id),
@@ -314,9 +332,8 @@ pub struct DigestArgs {
     /// With --dry-run: write each message to DIR/<recipient>.eml instead of a summary.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// The database file.
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
-    pub db: PathBuf,
+    #[command(flatten)]
+    pub store: DbArgs,
 }
 
 fn dkim(args: &DigestArgs) -> anyhow::Result<Option<DkimConfig>> {
@@ -344,7 +361,7 @@ pub fn digest(args: &DigestArgs) -> anyhow::Result<ExitCode> {
         PeriodArg::Weekly => Period::Weekly,
         PeriodArg::Immediate => Period::Immediate,
     };
-    let nl = open(&args.db)?;
+    let nl = open(&args.store)?;
     let from = sender(args.mail.from.as_ref(), base_url)?;
     let mut opts = DigestOptions::new(period, base_url, from, Timestamp::now())?;
     opts.dry_run = args.dry_run;

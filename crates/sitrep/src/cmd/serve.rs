@@ -24,14 +24,21 @@ The newsletter pages are served too: /subscribe (a form over the watch lists, do
 SITREP_LISTS_TOKEN).\n\n\
 Logs go to stderr (RUST_LOG-style levels are not parsed: --quiet keeps warnings only). Ctrl-C or SIGTERM \
 stops it after the requests in flight.",
-    after_help = "Examples:\n  sitrep serve --db events.db\n  sitrep serve --db events.db --addr 127.0.0.1:0\n  \
+    after_help = "Examples:\n  sitrep serve --db events.db\n  sitrep serve --db postgres://sitrep@127.0.0.1:5432/sitrep --keys-dir /srv/sitrep\n  sitrep serve --db events.db --addr 127.0.0.1:0\n  \
 SITREP_SUBMIT_TOKEN=$(head -c 24 /dev/urandom | base64) sitrep serve --allow-submit\n  \
 curl 'http://127.0.0.1:8080/api/events?country=SY&format=geojson'"
 )]
 pub struct Args {
-    /// The database file (made by `sitrep ingest`).
-    #[arg(long, value_name = "FILE", default_value = "sitrep.db")]
-    pub db: PathBuf,
+    /// The store (made by `sitrep ingest` or `sitrep worker`): an SQLite file, or a PostgreSQL
+    /// store (postgres://USER@HOST:PORT/DB).
+    #[arg(long, value_name = "FILE|URL", default_value = "sitrep.db")]
+    pub db: String,
+    /// The directory of the newsletter's link-signing keyring (default: the SQLite file's
+    /// directory; required with PostgreSQL, or SITREP_KEYS_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub keys_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub pg: super::queue::PgArgs,
     /// Address and port to listen on (port 0: any free port, printed at start).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
@@ -78,6 +85,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_max_level(if args.quiet { tracing::Level::WARN } else { tracing::Level::INFO })
         .init();
+    // Checked before the newsletter opens the store, which would create a missing file.
+    if !sitrep_pg::is_postgres_url(&args.db) && !std::path::Path::new(&args.db).is_file() {
+        anyhow::bail!("{}: no such database (create one with `sitrep ingest INPUTS --db {}`)", args.db, args.db);
+    }
     let submit = if args.allow_submit {
         let token = token(args)?;
         let pipeline = sitrep_pipeline::Pipeline::load().map_err(anyhow::Error::msg)?;
@@ -87,6 +98,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     };
     let base_url = args.base_url.clone().unwrap_or_else(|| format!("http://{}", args.addr));
     let mut web = sitrep_digest::web::WebConfig::new(&args.db, &base_url);
+    web.keys_dir = args.keys_dir.clone().or_else(|| std::env::var_os("SITREP_KEYS_DIR").filter(|v| !v.is_empty()).map(PathBuf::from));
+    web.pg = args.pg.options();
     web.from = args
         .mail_from
         .as_deref()
@@ -96,9 +109,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     web.smtp = std::env::var("SITREP_SMTP_URL").ok().filter(|u| !u.is_empty());
     web.admin_token = std::env::var("SITREP_LISTS_TOKEN").ok().filter(|t| !t.is_empty());
     let newsletter = sitrep_digest::web::WebState::open(web)
-        .map_err(|e| anyhow::anyhow!("{}: the newsletter pages cannot start: {e}", args.db.display()))?;
+        .map_err(|e| anyhow::anyhow!("the newsletter pages cannot start: {e}"))?;
     let extra = Some(sitrep_digest::web::routes(newsletter));
-    let config = sitrep_serve::Config { db: args.db.clone(), addr: args.addr, submit, extra };
+    let config = sitrep_serve::Config { db: args.db.clone(), pg: args.pg.options(), addr: args.addr, submit, extra };
     sitrep_serve::serve_blocking(config)?;
     Ok(ExitCode::SUCCESS)
 }
