@@ -172,7 +172,7 @@ fn main() {
             e2e as f64 / n as f64, given as f64 / n as f64, base as f64 / n as f64, errs_km.get(errs_km.len() / 2).copied().unwrap_or(0.0), 2.0 * p * r / (p + r).max(1e-9), arts.len(), arts.len() as f64 / secs, chars_total as f64 / 1e6
         );
         let mut b: Vec<_> = buckets.into_iter().collect();
-        b.sort_by(|x, y| y.1.cmp(&x.1));
+        b.sort_by_key(|x| std::cmp::Reverse(x.1));
         for (k, v) in b {
             println!("  miss {k:<44} {v:>4}  ({:.1} points)", 100.0 * v as f64 / n as f64);
         }
