@@ -13,8 +13,11 @@ use crate::{fold, Gazetteer};
 /// Score for a candidate in the country every other place of the document is in (a factor
 /// of 10^5 in population): an article about Texas means Paris, Texas.
 const COUNTRY_FOCUS: f64 = 5.0;
-/// Score for a candidate in the admin1 region every other place is in.
-const ADMIN1_FOCUS: f64 = 2.5;
+/// Score for a candidate in the admin1 region every other place is in: as much as the
+/// country's. Local news names its state once, or never, and its towns throughout ("Paris"
+/// beside "Dallas" is Paris, Texas); a weaker region vote let a bigger namesake elsewhere in
+/// the country win.
+const ADMIN1_FOCUS: f64 = COUNTRY_FOCUS;
 
 /// How much each kind of mention says about where the article is.
 fn focus_weight(kind: PlaceKind) -> f64 {
