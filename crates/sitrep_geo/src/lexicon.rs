@@ -36,6 +36,7 @@ pub struct Lexicon {
     pub notplace: HashSet<String>,
     pub landmark: HashSet<String>,
     pub placenoun: HashSet<String>,
+    pub street: HashSet<String>,
     pub common: HashSet<String>,
     /// Lowercase English words (modifier test for a town before a capitalised word).
     pub english: HashSet<String>,
@@ -71,6 +72,7 @@ impl Lexicon {
                 "notplace" => &mut lex.notplace,
                 "landmark" => &mut lex.landmark,
                 "placenoun" => &mut lex.placenoun,
+                "street" => &mut lex.street,
                 _ => continue,
             };
             set.insert(word.trim().to_owned());

@@ -406,6 +406,10 @@ impl Gazetteer {
                         break 'r true;
                     }
                 }
+                // "Hampton Avenue", "Kingsley Road": a street's name, wherever the street is.
+                if next_word.is_some_and(|n| n.space_before && is_cap(next_str)) && lex.street.contains(&next_lower) && !region {
+                    break 'r true;
+                }
                 // Part of a longer capitalised name ("Paris Hilton", "Washington Post").
                 if let Some(n) = next_word.filter(|n| n.space_before && !n.newline_before) {
                     let ns = n.span.of(text);

@@ -476,7 +476,9 @@ impl Gazetteer {
                 lex.calendar.contains(w) || lex.function.contains(w) || lex.title.contains(w) || lex.orghead.contains(w) || lex.notplace.contains(w)
             };
             // "al-Shaab Stadium", "Manger Square", "Thardeh Mountains": a named landmark.
-            let landmark = words.len() >= 2 && words.last().is_some_and(|w| lex.landmark.contains(w)) && !lex.landmark.contains(&words[0]);
+            let landmark = words.len() >= 2
+                && words.last().is_some_and(|w| lex.landmark.contains(w) || lex.street.contains(w))
+                && !lex.landmark.contains(&words[0]);
             let implausible = words[..words.len() - usize::from(landmark)].iter().any(known_word)
                 || words.len() == 1 && lex.common.contains(&words[0])
                 || taken(span)

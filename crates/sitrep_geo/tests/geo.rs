@@ -475,3 +475,11 @@ fn places_inside_organisation_names_and_possessors_of_names_are_no_event_locatio
     let loc = doc.events[0].location.as_ref().expect("the possessor of a common noun is the place");
     assert_eq!(loc.name, "Chechnya");
 }
+
+#[test]
+fn a_street_named_after_a_town_is_a_street_where_the_article_is() {
+    let doc = annotated("Thieves broke into a restaurant on Hampton Avenue in Chicago overnight.");
+    assert!(place(&doc, "Hampton").is_none(), "the street's name is no Hampton, Virginia");
+    let street = place(&doc, "Hampton Avenue").and_then(|p| p.geo.as_ref()).expect("the street placed at the city after it");
+    assert_eq!((street.name.as_str(), street.precision), ("Chicago", GeoPrecision::District));
+}
