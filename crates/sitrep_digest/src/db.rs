@@ -118,7 +118,7 @@ impl Row {
 /// The event store the newsletter tables live in.
 pub(crate) enum Db {
     Sqlite(Store),
-    Pg(PgStore),
+    Pg(Box<PgStore>),
 }
 
 fn pg_err(e: postgres::Error) -> Error {
@@ -198,7 +198,7 @@ impl Db {
     /// Opens an SQLite file (created if needed) or a PostgreSQL store.
     pub(crate) fn open(db: &str, pg: &PgOptions) -> Result<Self, Error> {
         if sitrep_pg::is_postgres_url(db) {
-            Ok(Self::Pg(PgStore::connect(db, pg)?))
+            Ok(Self::Pg(Box::new(PgStore::connect(db, pg)?)))
         } else {
             Ok(Self::Sqlite(Store::open(Path::new(db))?))
         }
@@ -207,7 +207,7 @@ impl Db {
     pub(crate) fn store(&self) -> &dyn EventStore {
         match self {
             Self::Sqlite(s) => s,
-            Self::Pg(s) => s,
+            Self::Pg(s) => s.as_ref(),
         }
     }
 

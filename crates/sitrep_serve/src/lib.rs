@@ -164,6 +164,18 @@ impl AppState {
         Ok(Self(Arc::new(Inner { readers, next_reader: AtomicUsize::new(0), writer, submit })))
     }
 
+    /// [`Self::open_with`] from async code: connecting blocks (PostgreSQL's synchronous client
+    /// runs a runtime of its own, which may not start on a thread that drives async tasks), so it
+    /// happens on a blocking thread.
+    ///
+    /// # Errors
+    /// As [`Self::open`].
+    pub async fn open_async(db: String, pg: PgOptions, submit: Option<Submit>) -> Result<Self, Error> {
+        tokio::task::spawn_blocking(move || Self::open_with(&db, &pg, submit))
+            .await
+            .map_err(|e| Error::Io(std::io::Error::other(format!("opening the store failed: {e}"))))?
+    }
+
     /// Runs `f` with a read connection on a blocking thread.
     pub(crate) async fn read<T: Send + 'static>(
         &self,
@@ -297,7 +309,7 @@ pub async fn shutdown_signal() {
 /// # Errors
 /// A missing database, a port in use, I/O errors.
 pub async fn serve(config: Config) -> Result<(), Error> {
-    let state = AppState::open_with(&config.db, &config.pg, config.submit)?;
+    let state = AppState::open_async(config.db.clone(), config.pg, config.submit).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|source| Error::Bind { addr: config.addr, source })?;
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, db = %shown(&config.db), "sitrep serve listening on http://{local}/");

@@ -63,13 +63,15 @@ impl Server {
     }
 
     /// Over an SQLite file or a `postgres://` URL.
+    /// The state opens inside the server's runtime, as `sitrep serve` opens it.
     pub fn start_db(db: &str, submit: Option<Submit>, extra: Option<axum::Router>) -> Self {
-        let state = AppState::open(db, submit).expect("state opens");
+        let db = db.to_owned();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
             rt.block_on(async move {
+                let state = AppState::open_async(db, sitrep_pg::PgOptions::default(), submit).await.expect("state opens");
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
                 addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
                 sitrep_serve::serve_on(listener, sitrep_serve::loopback_only(sitrep_serve::app(state, extra)), async {
