@@ -208,7 +208,10 @@ fn centre(points: &[(f64, f64)]) -> Option<(f64, f64)> {
         // Spans the antimeridian: the box is meaningless.
         return Some((mean_lat, mean_lon));
     }
-    Some((f64::midpoint(mean_lat, f64::midpoint(lat_lo, lat_hi)), f64::midpoint(mean_lon, f64::midpoint(lon_lo, lon_hi))))
+    Some((
+        f64::midpoint(mean_lat, f64::midpoint(lat_lo, lat_hi)),
+        f64::midpoint(mean_lon, f64::midpoint(lon_lo, lon_hi)),
+    ))
 }
 
 /// Region names without the generic words around them: "Muhafazat Kirkuk" → "Kirkuk",
@@ -465,7 +468,11 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
     let mut capitals: HashMap<u64, ()> = HashMap::new();
     for c in gnc_countries.values().filter(|c| !c.capital.is_empty()) {
         let key = fold(&c.capital);
-        if let Some(best) = cities.values().filter(|x| x.countrycode == c.iso && fold(&x.name) == key).max_by_key(|x| (x.population, std::cmp::Reverse(x.geonameid))) {
+        if let Some(best) = cities
+            .values()
+            .filter(|x| x.countrycode == c.iso && fold(&x.name) == key)
+            .max_by_key(|x| (x.population, std::cmp::Reverse(x.geonameid)))
+        {
             capitals.insert(best.geonameid, ());
         }
     }
@@ -530,7 +537,8 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
 }
 
 fn read_rg(path: &Path) -> Result<Vec<RgRow>, GazetteerError> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| GazetteerError::Source(format!("{}: {e}", path.display())))?;
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| GazetteerError::Source(format!("{}: {e}", path.display())))?;
     let mut rows = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| GazetteerError::Source(format!("{}: {e}", path.display())))?;

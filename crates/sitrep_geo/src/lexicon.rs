@@ -100,7 +100,9 @@ impl Lexicon {
                     lex.alias_prefixes.insert(words[..n].join(" "));
                 }
                 // "NSW" and "N.S.W." fold alike: the period is needed only if every spelling has it.
-                let needs_period = alias.ends_with('.') && !alias.contains(' ') && lex.aliases.get(&key).is_none_or(|(_, needs)| *needs);
+                let needs_period = alias.ends_with('.')
+                    && !alias.contains(' ')
+                    && lex.aliases.get(&key).is_none_or(|(_, needs)| *needs);
                 lex.aliases.insert(key, (t, needs_period));
             }
         }

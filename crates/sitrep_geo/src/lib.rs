@@ -160,7 +160,12 @@ impl Gazetteer {
         // in several forms; GeoNames keeps one. Only regions answer to the other forms.
         if out.is_empty() {
             for variant in compass_variants(key) {
-                out.extend(self.index.lookup(&variant).filter(|(id, _)| self.index.place(*id).kind == PlaceKind::Admin1).map(|(id, _)| (id, true)));
+                out.extend(
+                    self.index
+                        .lookup(&variant)
+                        .filter(|(id, _)| self.index.place(*id).kind == PlaceKind::Admin1)
+                        .map(|(id, _)| (id, true)),
+                );
             }
         }
         if let Some((target, _)) = self.lex.aliases.get(key) {
@@ -249,7 +254,9 @@ impl Gazetteer {
     }
 
     pub(crate) fn has_key(&self, key: &str) -> bool {
-        self.index.names.contains_key(key) || self.lex.aliases.contains_key(key) || compass_variants(key).iter().any(|v| self.index.names.contains_key(v))
+        self.index.names.contains_key(key)
+            || self.lex.aliases.contains_key(key)
+            || compass_variants(key).iter().any(|v| self.index.names.contains_key(v))
     }
 
     pub(crate) fn has_longer_key(&self, key: &str) -> bool {

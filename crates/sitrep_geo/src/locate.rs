@@ -6,21 +6,74 @@ use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 /// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
 /// target, not where the event happened.)
 const TIES: [&str; 17] = [
-    "in", "near", "at", "outside", "inside", "of", "around", "across", "into", "throughout", "over", "entered", "stormed",
-    "through", "along", "within", "onto",
+    "in",
+    "near",
+    "at",
+    "outside",
+    "inside",
+    "of",
+    "around",
+    "across",
+    "into",
+    "throughout",
+    "over",
+    "entered",
+    "stormed",
+    "through",
+    "along",
+    "within",
+    "onto",
 ];
 /// Reporting verbs: a place before one of these, ahead of the trigger, frames the report.
 const REPORTING: [&str; 6] = [" said ", " says ", " told ", " reported ", " announced ", " claimed "];
 /// Words between a preposition and the place that do not break the tie.
 const QUALIFIERS: [&str; 31] = [
-    "the", "a", "an", "his", "her", "their", "its", "northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
-    "southwestern", "restive", "neighbouring", "neighboring", "nearby", "downtown", "capital", "provincial", "city",
-    "town", "village", "port", "border", "besieged", "strategic", "key",
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "its",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "restive",
+    "neighbouring",
+    "neighboring",
+    "nearby",
+    "downtown",
+    "capital",
+    "provincial",
+    "city",
+    "town",
+    "village",
+    "port",
+    "border",
+    "besieged",
+    "strategic",
+    "key",
 ];
 /// Words before a place that put the event beside it rather than in it ("near X",
 /// "5 miles northwest of X"): the location is the place, at `district` precision.
 const NEAR: [&str; 12] = [
-    "near", "outside", "outskirts", "north", "south", "east", "west", "northwest", "northeast", "southwest", "southeast",
+    "near",
+    "outside",
+    "outskirts",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northwest",
+    "northeast",
+    "southwest",
+    "southeast",
     "nearby",
 ];
 
@@ -36,20 +89,22 @@ pub fn locate_events(doc: &mut Document) {
         .places
         .iter()
         .filter(|p| p.geo.is_some() && !doc.is_removed(p.span))
-        .filter(|p| {
-            p.entity.as_deref().and_then(|id| doc.entity(id)).is_none_or(|e| e.kind != EntityKind::Norp)
-        })
+        .filter(|p| p.entity.as_deref().and_then(|id| doc.entity(id)).is_none_or(|e| e.kind != EntityKind::Norp))
         // "the Islamic State of Iraq and Al-Sham launched…": a place inside an organisation's or
         // a person's name says nothing about where the event was.
         .filter(|p| {
             p.entity.is_some()
                 || !doc.entities.iter().any(|e| {
-                    matches!(e.kind, EntityKind::Org | EntityKind::Person) && e.mentions.iter().any(|m| m.contains(p.span) && *m != p.span)
+                    matches!(e.kind, EntityKind::Org | EntityKind::Person)
+                        && e.mentions.iter().any(|m| m.contains(p.span) && *m != p.span)
                 })
         })
         .collect();
-    let dateline_place =
-        doc.dateline.as_ref().and_then(|d| d.place_span).and_then(|ds| places.iter().find(|p| p.span.overlaps(ds)).copied());
+    let dateline_place = doc
+        .dateline
+        .as_ref()
+        .and_then(|d| d.place_span)
+        .and_then(|ds| places.iter().find(|p| p.span.overlaps(ds)).copied());
     let mut locations = Vec::with_capacity(doc.events.len());
     for ev in &doc.events {
         if ev.location.is_some() {
@@ -106,8 +161,16 @@ fn place_of_context<'a>(doc: &Document, places: &[&'a Place], sentence: Span) ->
 fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
     let s = sentence.of(text);
     let rel = anchor.start.saturating_sub(sentence.start);
-    let is_break = |i: usize, c: char| c == ';' || c == '—' || (c == ',' && s[i + 1..].trim_start().starts_with("while "));
-    let start = s.char_indices().filter(|&(i, c)| i < rel && is_break(i, c)).collect::<Vec<_>>().into_iter().map(|(i, c)| i + c.len_utf8()).next_back().unwrap_or(0);
+    let is_break =
+        |i: usize, c: char| c == ';' || c == '—' || (c == ',' && s[i + 1..].trim_start().starts_with("while "));
+    let start = s
+        .char_indices()
+        .filter(|&(i, c)| i < rel && is_break(i, c))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(i, c)| i + c.len_utf8())
+        .next_back()
+        .unwrap_or(0);
     let end = s.char_indices().find(|&(i, c)| i >= rel && is_break(i, c)).map_or(s.len(), |(i, _)| i);
     Span::new(sentence.start + start, sentence.start + end.max(start))
 }
@@ -129,8 +192,13 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             !inside.iter().any(|q| {
                 q.span != p.span
                     && q.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::District)
-                    && p.geo.as_ref().zip(q.geo.as_ref()).is_some_and(|(a, b)| a.geonames_id == b.geonames_id && a.name == b.name)
-                    && (q.span.overlaps(p.span) || q.span.end.abs_diff(p.span.start) < 20 || p.span.end.abs_diff(q.span.start) < 20)
+                    && p.geo
+                        .as_ref()
+                        .zip(q.geo.as_ref())
+                        .is_some_and(|(a, b)| a.geonames_id == b.geonames_id && a.name == b.name)
+                    && (q.span.overlaps(p.span)
+                        || q.span.end.abs_diff(p.span.start) < 20
+                        || p.span.end.abs_diff(q.span.start) < 20)
             })
         })
         .filter_map(|p| {
@@ -145,17 +213,24 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             // The trigger's own object: "shelled Aleppo's Salaheddine district", "stormed X".
             let object = p.span.start >= anchor.end && p.span.start - anchor.end <= 30 && {
                 let gap = &text[anchor.end..p.span.start];
-                gap.split_whitespace().count() <= 3 && !gap.contains([',', ';', '.'])
+                gap.split_whitespace().count() <= 3
+                    && !gap.contains([',', ';', '.'])
                     && gap.split_whitespace().all(|w| {
                         let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-                        w.is_empty() || w.chars().next().is_some_and(char::is_uppercase) || QUALIFIERS.contains(&w.as_str()) || TIES.contains(&w.as_str()) || w == "s" || w.ends_with("'s")
+                        w.is_empty()
+                            || w.chars().next().is_some_and(char::is_uppercase)
+                            || QUALIFIERS.contains(&w.as_str())
+                            || TIES.contains(&w.as_str())
+                            || w == "s"
+                            || w.ends_with("'s")
                             || text[p.span.start..].is_empty()
                     })
             };
             // "Yemen's Ansar al-Sharia": a possessor of a name is no place of the event; of a
             // common noun it is ("of Chechnya's towns", "patrolling Bishkek's streets").
             let after = text[p.span.end..].strip_prefix("'s").or_else(|| text[p.span.end..].strip_prefix("’s"));
-            let possessive_head = after.is_some_and(|rest| rest.trim_start().chars().next().is_none_or(|c| !c.is_lowercase()));
+            let possessive_head =
+                after.is_some_and(|rest| rest.trim_start().chars().next().is_none_or(|c| !c.is_lowercase()));
             let tied = object || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
             if !tied || possessive_head && !is_subplace(p) {
                 return None;

@@ -35,7 +35,13 @@ pub fn tokenize(doc: &Document) -> Vec<Tok> {
             continue;
         }
         if let Some(s) = word_start.take() {
-            toks.push(Tok { span: Span::new(s, i), word: true, space_before: space, newline_before: newline, sentence_start: false });
+            toks.push(Tok {
+                span: Span::new(s, i),
+                word: true,
+                space_before: space,
+                newline_before: newline,
+                sentence_start: false,
+            });
             space = false;
             newline = false;
         }
@@ -121,8 +127,8 @@ type Longest = (usize, String, Vec<(u32, bool)>, bool);
 
 /// Lowercase connector words a multi-word place name may contain.
 const CONNECTORS: [&str; 30] = [
-    "of", "de", "del", "la", "le", "al", "el", "du", "des", "upon", "on", "the", "and", "da", "do", "dos", "das", "y", "ez",
-    "es", "ad", "an", "ar", "as", "sur", "am", "e", "i", "ul", "ud",
+    "of", "de", "del", "la", "le", "al", "el", "du", "des", "upon", "on", "the", "and", "da", "do", "dos", "das", "y",
+    "ez", "es", "ad", "an", "ar", "as", "sur", "am", "e", "i", "ul", "ud",
 ];
 
 fn is_cap(s: &str) -> bool {
@@ -145,9 +151,8 @@ impl Gazetteer {
         let entity_at = |span: Span| -> Option<usize> {
             doc.entities.iter().position(|e| e.mentions.iter().any(|m| m.overlaps(span)))
         };
-        let entity_exact = |span: Span| -> Option<usize> {
-            doc.entities.iter().position(|e| e.mentions.contains(&span))
-        };
+        let entity_exact =
+            |span: Span| -> Option<usize> { doc.entities.iter().position(|e| e.mentions.contains(&span)) };
         let mut surnames: HashSet<String> = HashSet::new();
         let mut mentions: Vec<Mention> = Vec::new();
         let mut deferred: Vec<Mention> = Vec::new();
@@ -173,7 +178,11 @@ impl Gazetteer {
                     }
                     let s = tj.span.of(text);
                     if tj.word {
-                        if !is_cap(s) && !CONNECTORS.contains(&s) && !lex.admin.contains(s) && !s.chars().all(|c| c.is_ascii_digit()) {
+                        if !is_cap(s)
+                            && !CONNECTORS.contains(&s)
+                            && !lex.admin.contains(s)
+                            && !s.chars().all(|c| c.is_ascii_digit())
+                        {
                             // A lowercase word ends a name unless it is a region word.
                             break;
                         }
@@ -209,7 +218,9 @@ impl Gazetteer {
                         }
                     }
                     if is_demonym {
-                        if let Some(id) = demonym_key.as_ref().and_then(|k| lex.demonyms.get(k)).and_then(|cc| self.country_place(cc)) {
+                        if let Some(id) =
+                            demonym_key.as_ref().and_then(|k| lex.demonyms.get(k)).and_then(|cc| self.country_place(cc))
+                        {
                             best = Some((j, key.clone(), vec![(id, false)], true));
                         }
                     } else if !cands.is_empty() && (tj.word || period_ok) {
@@ -217,7 +228,9 @@ impl Gazetteer {
                     }
                 }
                 // Abbreviations go on through their periods ("N.C.", "W.Va.", "Conn.").
-                let attached_next = toks.get(j + 1).is_some_and(|n| !n.word && !n.space_before && matches!(n.span.of(text), "." | "-" | "'" | "’"));
+                let attached_next = toks
+                    .get(j + 1)
+                    .is_some_and(|n| !n.word && !n.space_before && matches!(n.span.of(text), "." | "-" | "'" | "’"));
                 if tj.word && !attached_next && !self.has_longer_key(&key) && !lex.alias_prefixes.contains(&key) {
                     break;
                 }
@@ -239,8 +252,11 @@ impl Gazetteer {
             };
             // "Shi'ite", "Ba'ath": the name runs on past an apostrophe, so its first part is no
             // place ("Shi" is a village in Norway). The possessive "'s" ends it.
-            let runs_on = toks.get(end + 1).is_some_and(|a| !a.word && !a.space_before && matches!(a.span.of(text), "'" | "’"))
-                && toks.get(end + 2).is_some_and(|w| w.word && !w.space_before && !w.span.of(text).eq_ignore_ascii_case("s"));
+            let runs_on =
+                toks.get(end + 1).is_some_and(|a| !a.word && !a.space_before && matches!(a.span.of(text), "'" | "’"))
+                    && toks
+                        .get(end + 2)
+                        .is_some_and(|w| w.word && !w.space_before && !w.span.of(text).eq_ignore_ascii_case("s"));
             if runs_on {
                 i = end + 1;
                 continue;
@@ -255,15 +271,18 @@ impl Gazetteer {
             let ner = entity_at(span).map(|e| (e, doc.entities[e].kind));
             let ner_place = matches!(ner, Some((_, EntityKind::Gpe | EntityKind::Loc)));
             let prev_lower = prev_word.map(lower).unwrap_or_default();
-            let locative_before = prev_word.is_some_and(|p| p + 1 == i || (p + 2 == i && toks[i - 1].span.of(text) == "the"))
+            let locative_before = prev_word
+                .is_some_and(|p| p + 1 == i || (p + 2 == i && toks[i - 1].span.of(text) == "the"))
                 && (lex.locative.contains(&prev_lower) || lex.direction.contains(&prev_lower));
             let comma_after = next.is_some_and(|n| n.span.of(text) == ",");
             let admin_after = next_word.is_some_and(|n| !n.newline_before) && lex.admin.contains(&next_lower);
             // "New York Gov. Andrew Cuomo": a governor's title names the state.
-            let governor_after = next_word.is_some_and(|n| !n.newline_before) && matches!(next_lower.as_str(), "gov" | "governor");
+            let governor_after =
+                next_word.is_some_and(|n| !n.newline_before) && matches!(next_lower.as_str(), "gov" | "governor");
             let strong = cands.iter().any(|&(id, alt)| {
                 let p = self.place(id);
-                !alt && (matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent) || p.population >= 100_000)
+                !alt && (matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent)
+                    || p.population >= 100_000)
             });
             let substantial = !single || cands.iter().any(|&(id, alt)| !alt || self.place(id).population >= 5_000);
 
@@ -275,27 +294,39 @@ impl Gazetteer {
             // "Richmond, Va.", "Paris, Texas": a comma and then a named region or country that
             // contains one of the candidates.
             let container_after = comma_after
-                && toks.get(end + 2).is_some_and(|n| n.word && n.space_before && !n.newline_before && is_cap(n.span.of(text)))
+                && toks
+                    .get(end + 2)
+                    .is_some_and(|n| n.word && n.space_before && !n.newline_before && is_cap(n.span.of(text)))
                 && {
                     let n = toks[end + 2];
-                    let with_period = toks.get(end + 3).is_some_and(|d| !d.word && !d.space_before && d.span.of(text) == ".");
+                    let with_period =
+                        toks.get(end + 3).is_some_and(|d| !d.word && !d.space_before && d.span.of(text) == ".");
                     let ckey = fold(n.span.of(text));
-                    let alias = lex.aliases.get(&ckey).filter(|(_, needs)| !*needs || with_period).and_then(|(t, _)| self.alias_place(t));
-                    let containers: Vec<u32> = alias.into_iter().chain(self.candidate_ids(&ckey, false).into_iter().filter(|&(_, alt)| !alt).map(|(id, _)| id)).collect();
+                    let alias = lex
+                        .aliases
+                        .get(&ckey)
+                        .filter(|(_, needs)| !*needs || with_period)
+                        .and_then(|(t, _)| self.alias_place(t));
+                    let containers: Vec<u32> = alias
+                        .into_iter()
+                        .chain(self.candidate_ids(&ckey, false).into_iter().filter(|&(_, alt)| !alt).map(|(id, _)| id))
+                        .collect();
                     containers.iter().any(|&q| {
                         let qp = self.place(q);
                         cands.iter().any(|&(id, _)| {
                             let p = self.place(id);
-                            id != q && match qp.kind {
-                                PlaceKind::Country => p.country == qp.country,
-                                PlaceKind::Admin1 => p.admin1_place == q,
-                                _ => false,
-                            }
+                            id != q
+                                && match qp.kind {
+                                    PlaceKind::Country => p.country == qp.country,
+                                    PlaceKind::Admin1 => p.admin1_place == q,
+                                    _ => false,
+                                }
                         })
                     })
                 };
             // "in Richmond": a place preposition right before a name the tagger called a person.
-            let possessive_after = next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "'" | "’" | "'s" | "’s"));
+            let possessive_after =
+                next.is_some_and(|n| !n.space_before && matches!(n.span.of(text), "'" | "’" | "'s" | "’s"));
             // "in Sharon, Cornwall and Salisbury": a name coordinated with the place just
             // before it is a place too.
             let coordinated = mentions.last().is_some_and(|m| {
@@ -304,7 +335,8 @@ impl Gazetteer {
                     matches!(between.as_slice(), [","] | ["and"] | ["or"] | [",", "and"] | [",", "or"])
                 }
             });
-            let place_cue = container_after || (locative_before && !possessive_after) || (coordinated && !possessive_after);
+            let place_cue =
+                container_after || (locative_before && !possessive_after) || (coordinated && !possessive_after);
             let mut weak_start = false;
             let mut vetoed_by_tagger = false;
             let reject = 'r: {
@@ -327,7 +359,10 @@ impl Gazetteer {
                 // A country, region or big city inside an organisation's name is still a place
                 // mention ("the Ohio Department of Transportation"); a person's name is not.
                 let region = cands.iter().any(|&(id, alt)| {
-                    !alt && matches!(self.place(id).kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2 | PlaceKind::Continent)
+                    !alt && matches!(
+                        self.place(id).kind,
+                        PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2 | PlaceKind::Continent
+                    )
                 });
                 // The tagger's types veto a town, not a named region or a big city: "Anderson
                 // County" inside "the Anderson County Sheriff's Office" is still a place, and a
@@ -343,22 +378,34 @@ impl Gazetteer {
                         // ("Kentucky's rate climbed") is the region; a country is not
                         // ("Jordan scored twice"), nor a name the entity also gives in full.
                         EntityKind::Person => {
-                            let division = cands.iter().any(|&(id, alt)| !alt && self.place(id).kind == PlaceKind::Admin1);
+                            let division =
+                                cands.iter().any(|&(id, alt)| !alt && self.place(id).kind == PlaceKind::Admin1);
                             let alone = doc.entities[e].mentions.iter().all(|m| fold(m.of(text)) == key);
                             // No person is called "Macon County"; "Roselle police", "a Macon
                             // County man" use the name as a place; "Arkansas Gov. Mike
                             // Huckabee" holds a region before the title.
                             let county = !single && key.rsplit(' ').next().is_some_and(|w| lex.admin.contains(w));
-                            let place_noun = next_word.is_some_and(|n| n.space_before && !is_cap(next_str)) && lex.placenoun.contains(&next_lower);
-                            let region_before_title = region && inside && (lex.follower.contains(&next_lower) || lex.title.contains(&next_lower));
+                            let place_noun = next_word.is_some_and(|n| n.space_before && !is_cap(next_str))
+                                && lex.placenoun.contains(&next_lower);
+                            let region_before_title = region
+                                && inside
+                                && (lex.follower.contains(&next_lower) || lex.title.contains(&next_lower));
                             !(place_cue || (division && alone) || county || place_noun || region_before_title)
                         }
-                        EntityKind::Org => !((place_cue || (is_all_caps(surface) && dash_after)) && !inside) && !(inside && (known || lex.orghead.contains(&next_lower) || lex.english.contains(&next_lower))) && !known,
+                        EntityKind::Org => {
+                            !((place_cue || (is_all_caps(surface) && dash_after)) && !inside)
+                                && !(inside
+                                    && (known
+                                        || lex.orghead.contains(&next_lower)
+                                        || lex.english.contains(&next_lower)))
+                                && !known
+                        }
                         EntityKind::Norp => !demonym && !known,
                         _ => false,
                     };
                     if veto {
-                        vetoed_by_tagger = matches!(kind, EntityKind::Person | EntityKind::Org) && doc.entities[e].mentions.contains(&span);
+                        vetoed_by_tagger = matches!(kind, EntityKind::Person | EntityKind::Org)
+                            && doc.entities[e].mentions.contains(&span);
                         break 'r true;
                     }
                 }
@@ -388,12 +435,21 @@ impl Gazetteer {
                 let country = cands.iter().any(|&(id, alt)| !alt && self.place(id).kind == PlaceKind::Country);
                 if single && everyday && !country && !demonym {
                     let prev_cap = prev_word.is_some_and(|p| {
-                        p + 1 == i && toks[i].space_before && !toks[i].newline_before && is_cap(toks[p].span.of(text)) && {
-                            let pl = lower(p);
-                            !lex.function.contains(&pl) && !lex.locative.contains(&pl) && !lex.direction.contains(&pl) && !lex.title.contains(&pl) && !lex.calendar.contains(&pl)
-                        }
+                        p + 1 == i
+                            && toks[i].space_before
+                            && !toks[i].newline_before
+                            && is_cap(toks[p].span.of(text))
+                            && {
+                                let pl = lower(p);
+                                !lex.function.contains(&pl)
+                                    && !lex.locative.contains(&pl)
+                                    && !lex.direction.contains(&pl)
+                                    && !lex.title.contains(&pl)
+                                    && !lex.calendar.contains(&pl)
+                            }
                     });
-                    let of_name = next_lower == "of" && toks.get(end + 2).is_some_and(|n| n.word && is_cap(n.span.of(text)));
+                    let of_name =
+                        next_lower == "of" && toks.get(end + 2).is_some_and(|n| n.word && is_cap(n.span.of(text)));
                     let next_cap = next_word.is_some_and(|n| {
                         n.space_before
                             && is_cap(next_str)
@@ -407,7 +463,10 @@ impl Gazetteer {
                     }
                 }
                 // "Hampton Avenue", "Kingsley Road": a street's name, wherever the street is.
-                if next_word.is_some_and(|n| n.space_before && is_cap(next_str)) && lex.street.contains(&next_lower) && !region {
+                if next_word.is_some_and(|n| n.space_before && is_cap(next_str))
+                    && lex.street.contains(&next_lower)
+                    && !region
+                {
                     break 'r true;
                 }
                 // Part of a longer capitalised name ("Paris Hilton", "Washington Post").
@@ -420,7 +479,13 @@ impl Gazetteer {
                     if !region
                         && !lex.orghead.contains(&next_lower)
                         && !lex.english.contains(&next_lower)
-                        && is_cap(ns) && !is_all_caps(ns) && !lex.follower.contains(&next_lower) && !lex.calendar.contains(&next_lower) && !lex.admin.contains(&next_lower) && !demonym {
+                        && is_cap(ns)
+                        && !is_all_caps(ns)
+                        && !lex.follower.contains(&next_lower)
+                        && !lex.calendar.contains(&next_lower)
+                        && !lex.admin.contains(&next_lower)
+                        && !demonym
+                    {
                         break 'r true;
                     }
                 }
@@ -442,7 +507,10 @@ impl Gazetteer {
                 }
                 // "Korean Peninsula", "Syrian Army": the word after a demonym belongs to it.
                 let after_demonym = mentions.last().is_some_and(|m| m.demonym && m.toks.1 + 1 == i);
-                if single && after_demonym && (lex.landmark.contains(&key) || lex.english.contains(&key) || lex.orghead.contains(&key)) {
+                if single
+                    && after_demonym
+                    && (lex.landmark.contains(&key) || lex.english.contains(&key) || lex.orghead.contains(&key))
+                {
                     break 'r true;
                 }
                 // "Al" of "Al-Anbar": part of a hyphenated name the gazetteer does not have.
@@ -462,7 +530,12 @@ impl Gazetteer {
                 let abbreviation = toks[end].span.of(text) == ".";
                 // "US" is not "us": a capitalised-throughout country or region name is no word.
                 let caps_region = is_all_caps(surface) && region;
-                if single && !abbreviation && !caps_region && lex.common.contains(&key) && !(locative_before || admin_after) {
+                if single
+                    && !abbreviation
+                    && !caps_region
+                    && lex.common.contains(&key)
+                    && !(locative_before || admin_after)
+                {
                     break 'r true;
                 }
                 if (t.sentence_start || is_all_caps(surface)) && !strong && !context && !dash_after {
@@ -508,8 +581,12 @@ impl Gazetteer {
                 continue;
             }
             let city_cue = prev_word.is_some_and(|p| {
-                p + 2 == i && toks[p + 1].word && toks[p + 1].span.of(text) == "of" && matches!(lower(p).as_str(), "city" | "town" | "village")
-            }) || prev_word.is_some_and(|p| p + 2 == i && matches!(lower(p).as_str(), "city" | "town") && lower(p + 1) == "of");
+                p + 2 == i
+                    && toks[p + 1].word
+                    && toks[p + 1].span.of(text) == "of"
+                    && matches!(lower(p).as_str(), "city" | "town" | "village")
+            }) || prev_word
+                .is_some_and(|p| p + 2 == i && matches!(lower(p).as_str(), "city" | "town") && lower(p + 1) == "of");
             mentions.push(Mention {
                 span,
                 key,
@@ -525,7 +602,8 @@ impl Gazetteer {
             });
             i = end + 1;
         }
-        let placed: HashSet<(String, usize)> = mentions.iter().filter_map(|m| m.entity.map(|e| (m.key.clone(), e))).collect();
+        let placed: HashSet<(String, usize)> =
+            mentions.iter().filter_map(|m| m.entity.map(|e| (m.key.clone(), e))).collect();
         let same_entity: Vec<Mention> = tagger_vetoed
             .into_iter()
             .filter(|m| m.entity.is_some_and(|e| placed.contains(&(m.key.clone(), e))))
@@ -595,7 +673,9 @@ impl Gazetteer {
                     .cands
                     .iter()
                     .map(|&(id, _)| id)
-                    .filter(|&id| matches!(self.place(id).kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2))
+                    .filter(|&id| {
+                        matches!(self.place(id).kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Admin2)
+                    })
                     .collect();
                 if !regions.is_empty() {
                     mentions[k + 1].is_container = true;

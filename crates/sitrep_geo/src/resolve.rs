@@ -197,13 +197,18 @@ impl Gazetteer {
                 // meant unless the text says "province".
                 let suffix = ms.iter().any(|&mi| mentions[mi].admin_suffix);
                 if !suffix {
-                    let regions: Vec<u32> = scores.iter().map(|&(id, _)| id).filter(|&id| self.place(id).kind == PlaceKind::Admin1).collect();
+                    let regions: Vec<u32> = scores
+                        .iter()
+                        .map(|&(id, _)| id)
+                        .filter(|&id| self.place(id).kind == PlaceKind::Admin1)
+                        .collect();
                     for (id, score) in &mut scores {
                         let p = self.place(*id);
                         if p.kind == PlaceKind::City && regions.contains(&p.admin1_place) {
                             // The city may answer to the region's name only as an alternate
                             // ("New York" for New York City): no penalty for that here.
-                            let alternate = ms.iter().any(|&mi| mentions[mi].cands.iter().any(|&(c, alt)| c == *id && alt));
+                            let alternate =
+                                ms.iter().any(|&mi| mentions[mi].cands.iter().any(|&(c, alt)| c == *id && alt));
                             *score += if alternate { 3.0 } else { 2.0 };
                         }
                     }
@@ -297,7 +302,10 @@ impl Gazetteer {
                         let p = self.place(id);
                         let mut s = s;
                         if others_c > 0.0 && p.kind != PlaceKind::Continent {
-                            let other = |cc: &[u8; 2]| total_c.get(cc).copied().unwrap_or(0.0) - country_votes[g].get(cc).copied().unwrap_or(0.0);
+                            let other = |cc: &[u8; 2]| {
+                                total_c.get(cc).copied().unwrap_or(0.0)
+                                    - country_votes[g].get(cc).copied().unwrap_or(0.0)
+                            };
                             // Neighbours count half: "Gaza" in an article about Israel.
                             let near: f64 = self.neighbours(p.country).iter().map(other).sum();
                             s += COUNTRY_FOCUS * (other(&p.country) + 0.5 * near) / others_c;
@@ -367,7 +375,11 @@ impl Gazetteer {
             }
             // the Name district of X / in X
             let start = m.toks.0;
-            if start >= 3 && matches!(s(start - 1), "of" | "in") && self.lex.subplace.contains(&s(start - 2).to_lowercase()) && cap(start - 3) {
+            if start >= 3
+                && matches!(s(start - 1), "of" | "in")
+                && self.lex.subplace.contains(&s(start - 2).to_lowercase())
+                && cap(start - 3)
+            {
                 let mut k = start - 3;
                 while k > 0 && cap(k - 1) && k + 6 > start && !toks[k].sentence_start {
                     k -= 1;
@@ -405,21 +417,37 @@ impl Gazetteer {
     /// place in the sentence, else the dateline's place, else the country most of the
     /// document's places are in. The precision says how far that parent is from a point:
     /// `district` under a town, `region` under a region, `country` under a country.
-    fn unknown_places(&self, doc: &Document, toks: &[Tok], found: &[(Span, Option<usize>, Geo, EntityKind)]) -> Vec<(Span, Option<usize>, Geo, EntityKind)> {
+    fn unknown_places(
+        &self,
+        doc: &Document,
+        toks: &[Tok],
+        found: &[(Span, Option<usize>, Geo, EntityKind)],
+    ) -> Vec<(Span, Option<usize>, Geo, EntityKind)> {
         let text = &doc.text;
         let lex = &self.lex;
         let s = |i: usize| toks.get(i).map_or("", |t| t.span.of(text));
         let lower = |i: usize| s(i).to_lowercase();
         let cap = |i: usize| {
-            toks.get(i).is_some_and(|t| t.word && s(i).chars().next().is_some_and(char::is_uppercase) && !doc.is_removed(t.span))
+            toks.get(i).is_some_and(|t| {
+                t.word && s(i).chars().next().is_some_and(char::is_uppercase) && !doc.is_removed(t.span)
+            })
         };
         let taken = |span: Span| found.iter().any(|f| f.0.overlaps(span));
         let person_or_org = |span: Span| {
-            doc.entities.iter().any(|e| matches!(e.kind, EntityKind::Person | EntityKind::Org | EntityKind::Norp) && e.mentions.iter().any(|m| m.overlaps(span)))
+            doc.entities.iter().any(|e| {
+                matches!(e.kind, EntityKind::Person | EntityKind::Org | EntityKind::Norp)
+                    && e.mentions.iter().any(|m| m.overlaps(span))
+            })
         };
-        let places: Vec<&(Span, Option<usize>, Geo, EntityKind)> =
-            found.iter().filter(|f| f.3 != EntityKind::Norp && f.2.precision != GeoPrecision::Region || f.2.admin1.is_some()).collect();
-        let dateline = doc.dateline.as_ref().and_then(|d| d.place_span).and_then(|d| places.iter().find(|f| f.0.overlaps(d)).map(|f| &f.2));
+        let places: Vec<&(Span, Option<usize>, Geo, EntityKind)> = found
+            .iter()
+            .filter(|f| f.3 != EntityKind::Norp && f.2.precision != GeoPrecision::Region || f.2.admin1.is_some())
+            .collect();
+        let dateline = doc
+            .dateline
+            .as_ref()
+            .and_then(|d| d.place_span)
+            .and_then(|d| places.iter().find(|f| f.0.overlaps(d)).map(|f| &f.2));
         let mut country_counts: HashMap<&str, usize> = HashMap::new();
         for f in &places {
             if let Some(c) = f.2.country.as_deref() {
@@ -456,7 +484,10 @@ impl Gazetteer {
                     break;
                 }
                 let joined = cap(n) && !toks[n].space_before && matches!(s(end), "-" | "'" | "’");
-                if cap(n) && toks[n].space_before || matches!(ns, "-" | "'" | "’") && !toks[n].space_before && cap(n + 1) || joined {
+                if cap(n) && toks[n].space_before
+                    || matches!(ns, "-" | "'" | "’") && !toks[n].space_before && cap(n + 1)
+                    || joined
+                {
                     end = n;
                 } else {
                     break;
@@ -468,12 +499,20 @@ impl Gazetteer {
             let before1 = if i >= 1 { lower(i - 1) } else { String::new() };
             let before2 = if i >= 2 { lower(i - 2) } else { String::new() };
             let before3 = if i >= 3 { lower(i - 3) } else { String::new() };
-            let of_cue = before1 == "of" && (lex.subplace.contains(&before2) || lex.admin.contains(&before2) || matches!(before2.as_str(), "town" | "city" | "villages" | "towns" | "outskirts" | "suburbs"));
+            let of_cue = before1 == "of"
+                && (lex.subplace.contains(&before2)
+                    || lex.admin.contains(&before2)
+                    || matches!(before2.as_str(), "town" | "city" | "villages" | "towns" | "outskirts" | "suburbs"));
             let the_of_cue = before1 == "of" && before2 == "the" && lex.subplace.contains(&before3);
             let suffix_cue = lex.subplace.contains(&next) || (lex.admin.contains(&next) && next != "state");
-            let prep_cue = matches!(before1.as_str(), "near" | "in" | "outside" | "at" | "of" | "entered" | "stormed" | "into");
+            let prep_cue =
+                matches!(before1.as_str(), "near" | "in" | "outside" | "at" | "of" | "entered" | "stormed" | "into");
             let known_word = |w: &String| {
-                lex.calendar.contains(w) || lex.function.contains(w) || lex.title.contains(w) || lex.orghead.contains(w) || lex.notplace.contains(w)
+                lex.calendar.contains(w)
+                    || lex.function.contains(w)
+                    || lex.title.contains(w)
+                    || lex.orghead.contains(w)
+                    || lex.notplace.contains(w)
             };
             // "al-Shaab Stadium", "Manger Square", "Thardeh Mountains": a named landmark.
             let landmark = words.len() >= 2
@@ -486,18 +525,24 @@ impl Gazetteer {
                 || lex.demonyms.contains_key(&fold(span.of(text)))
                 || s(end + 1).starts_with('\'');
             // "in X" alone is weak: "in Congress", "in Christ". Only when X ends the phrase.
-            let prep_ok = prep_cue && !cap(end + 1) && matches!(before1.as_str(), "near" | "outside" | "entered" | "stormed")
-                || prep_cue && before1 == "in" && (matches!(s(end + 1), "," | "." | ";") || next == "on" || next == "and") && words.len() <= 3;
+            let prep_ok =
+                prep_cue && !cap(end + 1) && matches!(before1.as_str(), "near" | "outside" | "entered" | "stormed")
+                    || prep_cue
+                        && before1 == "in"
+                        && (matches!(s(end + 1), "," | "." | ";") || next == "on" || next == "and")
+                        && words.len() <= 3;
             // The entity tagger's own place name ("Al-Qarassi", "Tal Areen"): a place the
             // gazetteer lacks.
-            let tagged_place = doc
+            let tagged_place = || {
+                doc
                 .entities
                 .iter()
                 .any(|e| matches!(e.kind, EntityKind::Gpe | EntityKind::Loc | EntityKind::Fac) && e.mentions.contains(&span))
                 // A lone unknown word the tagger calls a place is often a surname: it needs a
                 // place preposition before it.
-                && (words.len() >= 2 || lex.locative.contains(&before1) || matches!(before1.as_str(), "of" | "from" | "to"));
-            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark || tagged_place) {
+                && (words.len() >= 2 || lex.locative.contains(&before1) || matches!(before1.as_str(), "of" | "from" | "to"))
+            };
+            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark || tagged_place()) {
                 i = end + 1;
                 continue;
             }
@@ -508,11 +553,15 @@ impl Gazetteer {
                 .iter()
                 .filter(|f| f.0.start >= span.end && f.0.start <= span.end + 40 && f.0.end <= sentence.end)
                 .min_by_key(|f| f.0.start);
-            let nearest = places
-                .iter()
-                .filter(|f| sentence.contains(f.0))
-                .min_by_key(|f| if f.0.start >= span.end { f.0.start - span.end } else { span.start.saturating_sub(f.0.end) });
-            let parent = after.or(nearest).map(|f| f.2.clone()).or_else(|| dateline.cloned()).or_else(|| focus_country.clone());
+            let nearest = places.iter().filter(|f| sentence.contains(f.0)).min_by_key(|f| {
+                if f.0.start >= span.end {
+                    f.0.start - span.end
+                } else {
+                    span.start.saturating_sub(f.0.end)
+                }
+            });
+            let parent =
+                after.or(nearest).map(|f| f.2.clone()).or_else(|| dateline.cloned()).or_else(|| focus_country.clone());
             if let Some(mut geo) = parent {
                 geo.precision = match geo.precision {
                     GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City => GeoPrecision::District,
@@ -534,11 +583,7 @@ fn sentence_bounds(doc: &Document, toks: &[Tok], i: usize) -> Span {
         return doc.sentences[k];
     }
     let start = toks[..=i].iter().rev().find(|t| t.sentence_start).map_or(0, |t| t.span.start);
-    let end = toks[i..]
-        .iter()
-        .skip(1)
-        .find(|t| t.sentence_start)
-        .map_or(doc.text.len(), |t| t.span.start);
+    let end = toks[i..].iter().skip(1).find(|t| t.sentence_start).map_or(doc.text.len(), |t| t.span.start);
     Span::new(start, end)
 }
 
@@ -570,7 +615,8 @@ fn write_places(doc: &mut Document, found: Vec<(Span, Option<usize>, Geo, Entity
         // is a toponym, not an entity of its own.
         let inside_name = existing.is_none()
             && doc.entities.iter().any(|e| {
-                matches!(e.kind, EntityKind::Person | EntityKind::Org) && e.mentions.iter().any(|m| m.overlaps(span) && *m != span)
+                matches!(e.kind, EntityKind::Person | EntityKind::Org)
+                    && e.mentions.iter().any(|m| m.overlaps(span) && *m != span)
             });
         if inside_name {
             doc.places.push(Place { span, entity: None, geo: Some(geo) });

@@ -2,7 +2,9 @@
 //! Needs the index `scripts/setup-gazetteer.sh` builds (the tests fail, never skip, without it).
 
 use sitrep_core::check::assert_spans;
-use sitrep_core::{Dateline, Document, Entity, EntityKind, Event, GeoPrecision, Removed, RemovedKind, Span, SubEventType};
+use sitrep_core::{
+    Dateline, Document, Entity, EntityKind, Event, GeoPrecision, Removed, RemovedKind, Span, SubEventType,
+};
 use sitrep_geo::{distance_km, locate_events, test_gazetteer};
 
 fn annotated(text: &str) -> Document {
@@ -72,7 +74,8 @@ fn regions_counties_countries_and_demonyms() {
     assert_eq!(norp.kind, EntityKind::Norp);
     let turkey = place(&doc, "Turkey").and_then(|p| p.geo.as_ref()).unwrap();
     assert_eq!((turkey.country.as_deref(), turkey.precision), (Some("TR"), GeoPrecision::Country));
-    let helmand = doc.places.iter().find(|p| doc.slice(p.span).starts_with("Helmand")).and_then(|p| p.geo.as_ref()).unwrap();
+    let helmand =
+        doc.places.iter().find(|p| doc.slice(p.span).starts_with("Helmand")).and_then(|p| p.geo.as_ref()).unwrap();
     assert_eq!((helmand.country.as_deref(), helmand.precision), (Some("AF"), GeoPrecision::Region));
     let cook = place(&doc, "Cook County").and_then(|p| p.geo.as_ref()).unwrap();
     assert_eq!((cook.admin1.as_deref(), cook.geonames_id), (Some("Illinois"), None));
@@ -179,7 +182,8 @@ fn a_place_beside_a_town_is_located_at_the_town_as_district() {
         let mut doc = annotated(&text);
         doc.events.push(event(span_of(&text, "struck"), Span::new(0, text.len())));
         locate_events(&mut doc);
-        let loc = doc.events[0].location.as_ref().unwrap_or_else(|| panic!("{name}: not located, places {:?}", doc.places));
+        let loc =
+            doc.events[0].location.as_ref().unwrap_or_else(|| panic!("{name}: not located, places {:?}", doc.places));
         assert_eq!(loc.geo.country.as_deref(), Some("PK"));
         assert_eq!(loc.precision, GeoPrecision::District);
     }
@@ -225,19 +229,33 @@ fn gazetteer_loads_fast_enough_and_names_its_version() {
 fn lgl_end_to_end_accuracy_stays_above_its_floor() {
     let path = sitrep_core::testdata::require_shared_data().join("geoparsing/lgl/lgl.xml");
     let xml = std::fs::read_to_string(&path).unwrap();
-    let parsed = roxmltree::Document::parse_with_options(&xml, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
+    let parsed = roxmltree::Document::parse_with_options(
+        &xml,
+        roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+    )
+    .unwrap();
     let (mut n, mut right) = (0usize, 0usize);
     for art in parsed.descendants().filter(|a| a.has_tag_name("article")) {
         let text = art.children().find(|c| c.has_tag_name("text")).and_then(|t| t.text()).unwrap_or("").to_owned();
         let doc = annotated(&text);
         let map = sitrep_core::CharMap::new(&text);
         for t in art.descendants().filter(|t| t.has_tag_name("toponym")) {
-            let num = |name: &str| t.descendants().find(|c| c.has_tag_name(name)).and_then(|c| c.text()).and_then(|s| s.trim().parse::<f64>().ok());
-            let (Some(start), Some(end), Some(lat), Some(lon)) = (num("start"), num("end"), num("lat"), num("lon")) else { continue };
+            let num = |name: &str| {
+                t.descendants()
+                    .find(|c| c.has_tag_name(name))
+                    .and_then(|c| c.text())
+                    .and_then(|s| s.trim().parse::<f64>().ok())
+            };
+            let (Some(start), Some(end), Some(lat), Some(lon)) = (num("start"), num("end"), num("lat"), num("lon"))
+            else {
+                continue;
+            };
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let gold = map.span_from_chars(start as usize, end as usize);
             n += 1;
-            if doc.places.iter().any(|p| p.span.overlaps(gold) && p.geo.as_ref().is_some_and(|g| distance_km(g.lat, g.lon, lat, lon) <= 161.0)) {
+            if doc.places.iter().any(|p| {
+                p.span.overlaps(gold) && p.geo.as_ref().is_some_and(|g| distance_km(g.lat, g.lon, lat, lon) <= 161.0)
+            }) {
                 right += 1;
             }
         }
@@ -321,7 +339,9 @@ fn a_place_inside_an_organisation_name_is_a_place_but_not_an_entity() {
 
 #[test]
 fn titles_and_names_running_on_past_an_apostrophe_are_not_places() {
-    let doc = annotated("Secretary of State Condoleezza Rice met Shi'ite leaders on Monday. The Secretary said talks would go on.");
+    let doc = annotated(
+        "Secretary of State Condoleezza Rice met Shi'ite leaders on Monday. The Secretary said talks would go on.",
+    );
     assert!(doc.places.is_empty(), "{:?}", doc.places.iter().map(|p| doc.slice(p.span)).collect::<Vec<_>>());
     let doc = annotated("Houthi fighters fired on Sana'a's airport and Aden's port.");
     assert!(place(&doc, "Aden").is_some(), "a possessive 's still ends a name");
@@ -342,7 +362,10 @@ fn regions_written_with_another_compass_word_or_an_english_name_resolve_to_their
         assert_eq!(geo.precision, GeoPrecision::Region);
     }
     let doc = annotated("He moved to North Carolina.");
-    assert_eq!(place(&doc, "North Carolina").and_then(|p| p.geo.as_ref()).map(|g| g.name.as_str()), Some("North Carolina"));
+    assert_eq!(
+        place(&doc, "North Carolina").and_then(|p| p.geo.as_ref()).map(|g| g.name.as_str()),
+        Some("North Carolina")
+    );
 }
 
 /// The same floor on GeoWebNews (typed toponyms with coordinates; ~0.70 here).
@@ -350,7 +373,11 @@ fn regions_written_with_another_compass_word_or_an_english_name_resolve_to_their
 fn geowebnews_end_to_end_accuracy_stays_above_its_floor() {
     let path = sitrep_core::testdata::require_shared_data().join("geoparsing/geowebnews/GWN.xml");
     let xml = std::fs::read_to_string(&path).unwrap();
-    let parsed = roxmltree::Document::parse_with_options(&xml, roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() }).unwrap();
+    let parsed = roxmltree::Document::parse_with_options(
+        &xml,
+        roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+    )
+    .unwrap();
     let (mut n, mut right) = (0usize, 0usize);
     for art in parsed.descendants().filter(|a| a.has_tag_name("article")) {
         let text = art.children().find(|c| c.has_tag_name("text")).and_then(|t| t.text()).unwrap_or("").to_owned();
@@ -363,7 +390,11 @@ fn geowebnews_end_to_end_accuracy_stays_above_its_floor() {
             if matches!(kind, "Non_Toponym" | "Demonym" | "Homonym" | "Language") || kind.ends_with("_Expression") {
                 continue;
             }
-            let (Some(start), Some(end), Some(lat), Some(lon)) = (num("start"), num("end"), num("latitude"), num("longitude")) else { continue };
+            let (Some(start), Some(end), Some(lat), Some(lon)) =
+                (num("start"), num("end"), num("latitude"), num("longitude"))
+            else {
+                continue;
+            };
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let gold = map.span_from_chars(start as usize, end as usize);
             n += 1;
@@ -389,7 +420,8 @@ fn everyday_words_inside_longer_names_are_not_places_and_facilities_take_their_p
     assert!(place(&doc, "Cathedral").is_none(), "\"Cathedral\" (Saskatchewan) is part of the facility's name");
     assert!(place(&doc, "Centre").is_none(), "\"Centre\" (a region of France) is part of the stadium's name");
     assert!(place(&doc, "University").is_none());
-    let cathedral = place(&doc, "Manila Cathedral").and_then(|p| p.geo.as_ref()).expect("the cathedral placed at its town");
+    let cathedral =
+        place(&doc, "Manila Cathedral").and_then(|p| p.geo.as_ref()).expect("the cathedral placed at its town");
     assert_eq!((cathedral.name.as_str(), cathedral.precision), ("Manila", GeoPrecision::District));
     assert!(place(&doc, "Alberta").is_some(), "the region in the university's name is still a place");
 
@@ -406,7 +438,9 @@ fn press_abbreviations_and_curated_aliases_are_full_names() {
         ("China and Russia urged the DPRK and South Korea to talk.", "DPRK", "North Korea"),
     ] {
         let doc = annotated(text);
-        let geo = place(&doc, surface).and_then(|p| p.geo.as_ref()).unwrap_or_else(|| panic!("{surface} not placed in {text:?}"));
+        let geo = place(&doc, surface)
+            .and_then(|p| p.geo.as_ref())
+            .unwrap_or_else(|| panic!("{surface} not placed in {text:?}"));
         assert_eq!(geo.name, name, "{surface}");
     }
     let geo = place(&annotated("Talks were held in D.C. on Monday."), "D.C.").and_then(|p| p.geo.clone()).unwrap();
@@ -480,6 +514,7 @@ fn places_inside_organisation_names_and_possessors_of_names_are_no_event_locatio
 fn a_street_named_after_a_town_is_a_street_where_the_article_is() {
     let doc = annotated("Thieves broke into a restaurant on Hampton Avenue in Chicago overnight.");
     assert!(place(&doc, "Hampton").is_none(), "the street's name is no Hampton, Virginia");
-    let street = place(&doc, "Hampton Avenue").and_then(|p| p.geo.as_ref()).expect("the street placed at the city after it");
+    let street =
+        place(&doc, "Hampton Avenue").and_then(|p| p.geo.as_ref()).expect("the street placed at the city after it");
     assert_eq!((street.name.as_str(), street.precision), ("Chicago", GeoPrecision::District));
 }
