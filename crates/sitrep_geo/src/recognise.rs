@@ -335,6 +335,9 @@ impl Gazetteer {
                     matches!(between.as_slice(), [","] | ["and"] | ["or"] | [",", "and"] | [",", "or"])
                 }
             });
+            // "Chicopee residents", "Roselle police": a lowercase place noun after the name.
+            let place_noun =
+                next_word.is_some_and(|n| n.space_before && !is_cap(next_str)) && lex.placenoun.contains(&next_lower);
             let place_cue =
                 container_after || (locative_before && !possessive_after) || (coordinated && !possessive_after);
             let mut weak_start = false;
@@ -385,8 +388,6 @@ impl Gazetteer {
                             // County man" use the name as a place; "Arkansas Gov. Mike
                             // Huckabee" holds a region before the title.
                             let county = !single && key.rsplit(' ').next().is_some_and(|w| lex.admin.contains(w));
-                            let place_noun = next_word.is_some_and(|n| n.space_before && !is_cap(next_str))
-                                && lex.placenoun.contains(&next_lower);
                             let region_before_title = region
                                 && inside
                                 && (lex.follower.contains(&next_lower) || lex.title.contains(&next_lower));
@@ -523,7 +524,7 @@ impl Gazetteer {
                 if single && surnames.contains(&key) {
                     break 'r true;
                 }
-                let context = locative_before || comma_after || admin_after || dash_after;
+                let context = locative_before || comma_after || admin_after || dash_after || place_noun;
                 if demonym {
                     break 'r false;
                 }
