@@ -78,6 +78,69 @@ const fn is_armed(kind: ActorKind) -> bool {
     )
 }
 
+const fn is_violent(t: EventType) -> bool {
+    matches!(t, EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians)
+}
+
+/// The index in `found` of the event a sentence naming "the attack" tells more of, if any (see
+/// [`names_a_known_violent_event`]): the latest violent event not dated apart from the sentence ("the
+/// murder took place last night" is not the January bombing the story recalled before), preferring
+/// one of the candidate's own event type.
+fn known_event(doc: &Document, found: &[(usize, Event)], c: &Candidate, s: &Sentence, lexicon: &Lexicon) -> Option<usize> {
+    if !is_violent(c.sub.event_type()) || !names_a_known_violent_event(s, lexicon) {
+        return None;
+    }
+    let own = dates_in(doc, s.span);
+    let same_day = |e: &Event| {
+        let theirs = e.evidence.first().map(|ev| dates_in(doc, *ev)).unwrap_or_default();
+        // A sentence with a day of its own ("blew up in midair on 27 November") is another event unless
+        // the known one shares that day.
+        own.is_empty() || own.iter().any(|a| theirs.iter().any(|b| a.start <= b.end && b.start <= a.end))
+    };
+    let known = |same_type: bool| {
+        found.iter().rposition(|(_, e)| is_violent(e.event_type()) && (!same_type || e.event_type() == c.sub.event_type()) && same_day(e))
+    };
+    known(true).or_else(|| known(false))
+}
+
+/// The days the resolved, past time expressions inside `span` name.
+fn dates_in(doc: &Document, span: Span) -> Vec<DateRange> {
+    doc.times
+        .iter()
+        .filter(|t| span.contains(t.span) && !t.future && t.range.start.is_some() && t.range.end.is_some())
+        .map(|t| t.range.clone())
+        .collect()
+}
+
+/// Words that make "the … attack" a new one ("the second attack", "another attack").
+const NEW_EVENT_MODIFIERS: &[&str] = &["second", "third", "fourth", "fifth", "other", "separate", "latest", "new", "another", "last"];
+
+/// Whether the sentence names a violent event with a definite article ("the murder of the Jesuits",
+/// "the most recent terrorist attacks", "this attack"): an event the reader already knows. After a
+/// violent event has been reported, such a sentence adds to it (or recalls an older one) rather than
+/// reporting a new one.
+fn names_a_known_violent_event(s: &Sentence, lexicon: &Lexicon) -> bool {
+    s.lex.iter().any(|m| {
+        let Entry::Trigger(t) = m.entry else { return false };
+        let trig = &lexicon.triggers[t];
+        let violent_sub = match trig.sub {
+            TriggerSub::Fixed(sub) => is_violent(sub.event_type()),
+            TriggerSub::Kill => true,
+            _ => false,
+        };
+        if trig.verb && !matches!(trig.sub, TriggerSub::Kill) || !violent_sub {
+            return false;
+        }
+        let w = word_at(&s.words, m.span.start);
+        // "the", then up to three modifiers ("the most recent terrorist attacks"), no punctuation between.
+        (1..=4).any(|k| {
+            w >= k
+                && s.lower_word_is(w - k, &["the", "this", "these", "that", "those"])
+                && !s.words[w - k + 1..w].iter().any(|x| x.punct || NEW_EVENT_MODIFIERS.iter().any(|n| x.span.of(s.text).eq_ignore_ascii_case(n)))
+        }) && !m.span.of(s.text).to_ascii_lowercase().ends_with("ed")
+    })
+}
+
 /// Whether the sentence refers to an event already reported: "as a result of the attack", "in this
 /// ambush", "claimed responsibility for".
 fn refers_to_reported_event(s: &Sentence) -> bool {
@@ -275,20 +338,43 @@ impl Events {
             }
             let counts = counts(&sentence);
             sentence.has_figures = counts.iter().any(Option::is_some);
-            match has_trigger.then(|| self.decide(&sentence, doc_country.as_deref())).flatten() {
+            let candidate = has_trigger.then(|| self.decide(&sentence, doc_country.as_deref())).flatten();
+            let known = candidate.as_ref().and_then(|c| known_event(doc, &found, c, &sentence, &self.lexicon));
+            match (candidate, known) {
                 // "…two hours after the attack and found four bodies": a definite noun naming an event of
                 // the same type as one just reported refers back to it; its figures join that event.
-                Some(c) if Self::refers_back(&sentence, &c, found.last().filter(|(fsi, _)| si <= fsi + 3).map(|(_, e)| e)) => {
+                (Some(c), _) if Self::refers_back(&sentence, &c, found.last().filter(|(fsi, _)| si <= fsi + 3).map(|(_, e)| e)) => {
                     if sentence.has_figures {
                         pending_counts.push((si, *span, counts));
                     }
                 }
-                Some(c) => {
+                // "The murder took place at 2220 last night": after a violent event of the same type, a
+                // sentence naming "the murder" tells more of it; it is that event's evidence, not a new
+                // event. A casualty sentence ("A policeman was killed during the terrorist attack") joins
+                // the violent event just reported, whatever its type.
+                (Some(c), Some(known)) => {
+                    let ev = &mut found[known].1;
+                    // ACLED: an attack carried out with a bomb is coded by the bomb ("the car bomb was
+                    // activated by remote control" after "the attack in which 20 were killed").
+                    if ev.event_type() == EventType::ViolenceAgainstCivilians
+                        && ev.sub_event_type == SubEventType::Attack
+                        && c.sub.event_type() == EventType::ExplosionsRemoteViolence
+                    {
+                        ev.sub_event_type = c.sub;
+                        ev.civilian_targeting = true;
+                    }
+                    ev.evidence.push(*span);
+                    ev.evidence.sort();
+                    if sentence.has_figures {
+                        pending_counts.push((si, *span, counts));
+                    }
+                }
+                (Some(c), None) => {
                     let ev = build_event(&sentence, c, counts);
                     found.push((si, ev));
                     last_event = Some(si);
                 }
-                None => {
+                (None, _) => {
                     if sentence.has_figures {
                         pending_counts.push((si, *span, counts));
                     }

@@ -209,3 +209,27 @@ fn a_force_killing_the_man_it_was_after_is_a_clash() {
     assert_eq!(e.sub_event_type, SubEventType::ArmedClash);
     assert!(!e.civilian_targeting);
 }
+
+#[test]
+fn a_sentence_naming_the_attack_tells_more_of_it() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "Gunmen attacked a bus near Kaga Bandoro, Central African Republic, on Monday, killing three drivers. \
+         A policeman was killed during the terrorist attack. The attack was condemned by the government.",
+    );
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].evidence.len(), 2, "the policeman's sentence is evidence of the attack");
+}
+
+#[test]
+fn a_bomb_named_later_makes_the_attack_a_bombing() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "Gunmen attacked a market in Medellin, Colombia, yesterday, killing 20 shoppers. \
+         Police said the car bomb used in the attack was set off by remote control.",
+    );
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].event_type(), EventType::ExplosionsRemoteViolence, "{:#?}", doc.events);
+}

@@ -583,7 +583,15 @@ pub fn score(docs: &[MucDoc], outputs: &[Output], errors: &mut Errors) -> Tally 
         // Errors: unaligned templates, and role misses of aligned ones.
         for (pi, p) in preds.iter().enumerate() {
             if m[pi].is_none() {
-                errors.push(&doc.id, FP, &format!("{P}event_precision"), None, None, format!("predicted {} template with no gold counterpart; fillers {:?}", p.incident_type, p.fillers));
+                // Why it has no counterpart: a story MUC-4 keyed no incident in, a second event for an
+                // incident another one already matched, or an incident of another type.
+                let same_type = doc.templates.iter().filter(|g| type_compatible(p.incident_type, &g.incident_type)).count();
+                let why = match (doc.templates.len(), same_type) {
+                    (0, _) => "no incident keyed in the story",
+                    (_, 0) => "the story's incidents are of other types",
+                    _ => "its type's incidents are matched by other events",
+                };
+                errors.push(&doc.id, FP, &format!("{P}event_precision"), None, None, format!("predicted {} template with no gold counterpart ({why}); fillers {:?}", p.incident_type, p.fillers));
             }
         }
         for (gi, g) in doc.templates.iter().enumerate() {
