@@ -107,26 +107,6 @@ fn main() {
         );
         return;
     }
-    if args.first().map(String::as_str) == Some("text") {
-        let gaz = Gazetteer::load(Path::new("data/gazetteer")).unwrap();
-        let mut doc = Document::from_text("t", args[1].clone());
-        gaz.annotate(&mut doc);
-        for p in &doc.places {
-            let g = p.geo.as_ref().unwrap();
-            println!(
-                "{:?} -> {} {:?} {:?} ({:.3},{:.3}) {:?} conf {:.2}",
-                p.span.of(&doc.text),
-                g.name,
-                g.country,
-                g.admin1,
-                g.lat,
-                g.lon,
-                g.precision,
-                g.confidence
-            );
-        }
-        return;
-    }
     let mut errors = args.iter().position(|a| a == "--errors").map(|i| std::fs::File::create(&args[i + 1]).unwrap());
     let t = Instant::now();
     let gaz = Gazetteer::load(Path::new("data/gazetteer")).unwrap();
@@ -149,6 +129,26 @@ fn main() {
             ner.annotate(doc);
         }
     };
+    if args.first().map(String::as_str) == Some("text") {
+        let mut doc = Document::from_text("t", args[1].clone());
+        prepare(&mut doc);
+        gaz.annotate(&mut doc);
+        for p in &doc.places {
+            let g = p.geo.as_ref().unwrap();
+            println!(
+                "{:?} -> {} {:?} {:?} ({:.3},{:.3}) {:?} conf {:.2}",
+                p.span.of(&doc.text),
+                g.name,
+                g.country,
+                g.admin1,
+                g.lat,
+                g.lon,
+                g.precision,
+                g.confidence
+            );
+        }
+        return;
+    }
     for (name, file, gwn, tr) in [
         ("lgl", "lgl/lgl.xml", false, false),
         ("geowebnews", "geowebnews/GWN.xml", true, false),
