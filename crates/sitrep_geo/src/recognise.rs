@@ -356,7 +356,25 @@ impl Gazetteer {
                         || lex.english.contains(&key)
                         || lex.common.contains(&key)
                         || lex.direction.contains(&key));
-                if in_dateline || ner_place && !inner_everyday {
+                if in_dateline {
+                    break 'r false;
+                }
+                // "APC", "CIS", "SA": a short all-capitals word is an abbreviation; it names a
+                // place only as a listed alias or a country's or region's own name ("US", "UK").
+                if single
+                    && surface.chars().count() <= 3
+                    && is_all_caps(surface)
+                    && !lex.aliases.contains_key(&key)
+                    && !cands.iter().any(|&(id, alt)| {
+                        !alt && matches!(
+                            self.place(id).kind,
+                            PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Continent
+                        )
+                    })
+                {
+                    break 'r true;
+                }
+                if ner_place && !inner_everyday {
                     break 'r false;
                 }
                 // A country, region or big city inside an organisation's name is still a place

@@ -518,3 +518,13 @@ fn a_street_named_after_a_town_is_a_street_where_the_article_is() {
         place(&doc, "Hampton Avenue").and_then(|p| p.geo.as_ref()).expect("the street placed at the city after it");
     assert_eq!((street.name.as_str(), street.precision), ("Chicago", GeoPrecision::District));
 }
+
+#[test]
+fn short_capitals_are_abbreviations_unless_a_country_or_listed_alias() {
+    let doc = annotated("The APC and the CIS met in the US and the UK, then in NSW.");
+    assert!(place(&doc, "APC").is_none(), "a party's initials");
+    assert!(place(&doc, "CIS").is_none());
+    for surface in ["US", "UK", "NSW"] {
+        assert!(place(&doc, surface).is_some(), "{surface} placed");
+    }
+}
