@@ -118,7 +118,13 @@ impl Row {
 /// The event store the newsletter tables live in.
 pub(crate) enum Db {
     Sqlite(Store),
-    Pg(Box<PgStore>),
+    /// With what to connect again after the server dropped the connection.
+    Pg(Box<PgStore>, Reconnect),
+}
+
+pub(crate) struct Reconnect {
+    url: String,
+    options: PgOptions,
 }
 
 fn pg_err(e: postgres::Error) -> Error {
@@ -198,7 +204,7 @@ impl Db {
     /// Opens an SQLite file (created if needed) or a PostgreSQL store.
     pub(crate) fn open(db: &str, pg: &PgOptions) -> Result<Self, Error> {
         if sitrep_pg::is_postgres_url(db) {
-            Ok(Self::Pg(Box::new(PgStore::connect(db, pg)?)))
+            Ok(Self::Pg(Box::new(PgStore::connect(db, pg)?), Reconnect { url: db.to_owned(), options: *pg }))
         } else {
             Ok(Self::Sqlite(Store::open(Path::new(db))?))
         }
@@ -207,7 +213,7 @@ impl Db {
     pub(crate) fn store(&self) -> &dyn EventStore {
         match self {
             Self::Sqlite(s) => s,
-            Self::Pg(s) => s.as_ref(),
+            Self::Pg(s, _) => s.as_ref(),
         }
     }
 
@@ -218,7 +224,7 @@ impl Db {
                 let mut stmt = s.connection().prepare_cached(sql)?;
                 Ok(stmt.execute(rusqlite::params_from_iter(lite_params(params)))? as u64)
             }
-            Self::Pg(s) => {
+            Self::Pg(s, _) => {
                 let owned = pg_params(params);
                 let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(AsRef::as_ref).collect();
                 s.client().execute(dollar_marks(sql).as_str(), &refs).map_err(pg_err)
@@ -235,7 +241,7 @@ impl Db {
                 let rows = stmt.query_map(rusqlite::params_from_iter(lite_params(params)), |r| lite_row(r, n))?;
                 Ok(rows.collect::<Result<_, _>>()?)
             }
-            Self::Pg(s) => {
+            Self::Pg(s, _) => {
                 let owned = pg_params(params);
                 let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(AsRef::as_ref).collect();
                 let rows = s.client().query(dollar_marks(sql).as_str(), &refs).map_err(pg_err)?;
@@ -257,8 +263,22 @@ impl Db {
     fn batch(&self, sql: &str) -> Result<(), Error> {
         match self {
             Self::Sqlite(s) => Ok(s.connection().execute_batch(sql)?),
-            Self::Pg(s) => s.client().batch_execute(sql).map_err(pg_err),
+            Self::Pg(s, _) => s.client().batch_execute(sql).map_err(pg_err),
         }
+    }
+
+    /// Connects again when the server dropped the connection (a restart); pings to find out.
+    pub(crate) fn reconnect_if_closed(&mut self) -> Result<(), Error> {
+        if let Self::Pg(s, again) = self {
+            let closed = {
+                let mut c = s.client();
+                c.is_closed() || c.is_valid(std::time::Duration::from_secs(5)).is_err()
+            };
+            if closed {
+                *s = Box::new(PgStore::connect(&again.url, &again.options)?);
+            }
+        }
+        Ok(())
     }
 
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise.
@@ -284,7 +304,7 @@ impl Db {
             Self::Sqlite(s) => Ok(s.connection().execute_batch("BEGIN IMMEDIATE; COMMIT;")?),
             // Store writes hold this advisory lock for their whole transaction and take their
             // timestamps after acquiring it.
-            Self::Pg(s) => {
+            Self::Pg(s, _) => {
                 let mut c = s.client();
                 let mut tx = c.transaction().map_err(pg_err)?;
                 tx.execute("SELECT pg_advisory_xact_lock($1)", &[&sitrep_pg::store::STORE_WRITE_LOCK]).map_err(pg_err)?;

@@ -136,7 +136,7 @@ impl Newsletter {
     pub fn sqlite(&self) -> Option<&Store> {
         match &self.db {
             Db::Sqlite(s) => Some(s),
-            Db::Pg(_) => None,
+            Db::Pg(..) => None,
         }
     }
 
@@ -170,6 +170,15 @@ impl Newsletter {
         &self.data_dir
     }
 
+    /// Connects to PostgreSQL again if the server dropped the connection (a restart); nothing for
+    /// SQLite. Long-running holders (the web pages) call it before each use.
+    ///
+    /// # Errors
+    /// When the server cannot be reached.
+    pub fn reconnect_if_closed(&mut self) -> Result<(), Error> {
+        self.db.reconnect_if_closed()
+    }
+
     /// Picks up a keyring rotated by another process.
     ///
     /// # Errors
@@ -194,7 +203,7 @@ impl Newsletter {
     fn collate_c(&self) -> &'static str {
         match self.db {
             Db::Sqlite(_) => "",
-            Db::Pg(_) => r#" COLLATE "C""#,
+            Db::Pg(..) => r#" COLLATE "C""#,
         }
     }
 
@@ -203,7 +212,7 @@ impl Newsletter {
     pub(crate) fn by_email(&self, select: &str) -> String {
         match self.db {
             Db::Sqlite(_) => format!("{select} WHERE email = ?1"),
-            Db::Pg(_) => format!("{select} WHERE lower(email) = lower(?1)"),
+            Db::Pg(..) => format!("{select} WHERE lower(email) = lower(?1)"),
         }
     }
 
@@ -211,7 +220,7 @@ impl Newsletter {
     fn email_order(&self) -> &'static str {
         match self.db {
             Db::Sqlite(_) => "email",
-            Db::Pg(_) => r#"lower(email) COLLATE "C""#,
+            Db::Pg(..) => r#"lower(email) COLLATE "C""#,
         }
     }
 

@@ -137,6 +137,8 @@ impl WebState {
             let mut nl = inner.nl.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             // A failed re-read keeps the keys already loaded.
             let _ = nl.refresh_keys();
+            // A failed reconnection leaves the old connection: the request fails and says why.
+            let _ = nl.reconnect_if_closed();
             f(&inner, &nl)
         })
         .await

@@ -40,7 +40,7 @@ fn on_postgres_a_form_subscription_confirms_by_mail_gets_its_digest_and_unsubscr
     assert!(matches!(Newsletter::open_db(&url, None, &PgOptions::default()), Err(sitrep_digest::Error::NoKeysDir)));
     let keys = dir.path().join("keys");
     std::fs::create_dir(&keys).unwrap();
-    let nl = Newsletter::open_db(&url, Some(&keys), &PgOptions::default()).unwrap();
+    let mut nl = Newsletter::open_db(&url, Some(&keys), &PgOptions::default()).unwrap();
     assert!(nl.sqlite().is_none());
     let now = Timestamp::now();
     nl.add_list("sahel", "country:ML", None, now).unwrap();
@@ -104,6 +104,15 @@ fn on_postgres_a_form_subscription_confirms_by_mail_gets_its_digest_and_unsubscr
     // The same period again: nothing composed, nothing sent (the outbox row is the key).
     let again = run_digest(&nl, &DigestOptions::new(Period::Daily, BASE, from(), when).unwrap(), Some(&mailer)).unwrap();
     assert_eq!((again.composed, again.already_composed, again.delivery.sent), (0, 1, 0), "{again:?}");
+
+    // Every connection is cut (as a database restart would): the pages connect again, and so
+    // does this process's newsletter when asked.
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let cut = admin
+        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", &[])
+        .unwrap();
+    assert!(cut.len() >= 2, "the pages' and this test's connections were cut ({})", cut.len());
+    nl.reconnect_if_closed().unwrap();
 
     // One-click unsubscribe (RFC 8058) from the digest's header.
     let lu = digest.header("List-Unsubscribe").unwrap();

@@ -63,6 +63,13 @@ impl PgStore {
 }
 
 impl ReadStore for PgStore {
+    /// Also pings (one round trip): a server restart is noticed by the next query, which would
+    /// fail the request that made it.
+    fn is_closed(&self) -> bool {
+        let mut c = self.client();
+        c.is_closed() || c.is_valid(std::time::Duration::from_secs(5)).is_err()
+    }
+
     fn events_page(&self, filter: &Filter, after: Option<&Cursor>, limit: usize) -> Result<Page<String>, Error> {
         let (rows, next) = self.page_rows("(json::json -> 'event')::text", filter, after, limit)?;
         Ok(Page { items: rows.iter().map(|r| r.get(0)).collect(), next })

@@ -91,6 +91,9 @@ struct Inner {
     readers: Vec<Mutex<Box<dyn ReadStore>>>,
     next_reader: AtomicUsize,
     writer: Option<Mutex<Box<dyn ReadStore>>>,
+    /// What to reopen a connection the database server dropped with.
+    db: String,
+    pg: PgOptions,
     submit: Option<Submit>,
 }
 
@@ -161,7 +164,7 @@ impl AppState {
             Some(_) => Some(Mutex::new(open_store(db, pg)?)),
             None => None,
         };
-        Ok(Self(Arc::new(Inner { readers, next_reader: AtomicUsize::new(0), writer, submit })))
+        Ok(Self(Arc::new(Inner { readers, next_reader: AtomicUsize::new(0), writer, db: db.to_owned(), pg: *pg, submit })))
     }
 
     /// [`Self::open_with`] from async code: connecting blocks (PostgreSQL's synchronous client
@@ -188,6 +191,8 @@ impl AppState {
                 let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
                 inner.readers[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
             });
+            let mut guard = guard;
+            reopen_if_closed(&inner, &mut guard)?;
             f(guard.as_ref())
         })
         .await
@@ -209,11 +214,22 @@ impl AppState {
                 return Err(ApiError::submit_disabled());
             };
             let mut store = writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            reopen_if_closed(&inner, &mut store)?;
             f(store.as_mut(), submit)
         })
         .await
         .map_err(|e| ApiError::internal(format!("a request worker failed: {e}")))?
     }
+}
+
+/// Replaces a connection the database server dropped (a PostgreSQL restart), so one outage does
+/// not fail every later request on that connection.
+fn reopen_if_closed(inner: &Inner, store: &mut Box<dyn ReadStore>) -> Result<(), ApiError> {
+    if store.is_closed() {
+        tracing::warn!("the database connection was closed: reconnecting");
+        *store = open_store(&inner.db, &inner.pg).map_err(|e| ApiError::internal(format!("the database is unreachable: {e}")))?;
+    }
+    Ok(())
 }
 
 /// Security headers on every response, plus a `tracing` line per request.

@@ -187,4 +187,16 @@ fn the_api_answers_the_same_from_sqlite_and_from_postgres() {
     same(&a, &b, "/api/stats");
     same(&a, &b, "/api/coverage");
     same_pages(&a, &b, "/api/events?limit=50");
+
+    // The server's connections are cut (as a database restart would): requests still succeed.
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let cut = admin
+        .query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", &[])
+        .unwrap();
+    assert!(cut.len() >= 4, "the readers' connections were cut ({})", cut.len());
+    for _ in 0..6 {
+        same(&a, &b, "/api/stats");
+    }
+    let r = post(&format!("{}/api/documents", b.base), &headers, body.as_bytes());
+    assert_eq!(r.status, 201, "the writer reconnects too: {}", r.body);
 }

@@ -159,6 +159,12 @@ pub trait ReadStore: crate::EventStore + Send {
     /// # Errors
     /// Database errors.
     fn stats(&self) -> Result<Stats, Error>;
+
+    /// True when the connection is gone for good (a database server that restarted) and the
+    /// store must be opened again. An SQLite file never is.
+    fn is_closed(&self) -> bool {
+        false
+    }
 }
 
 impl ReadStore for Store {

@@ -108,9 +108,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--mail-from: {e} (expected e.g. \"sitrep <alerts@example.org>\")"))?;
     web.smtp = std::env::var("SITREP_SMTP_URL").ok().filter(|u| !u.is_empty());
     web.admin_token = std::env::var("SITREP_LISTS_TOKEN").ok().filter(|t| !t.is_empty());
-    let newsletter = sitrep_digest::web::WebState::open(web)
-        .map_err(|e| anyhow::anyhow!("the newsletter pages cannot start: {e}"))?;
-    let extra = Some(sitrep_digest::web::routes(newsletter));
+    // The map needs no keyring; on PostgreSQL there is no file to keep one beside, so without
+    // --keys-dir the newsletter pages stay off rather than the whole server.
+    let extra = if sitrep_pg::is_postgres_url(&args.db) && web.keys_dir.is_none() {
+        tracing::warn!("newsletter pages off: with PostgreSQL, give --keys-dir DIR (or SITREP_KEYS_DIR) to serve /subscribe, /confirm and /unsubscribe");
+        None
+    } else {
+        let newsletter = sitrep_digest::web::WebState::open(web).map_err(|e| anyhow::anyhow!("the newsletter pages cannot start: {e}"))?;
+        Some(sitrep_digest::web::routes(newsletter))
+    };
     let config = sitrep_serve::Config { db: args.db.clone(), pg: args.pg.options(), addr: args.addr, submit, extra };
     sitrep_serve::serve_blocking(config)?;
     Ok(ExitCode::SUCCESS)
