@@ -374,7 +374,10 @@ impl Gazetteer {
                 {
                     break 'r true;
                 }
-                if ner_place && !inner_everyday {
+                // "Hertford Road": the tagger's place is the street, not the town.
+                let street_after =
+                    next_word.is_some_and(|n| n.space_before && is_cap(next_str)) && lex.street.contains(&next_lower);
+                if ner_place && !inner_everyday && !street_after {
                     break 'r false;
                 }
                 // A country, region or big city inside an organisation's name is still a place
@@ -482,10 +485,7 @@ impl Gazetteer {
                     }
                 }
                 // "Hampton Avenue", "Kingsley Road": a street's name, wherever the street is.
-                if next_word.is_some_and(|n| n.space_before && is_cap(next_str))
-                    && lex.street.contains(&next_lower)
-                    && !region
-                {
+                if street_after && !region {
                     break 'r true;
                 }
                 // Part of a longer capitalised name ("Paris Hilton", "Washington Post").
