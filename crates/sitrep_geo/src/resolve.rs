@@ -96,7 +96,17 @@ impl Gazetteer {
             }
         }
         if cands.is_empty() {
-            return None;
+            // A name the gazetteer lacks ("Manila Cathedral", "Hampton Avenue", "Al-Qarassi"):
+            // what the whole stage makes of it, placed at its parent like any such place.
+            let mut annotated = doc.clone();
+            annotated.places.clear();
+            self.annotate(&mut annotated);
+            return annotated
+                .places
+                .iter()
+                .filter(|p| p.span.overlaps(span))
+                .max_by_key(|p| (p.span == span, p.span.end.min(span.end) - p.span.start.max(span.start)))
+                .and_then(|p| p.geo.clone());
         }
         let demonym = self.lex.demonyms.contains_key(&key);
         let first = toks.partition_point(|t| t.span.end <= span.start);
