@@ -80,6 +80,9 @@ pub enum CueKind {
     /// A definite reference to an event already reported ("as a result of the attack"): the sentence's
     /// casualties belong to it, and no side is inferred from earlier sentences.
     Aftermath,
+    /// The operation just reported ("killed during the operation"): a violent sentence naming it tells
+    /// more of the violent event before.
+    Operation,
 }
 
 impl CueKind {
@@ -109,6 +112,7 @@ impl CueKind {
             "weapons_found" => Self::WeaponsFound,
             "habitual" => Self::Habitual,
             "aftermath" => Self::Aftermath,
+            "operation" => Self::Operation,
             _ => return None,
         })
     }

@@ -82,6 +82,22 @@ const fn is_violent(t: EventType) -> bool {
     matches!(t, EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians)
 }
 
+/// "…involved in the suicide attack in Asadabad, which killed three soldiers": a verb opening a
+/// relative clause ("which", "that") tells of the noun trigger before it; when that noun is blocked (a
+/// record, a plan, a denial), so is the verb.
+fn tells_of_blocked_noun(s: &Sentence, triggers: &[(Span, usize)], blocked: &[bool], k: usize, lexicon: &Lexicon) -> bool {
+    let tw0 = word_at(&s.words, triggers[k].0.start);
+    if tw0 == 0 || !s.lower_word_is(tw0 - 1, &["which", "that"]) {
+        return false;
+    }
+    triggers[..k]
+        .iter()
+        .zip(blocked)
+        .rev()
+        .find(|((span, t), _)| !lexicon.triggers[*t].verb && tw0.saturating_sub(word_at(&s.words, span.start)) <= 14)
+        .is_some_and(|(_, b)| *b)
+}
+
 /// The index in `found` of the event a sentence naming "the attack" tells more of, if any (see
 /// [`names_a_known_violent_event`]): the latest violent event not dated apart from the sentence ("the
 /// murder took place last night" is not the January bombing the story recalled before), preferring
@@ -120,7 +136,9 @@ const NEW_EVENT_MODIFIERS: &[&str] = &["second", "third", "fourth", "fifth", "ot
 /// violent event has been reported, such a sentence adds to it (or recalls an older one) rather than
 /// reporting a new one.
 fn names_a_known_violent_event(s: &Sentence, lexicon: &Lexicon) -> bool {
-    s.lex.iter().any(|m| {
+    s.has_cue(CueKind::Aftermath)
+        || s.has_cue(CueKind::Operation)
+        || s.lex.iter().any(|m| {
         let Entry::Trigger(t) = m.entry else { return false };
         let trig = &lexicon.triggers[t];
         let violent_sub = match trig.sub {
@@ -363,6 +381,13 @@ impl Events {
                         ev.sub_event_type = c.sub;
                         ev.civilian_targeting = true;
                     }
+                    // "Our actions resulted in a number of deaths … to Afghan civilians": the strike's victims.
+                    if c.actor2.as_ref().is_some_and(|a| a.kind == ActorKind::Civilians) && ev.event_type() != EventType::Battles {
+                        ev.civilian_targeting = true;
+                        if ev.actor2.is_none() {
+                            ev.actor2 = c.actor2;
+                        }
+                    }
                     ev.evidence.push(*span);
                     ev.evidence.sort();
                     if sentence.has_figures {
@@ -495,9 +520,10 @@ impl Events {
         let mut best: Option<Candidate> = None;
         let mut fatal_kill = false;
         let mut arrests: Option<Candidate> = None;
-        for (span, t) in &triggers {
+        let blocked: Vec<bool> = triggers.iter().map(|(span, t)| trigger_blocked(s, *span, self.lexicon.triggers[*t].verb)).collect();
+        for (k, (span, t)) in triggers.iter().enumerate() {
             let trig = &self.lexicon.triggers[*t];
-            if trigger_blocked(s, *span, trig.verb) {
+            if blocked[k] || tells_of_blocked_noun(s, &triggers, &blocked, k, &self.lexicon) {
                 continue;
             }
             if trig.sub == TriggerSub::Kill {
