@@ -217,7 +217,8 @@ fn migrate_carries_the_newsletter_into_postgres_with_its_ids_and_old_links_keep_
     // The queued outbox is delivered from PostgreSQL: the confirmation, and Ana's digest as
     // composed (same Message-ID).
     let sink = Sink::start(&dir.path().join("mail"), &dir.path().join("rules"));
-    let delivery = deliver_due(&pg, &SmtpMailer::new(&sink.url()).unwrap(), Timestamp::now()).unwrap();
+    // At the digest run's time (a little ahead of the clock: the digest is due from then).
+    let delivery = deliver_due(&pg, &SmtpMailer::new(&sink.url()).unwrap(), when.max(Timestamp::now())).unwrap();
     assert_eq!((delivery.sent, delivery.cancelled), (2, 0), "{delivery:?}");
     let mails: Vec<_> = received(&sink.out).iter().map(|r| parse(r)).collect();
     let ana = mails.iter().find(|m| m.to == "ana@example.org").expect("Ana's digest");
