@@ -275,7 +275,7 @@ impl Db {
                 c.is_closed() || c.is_valid(std::time::Duration::from_secs(5)).is_err()
             };
             if closed {
-                *s = Box::new(PgStore::connect(&again.url, &again.options)?);
+                **s = PgStore::connect(&again.url, &again.options)?;
             }
         }
         Ok(())
