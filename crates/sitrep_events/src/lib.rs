@@ -1083,6 +1083,10 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["to"]) && !(tw0 > 1 && s.lower_word_is(tw0 - 2, &["led", "due", "according", "lead", "leading"])) {
         return true;
     }
+    // "The detained man", "the wounded soldiers": a participle naming people already spoken of.
+    if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["the", "this", "these", "those"]) && span.of(s.text).ends_with("ed") {
+        return true;
+    }
     // "didn't", "wasn't"
     for k in tw0.saturating_sub(4)..tw0 {
         let w = s.word(k);
