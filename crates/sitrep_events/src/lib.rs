@@ -263,6 +263,12 @@ struct Sentence<'a> {
     persons: Vec<Span>,
     /// Whether a time expression (times layer) lies in the sentence.
     dated: bool,
+    /// The sentence's expressions resolved to a day ("April 11, 2016"): a year inside one dates the
+    /// event rather than recalling the past.
+    day_dates: Vec<Span>,
+    /// A protest about a crime, an accident or a disaster ("marched against corruption"): only its
+    /// protest triggers count; the crime it names is not coded.
+    protest_only: bool,
     /// Whether the document speaks of political violence anywhere (militants, riots, curfew…): an arrest in
     /// it is political even when its own sentence does not say why.
     political_doc: bool,
@@ -351,8 +357,10 @@ impl Events {
             sentence.political_doc = political_doc;
             sentence.all_caps = all_caps;
             sentence.context = armed_named[si.saturating_sub(CONTEXT_SENTENCES)..si].iter().flatten().cloned().collect();
-            if sentence_blocked(&sentence, doc_year) {
-                continue;
+            match sentence_blocked(&sentence, doc_year, &self.lexicon) {
+                Blocked::No => {}
+                Blocked::AllButProtest => sentence.protest_only = true,
+                Blocked::Yes => continue,
             }
             let counts = counts(&sentence);
             sentence.has_figures = counts.iter().any(Option::is_some);
@@ -464,6 +472,12 @@ impl Events {
             .filter(|m| span.contains(*m))
             .collect();
         let dated = doc.times.iter().any(|t| span.contains(t.span));
+        let day_dates = doc
+            .times
+            .iter()
+            .filter(|t| span.contains(t.span) && t.range.precision == sitrep_core::DatePrecision::Day)
+            .map(|t| t.span)
+            .collect();
         let mut sentence = Sentence {
             text,
             span,
@@ -472,6 +486,8 @@ impl Events {
             mentions,
             persons,
             dated,
+            day_dates,
+            protest_only: false,
             political_doc: false,
             all_caps: false,
             has_figures: false,
@@ -523,7 +539,7 @@ impl Events {
         let blocked: Vec<bool> = triggers.iter().map(|(span, t)| trigger_blocked(s, *span, self.lexicon.triggers[*t].verb)).collect();
         for (k, (span, t)) in triggers.iter().enumerate() {
             let trig = &self.lexicon.triggers[*t];
-            if blocked[k] || tells_of_blocked_noun(s, &triggers, &blocked, k, &self.lexicon) {
+            if blocked[k] || tells_of_blocked_noun(s, &triggers, &blocked, k, &self.lexicon) || s.protest_only && trig.sub != TriggerSub::Protest {
                 continue;
             }
             if trig.sub == TriggerSub::Kill {
@@ -787,7 +803,10 @@ impl Events {
                 // "captured a bomb facilitator": a weapon word modifying a person is a person.
                 let person_head = head_noun_is_person(s, wi);
                 let weapons = !person_head && (after.iter().any(|w| {
-                    ["weapons", "arms", "ammunition", "explosives", "cache", "rifles", "guns", "grenades", "drugs", "cocaine"]
+                    [
+                        "weapons", "arms", "ammunition", "explosives", "cache", "rifles", "guns", "grenades", "drugs", "cocaine",
+                        "firearms", "pistols", "rounds", "mines", "landmines", "missiles", "rockets", "munitions",
+                    ]
                         .iter()
                         .any(|x| w.eq_ignore_ascii_case(x))
                 }) || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.start >= span.end && m.span.start < span.end + 60));
@@ -795,7 +814,8 @@ impl Events {
                     [
                         "town", "city", "village", "villages", "district", "base", "area", "areas", "position", "positions",
                         "hill", "airport", "control", "headquarters", "outpost", "checkpoint", "territory", "capital",
-                        "region", "province", "border", "crossing", "garrison", "stronghold",
+                        "region", "province", "border", "crossing", "garrison", "stronghold", "neighborhood",
+                        "neighbourhood", "neighborhoods", "suburb", "suburbs", "countryside", "towns", "island",
                     ]
                     .iter()
                     .any(|x| w.eq_ignore_ascii_case(x))
@@ -1027,13 +1047,36 @@ fn mark_speakers(s: &mut Sentence) {
 }
 
 /// Sentence-level reasons to code nothing from a sentence.
-fn sentence_blocked(s: &Sentence, doc_year: Option<i16>) -> bool {
+/// What a sentence-level cue leaves of a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Blocked {
+    No,
+    /// A protest about a crime, an accident or a disaster: its protest triggers only.
+    AllButProtest,
+    Yes,
+}
+
+fn sentence_blocked(s: &Sentence, doc_year: Option<i16>, lexicon: &Lexicon) -> Blocked {
     if s.span.of(s.text).trim_end_matches(['"', '\'', '”', '’', ')']).ends_with('?') {
-        return true;
+        return Blocked::Yes;
     }
-    if s.lex.iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind.blocks_sentence())) {
-        return true;
+    let blocking: Vec<CueKind> =
+        s.lex.iter().filter_map(|m| if let Entry::Cue(c) = m.entry { c.kind.blocks_sentence().then_some(c.kind) } else { None }).collect();
+    let protest = s.lex.iter().any(|m| matches!(m.entry, Entry::Trigger(t) if lexicon.triggers[t].sub == TriggerSub::Protest));
+    let about = |k: &CueKind| matches!(k, CueKind::Crime | CueKind::Accident | CueKind::Disaster);
+    let verdict = match (blocking.is_empty(), protest && blocking.iter().all(about)) {
+        (true, _) => Blocked::No,
+        (false, true) => Blocked::AllButProtest,
+        (false, false) => return Blocked::Yes,
+    };
+    if background_in_time(s, doc_year) {
+        return Blocked::Yes;
     }
+    verdict
+}
+
+/// A vague past or a year before the document's: the sentence recalls the past.
+fn background_in_time(s: &Sentence, doc_year: Option<i16>) -> bool {
     // "withdrawn from the area weeks ago": a past too vague to date is background, not an event to code
     // ("two weeks ago" is dated, to the week, and stays).
     let vague_past = s.words.windows(3).any(|w| {
@@ -1048,7 +1091,8 @@ fn sentence_blocked(s: &Sentence, doc_year: Option<i16>) -> bool {
     if vague_past {
         return true;
     }
-    // A year before the document's is background ("the 2003 invasion"); with no document year any year is.
+    // A year before the document's is background ("the 2003 invasion"); with no document year any year
+    // is, unless it is part of a full date ("on Monday, April 11, 2016"), which dates the event itself.
     s.words.iter().enumerate().any(|(i, w)| {
         let t = w.span.of(s.text);
         let Some(year) = (t.len() == 4).then(|| t.parse::<i16>().ok()).flatten().filter(|y| (1900..2100).contains(y)) else {
@@ -1056,7 +1100,8 @@ fn sentence_blocked(s: &Sentence, doc_year: Option<i16>) -> bool {
         };
         // "1,200" never reaches here; "2,000 people" has a comma. A number followed by a person noun is a count.
         let count = s.words.get(i + 1).is_some_and(|n| PERSON_NOUNS.iter().any(|p| n.span.of(s.text).eq_ignore_ascii_case(p)));
-        !count && doc_year.is_none_or(|dy| year < dy)
+        let own_day = doc_year.is_none() && s.day_dates.iter().any(|d| d.contains(w.span));
+        !count && !own_day && doc_year.is_none_or(|dy| year < dy)
     })
 }
 

@@ -233,3 +233,32 @@ fn a_bomb_named_later_makes_the_attack_a_bombing() {
     assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
     assert_eq!(doc.events[0].event_type(), EventType::ExplosionsRemoteViolence, "{:#?}", doc.events);
 }
+
+#[test]
+fn a_protest_about_a_crime_is_a_protest_and_the_crime_is_not_coded() {
+    let ev = events();
+    let doc = run(&ev, "Thousands of people marched in Bratislava, Slovakia, against corruption on Friday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::PeacefulProtest);
+    assert!(run(&ev, "Police said two men stole a car and killed the driver in Lagos on Monday.").events.is_empty());
+}
+
+#[test]
+fn a_full_date_is_the_events_own_not_the_past() {
+    let ev = events();
+    let text = "Demonstrators staged a sit-in at the Capitol in Washington on Monday, April 11, 2016.";
+    let mut doc = Document::from_text("t", text);
+    // The time stage's reading of the date, as it runs before this stage.
+    let at = text.find("April").expect("date in text");
+    let day = sitrep_core::Date::constant(2016, 4, 11);
+    doc.times.push(sitrep_core::TimeExpr {
+        span: Span::new(at, text.len() - 1),
+        range: DateRange::day(day),
+        future: false,
+    });
+    ev.annotate(&mut doc);
+    assert_spans(&doc);
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    // A bare year with no date of the article stays background.
+    assert!(run(&ev, "Demonstrators staged a sit-in at the Capitol in Washington in 2016.").events.is_empty());
+}
