@@ -586,6 +586,18 @@ impl Events {
                 best.actor2 = None;
             }
         }
+        // "Stone-throwing protesters clashed with police": a crowd fighting the security forces is a
+        // violent demonstration (ACLED), not a battle between armed groups.
+        if best.sub.event_type() == EventType::Battles {
+            let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Protesters | ActorKind::Rioters));
+            if let Some(crowd) = crowd {
+                let force = [best.actor1.take(), best.actor2.take()].into_iter().flatten().find(|a| is_armed(a.kind));
+                best.sub = SubEventType::ViolentDemonstration;
+                best.actor1 = Some(crowd.actor.clone());
+                best.actor2 = force;
+                best.civilian_targeting = false;
+            }
+        }
         // ACLED: an abduction that ends in a killing is an attack.
         if best.sub == SubEventType::AbductionForcedDisappearance && fatal_kill {
             best.sub = SubEventType::Attack;
@@ -867,7 +879,10 @@ impl Events {
                 let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
                 c.actor1 = crowd.map(|m| m.actor.clone()).or_else(|| self.generic_actor("rioters", doc_country));
                 c.actor2 = s.mentions.iter().find(|m| !m.speaker && (m.armed() || m.actor.kind == ActorKind::Civilians)).map(|m| m.actor.clone());
-                c.sub = if protest_context || s.has_cue(CueKind::Violence) {
+                // Rioters fighting the police or the army: a violent demonstration; a mob turning on
+                // people is mob violence.
+                let against_force = c.actor2.as_ref().is_some_and(|a| matches!(a.kind, ActorKind::StateForces | ActorKind::ExternalForces));
+                c.sub = if protest_context || s.has_cue(CueKind::Violence) || against_force {
                     SubEventType::ViolentDemonstration
                 } else {
                     SubEventType::MobViolence

@@ -262,3 +262,14 @@ fn a_full_date_is_the_events_own_not_the_past() {
     // A bare year with no date of the article stays background.
     assert!(run(&ev, "Demonstrators staged a sit-in at the Capitol in Washington in 2016.").events.is_empty());
 }
+
+#[test]
+fn a_crowd_fighting_the_police_is_a_violent_demonstration() {
+    let ev = events();
+    let doc = run(&ev, "Stone-throwing protesters clashed with police in Santiago, Chile, on Friday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    let e = &doc.events[0];
+    assert_eq!(e.sub_event_type, SubEventType::ViolentDemonstration);
+    assert_eq!(e.actor1.as_ref().map(|a| a.kind), Some(ActorKind::Protesters));
+    assert_eq!(e.actor2.as_ref().map(|a| a.kind), Some(ActorKind::StateForces));
+}
