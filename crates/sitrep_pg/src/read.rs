@@ -13,6 +13,32 @@ use crate::filter::Param;
 use crate::pg_err;
 use crate::store::PgStore;
 
+/// The parts of a stored event a map summary shows that have no column of their own.
+#[derive(serde::Deserialize)]
+struct SummaryFields {
+    date: Option<Precision>,
+    location: Option<Place>,
+    actor1: Option<Named>,
+    actor2: Option<Named>,
+    sources: Option<Vec<serde::de::IgnoredAny>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Precision {
+    precision: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Place {
+    name: Option<String>,
+    precision: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Named {
+    name: Option<String>,
+}
+
 /// The keyset condition for "after `cursor`" in the `date_start (undated first), public_id`
 /// order, numbered from `$first`.
 fn after_sql(cursor: Option<&Cursor>, first: usize) -> (String, Vec<Param>) {
@@ -76,42 +102,41 @@ impl ReadStore for PgStore {
     }
 
     fn event_summaries(&self, filter: &Filter, after: Option<&Cursor>, limit: usize) -> Result<Page<EventSummary>, Error> {
+        // The event's JSON is parsed here, once, for its few summary fields: PostgreSQL's `json`
+        // operators would parse the whole text once per field, and a `jsonb` cast costs more.
         let (rows, next) = self.page_rows(
-            "public_id, event_type, sub_event_type, date_end, json::json #>> '{event,date,precision}', country, admin1,
-             json::json #>> '{event,location,name}', json::json #>> '{event,location,precision}', lat, lon,
-             COALESCE(fatalities_best, fatalities_low), json::json #>> '{event,actor1,name}', json::json #>> '{event,actor2,name}',
-             contested, confidence, json_array_length(json::json #> '{event,sources}')::bigint",
+            "public_id, event_type, sub_event_type, date_end, country, admin1, lat, lon, COALESCE(fatalities_best, fatalities_low),
+             contested, confidence, (json::json -> 'event')::text",
             filter,
             after,
             limit,
         )?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                let country: String = r.get(5);
-                EventSummary {
-                    id: r.get(0),
-                    event_type: r.get(1),
-                    sub_event_type: r.get(2),
-                    date_start: r.get(17),
-                    date_end: r.get(3),
-                    date_precision: r.get(4),
-                    country_numeric: country_numeric(&country),
-                    country,
-                    admin1: r.get(6),
-                    place: r.get(7),
-                    precision: r.get(8),
-                    lat: r.get(9),
-                    lon: r.get(10),
-                    fatalities: r.get(11),
-                    actor1: r.get(12),
-                    actor2: r.get(13),
-                    contested: r.get(14),
-                    confidence: r.get(15),
-                    sources: r.get::<_, Option<i64>>(16).unwrap_or(0),
-                }
-            })
-            .collect();
+        let mut items = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let country: String = r.get(4);
+            let e: SummaryFields = serde_json::from_str(r.get::<_, &str>(11))?;
+            items.push(EventSummary {
+                id: r.get(0),
+                event_type: r.get(1),
+                sub_event_type: r.get(2),
+                date_start: r.get(12),
+                date_end: r.get(3),
+                date_precision: e.date.and_then(|d| d.precision),
+                country_numeric: country_numeric(&country),
+                country,
+                admin1: r.get(5),
+                place: e.location.as_ref().and_then(|l| l.name.clone()),
+                precision: e.location.and_then(|l| l.precision),
+                lat: r.get(6),
+                lon: r.get(7),
+                fatalities: r.get(8),
+                actor1: e.actor1.and_then(|a| a.name),
+                actor2: e.actor2.and_then(|a| a.name),
+                contested: r.get(9),
+                confidence: r.get(10),
+                sources: e.sources.map_or(0, |s| i64::try_from(s.len()).unwrap_or(i64::MAX)),
+            });
+        }
         Ok(Page { items, next })
     }
 
