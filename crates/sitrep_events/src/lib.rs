@@ -182,6 +182,26 @@ fn is_military(a: &Actor) -> bool {
     a.kind == ActorKind::ExternalForces || a.kind == ActorKind::StateForces && !a.name.starts_with("Police")
 }
 
+/// Weapon words that "seized", "captured" or "intercepted" takes: after it ("seized 12 rifles"), or
+/// before a passive one ("12 firearms and 108 rounds were seized").
+const SEIZED_WEAPONS: &[&str] = &[
+    "weapons", "arms", "ammunition", "ammunitions", "explosives", "cache", "caches", "rifles", "guns", "grenades", "drugs",
+    "cocaine", "firearms", "pistols", "rounds", "mines", "landmines", "missiles", "rockets", "munitions",
+];
+
+fn seized_weapons(s: &Sentence, span: Span) -> bool {
+    let weapon = |i: usize| SEIZED_WEAPONS.iter().any(|x| s.word(i).eq_ignore_ascii_case(x));
+    let wi = word_at(&s.words, span.end);
+    // "captured a bomb facilitator": a weapon word modifying a person is a person.
+    let active = !head_noun_is_person(s, wi)
+        && ((wi..(wi + 4).min(s.words.len())).any(weapon)
+            || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.start >= span.end && m.span.start < span.end + 60));
+    let tw0 = word_at(&s.words, span.start);
+    let passive = (1..=2).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being"]))
+        && (tw0.saturating_sub(10)..tw0).any(weapon);
+    active || passive
+}
+
 /// How many sentences back an unnamed side of an event may have been named.
 const CONTEXT_SENTENCES: usize = 3;
 
@@ -640,7 +660,10 @@ impl Events {
                 // A mob burning shops is a riot: crowds count as the actor of property destruction.
                 let crowd = trig.sub == TriggerSub::Fixed(SubEventType::LootingPropertyDestruction)
                     && s.mentions.iter().any(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
-                if !any_armed && !crowd {
+                // "12 firearms were seized", "the immigration service intercepted 12 guns": weapons are
+                // taken by the authorities, named or not.
+                let weapons_taken = trig.sub == TriggerSub::Capture && seized_weapons(s, span);
+                if !any_armed && !crowd && !weapons_taken {
                     return None;
                 }
             }
@@ -814,14 +837,7 @@ impl Events {
                 let after: Vec<&str> = (wi..(wi + 4).min(s.words.len())).map(|i| s.word(i)).collect();
                 // "captured a bomb facilitator": a weapon word modifying a person is a person.
                 let person_head = head_noun_is_person(s, wi);
-                let weapons = !person_head && (after.iter().any(|w| {
-                    [
-                        "weapons", "arms", "ammunition", "explosives", "cache", "rifles", "guns", "grenades", "drugs", "cocaine",
-                        "firearms", "pistols", "rounds", "mines", "landmines", "missiles", "rockets", "munitions",
-                    ]
-                        .iter()
-                        .any(|x| w.eq_ignore_ascii_case(x))
-                }) || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.start >= span.end && m.span.start < span.end + 60));
+                let weapons = seized_weapons(s, span);
                 let place = after.iter().any(|w| {
                     [
                         "town", "city", "village", "villages", "district", "base", "area", "areas", "position", "positions",
@@ -848,6 +864,10 @@ impl Events {
                 }
                 if weapons {
                     c.sub = SubEventType::DisruptedWeaponsUse;
+                    if !kind1.is_some_and(is_armed) {
+                        c.actor2 = c.actor2.or(c.actor1.take());
+                        c.actor1 = self.generic_actor("security forces", doc_country);
+                    }
                 } else if passive && kind1.is_none() && armed_subject && !place {
                     c.sub = SubEventType::Arrests;
                     if c.actor2.is_none() {

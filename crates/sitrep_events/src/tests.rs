@@ -273,3 +273,13 @@ fn a_crowd_fighting_the_police_is_a_violent_demonstration() {
     assert_eq!(e.actor1.as_ref().map(|a| a.kind), Some(ActorKind::Protesters));
     assert_eq!(e.actor2.as_ref().map(|a| a.kind), Some(ActorKind::StateForces));
 }
+
+#[test]
+fn weapons_seized_by_unnamed_authorities_are_disrupted_weapons_use() {
+    let ev = events();
+    let doc = run(&ev, "Twelve firearms and 108 rounds of ammunition were seized in Montego Bay, Jamaica, on Sunday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::DisruptedWeaponsUse);
+    // Captured people still need an armed captor.
+    assert!(run(&ev, "Two men were seized in Montego Bay, Jamaica, on Sunday.").events.is_empty());
+}
