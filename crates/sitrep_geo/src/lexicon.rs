@@ -9,6 +9,7 @@ const COMMON_WORDS: &str = include_str!("../data/common_words.txt");
 const ENGLISH_WORDS: &str = include_str!("../data/english_words.txt");
 const DEMONYMS: &str = include_str!("../data/demonyms.tsv");
 const ALIASES: &str = include_str!("../data/aliases.tsv");
+const CAPS_WORDS: &str = include_str!("../data/caps_words.txt");
 
 /// An alias target from `aliases.tsv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +41,38 @@ pub struct Lexicon {
     pub common: HashSet<String>,
     /// Lowercase English words (modifier test for a town before a capitalised word).
     pub english: HashSet<String>,
+    /// A broad English word list: in all-capitals text a gazetteer name that is one of these
+    /// needs stronger evidence than a preposition.
+    pub caps_words: HashSet<String>,
     /// Folded demonym → country code.
     pub demonyms: HashMap<String, String>,
     /// Folded alias → (target, whether the text must write it with its final period).
     pub aliases: HashMap<String, (AliasTarget, bool)>,
     /// Leading words of multi-word aliases, so the recogniser keeps extending a phrase.
     pub alias_prefixes: HashSet<String>,
+}
+
+impl Lexicon {
+    /// An English word as any list knows it (the broad list, everyday words, context words):
+    /// what an all-capitals text cannot tell from a name by its case.
+    #[must_use]
+    pub fn is_word(&self, w: &str) -> bool {
+        self.caps_words.contains(w)
+            || self.english.contains(w)
+            || self.common.contains(w)
+            || self.function.contains(w)
+            || self.calendar.contains(w)
+            || self.direction.contains(w)
+            || self.title.contains(w)
+            || self.orghead.contains(w)
+            || self.locative.contains(w)
+            || self.admin.contains(w)
+            || self.subplace.contains(w)
+            || self.facility.contains(w)
+            || self.landmark.contains(w)
+            || self.placenoun.contains(w)
+            || self.street.contains(w)
+    }
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
@@ -79,6 +106,7 @@ impl Lexicon {
         }
         lex.common = data_lines(COMMON_WORDS).map(|w| w.trim().to_owned()).collect();
         lex.english = data_lines(ENGLISH_WORDS).map(|w| w.trim().to_owned()).collect();
+        lex.caps_words = data_lines(CAPS_WORDS).map(|w| w.trim().to_owned()).collect();
         for line in data_lines(DEMONYMS) {
             if let Some((name, cc)) = line.split_once('\t') {
                 lex.demonyms.insert(fold(name), cc.trim().to_owned());

@@ -5,7 +5,7 @@ use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
 /// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
 /// target, not where the event happened.)
-const TIES: [&str; 17] = [
+const TIES: [&str; 20] = [
     "in",
     "near",
     "at",
@@ -18,6 +18,9 @@ const TIES: [&str; 17] = [
     "throughout",
     "over",
     "entered",
+    "enter",
+    "entering",
+    "enters",
     "stormed",
     "through",
     "along",

@@ -63,8 +63,49 @@ pub fn tokenize(doc: &Document) -> Vec<Tok> {
             newline = false;
         }
     }
+    soften_line_wraps(doc, &mut toks);
     mark_sentence_starts(doc, &mut toks);
     toks
+}
+
+/// A single line break inside a paragraph is a hard wrap, not a boundary: wire copy breaks
+/// "SAN\nSALVADOR" across lines. It counts as a break only where a blank line or a new
+/// paragraph starts (without the text stage's paragraphs: only in all-capitals wire text).
+fn soften_line_wraps(doc: &Document, toks: &mut [Tok]) {
+    let text = &doc.text;
+    let caps = doc.paragraphs.is_empty() && is_all_caps_text(text);
+    if doc.paragraphs.is_empty() && !caps {
+        return;
+    }
+    for k in 1..toks.len() {
+        if !toks[k].newline_before {
+            continue;
+        }
+        let gap = &text[toks[k - 1].span.end..toks[k].span.start];
+        if gap.matches('\n').count() != 1 {
+            continue;
+        }
+        let same_paragraph =
+            caps || doc.paragraphs.iter().any(|p| p.contains(toks[k - 1].span) && p.contains(toks[k].span));
+        if same_paragraph {
+            toks[k].newline_before = false;
+        }
+    }
+}
+
+/// Wire copy written wholly in upper case (MUC-4 style): capitalisation marks no name there.
+/// Lowercase letters are under 2% of the cased letters, over enough text to tell.
+#[must_use]
+pub fn is_all_caps_text(text: &str) -> bool {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    upper >= 200 && lower * 50 < upper
 }
 
 fn mark_sentence_starts(doc: &Document, toks: &mut [Tok]) {
@@ -139,7 +180,116 @@ fn is_all_caps(s: &str) -> bool {
     s.chars().count() > 1 && s.chars().all(|c| !c.is_lowercase())
 }
 
+/// Why an all-capitals word is no place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CapsReject {
+    /// An English word ("ADDITION", "THE CITY", "LET US").
+    Word,
+    /// Part of a longer name the gazetteer lacks ("IGNACIO ELLACURIA", "HECTOR DELGADO").
+    NamePart,
+}
+
+/// Connectors that continue a Spanish or Portuguese name ("SAN CARLOS DE GUATEMALA").
+pub(crate) const NAME_CONNECTORS: [&str; 9] = ["de", "del", "la", "las", "los", "da", "do", "dos", "y"];
+
 impl Gazetteer {
+    /// In all-capitals text, whether the match `toks[i..=end]` lacks the evidence a place
+    /// needs there: an English word is a place only as a country's or region's own name, or a
+    /// large place right after a place preposition ("IN PHOENIX", never "IN ADDITION"); a name
+    /// with an unknown word beside it is part of that longer name; a short word ("US", "IN")
+    /// only after "THE".
+    #[allow(clippy::too_many_arguments)] // the recogniser's context, passed as it stands
+    fn caps_evidence(
+        &self,
+        doc: &Document,
+        toks: &[Tok],
+        i: usize,
+        end: usize,
+        key: &str,
+        cands: &[(u32, bool)],
+        locative_before: bool,
+        mentions: &[Mention],
+    ) -> Option<CapsReject> {
+        let text = &doc.text;
+        let lex = &self.lex;
+        let word_at = |k: usize| toks.get(k).filter(|t| t.word).map(|t| t.span.of(text).to_lowercase());
+        let own = |kinds: &[PlaceKind]| cands.iter().any(|&(id, alt)| !alt && kinds.contains(&self.place(id).kind));
+        let country = own(&[PlaceKind::Country, PlaceKind::Continent]);
+        let region = own(&[PlaceKind::Admin1, PlaceKind::Admin2]);
+        let large = cands.iter().any(|&(id, alt)| !alt && self.place(id).population >= 100_000);
+        let words: Vec<&str> = key.split(' ').collect();
+        let single = words.len() == 1;
+        let prev = (0..i).rev().find(|&k| toks[k].word);
+        let prev_lower = prev.and_then(word_at).unwrap_or_default();
+        let next_lower = word_at(end + 1).unwrap_or_default();
+        let admin_after = lex.admin.contains(&next_lower);
+        if single && lex.is_word(key) {
+            if key.len() <= 2 {
+                return (prev_lower != "the").then_some(CapsReject::Word);
+            }
+            if country {
+                return None;
+            }
+            // "THE CAPITAL", "THE NORTHERN AREA": words that qualify a place are never one.
+            let qualifier = lex.function.contains(key)
+                || lex.direction.contains(key)
+                || lex.calendar.contains(key)
+                || lex.admin.contains(key)
+                || lex.subplace.contains(key)
+                || lex.title.contains(key);
+            if qualifier || !((locative_before || admin_after) && next_lower != "of" && (large || region)) {
+                return Some(CapsReject::Word);
+            }
+        }
+        if !single && !country && words.iter().all(|w| lex.is_word(w) || CONNECTORS.contains(w)) {
+            return Some(CapsReject::Word);
+        }
+        if country {
+            return None;
+        }
+        // A name only some place's alternate name matches ("FRANCISCO" for Amancio) needs a
+        // place preposition or a region word.
+        if cands.iter().all(|&(_, alt)| alt) && !locative_before && !admin_after {
+            return Some(CapsReject::Word);
+        }
+        // A word the lists do not know, right beside the name in the same sentence, makes the
+        // name part of a longer one: a person's ("HECTOR DELGADO") or a place the gazetteer
+        // lacks ("PUERTO LIBERTADOR"). A facility or landmark word after it keeps it
+        // ("BOGOTA EL DORADO AIRPORT": the facility stage places that one).
+        let unknown = |k: usize| {
+            toks.get(k).is_some_and(|t| {
+                let w = t.span.of(text).to_lowercase();
+                t.word && !w.chars().all(|c| c.is_ascii_digit()) && !lex.is_word(&w)
+            })
+        };
+        let facility_follows = (end + 1..end + 5).filter_map(word_at).any(|w| {
+            lex.facility.contains(&w)
+                || lex.landmark.contains(&w)
+                || lex.admin.contains(&w)
+                || lex.subplace.contains(&w)
+        });
+        let next = toks.get(end + 1).filter(|n| n.word && n.space_before && !n.newline_before && !n.sentence_start);
+        if let Some(n) = next {
+            let nl = n.span.of(text).to_lowercase();
+            let runs_on = unknown(end + 1)
+                || NAME_CONNECTORS.contains(&nl.as_str())
+                    && toks.get(end + 2).is_some_and(|t| t.space_before)
+                    && unknown(end + 2);
+            if runs_on && !facility_follows {
+                return Some(CapsReject::NamePart);
+            }
+        }
+        if let Some(p) =
+            prev.filter(|&p| p + 1 == i && toks[i].space_before && !toks[i].newline_before && !toks[i].sentence_start)
+        {
+            let after_place = mentions.last().is_some_and(|m| m.toks.1 == p);
+            if unknown(p) && !after_place {
+                return Some(CapsReject::NamePart);
+            }
+        }
+        None
+    }
+
     /// Finds the toponyms in `doc`'s content (outside removed ranges).
     #[allow(clippy::too_many_lines)] // the context rules read best side by side
     pub(crate) fn recognise(&self, doc: &Document, toks: &[Tok]) -> Vec<Mention> {
@@ -154,6 +304,10 @@ impl Gazetteer {
         let entity_exact =
             |span: Span| -> Option<usize> { doc.entities.iter().position(|e| e.mentions.contains(&span)) };
         let mut surnames: HashSet<String> = HashSet::new();
+        let caps = is_all_caps_text(text);
+        // All-capitals text: names seen as part of a person's or a longer name ("COLONEL RENE
+        // EMILIO PONCE"); a later bare "PONCE" is a place only after a place preposition.
+        let mut name_parts: HashSet<String> = HashSet::new();
         let mut mentions: Vec<Mention> = Vec::new();
         let mut deferred: Vec<Mention> = Vec::new();
         // Names the tagger called a person or organisation; places after all when another
@@ -358,6 +512,19 @@ impl Gazetteer {
                         || lex.direction.contains(&key));
                 if in_dateline {
                     break 'r false;
+                }
+                if caps && !demonym {
+                    if let Some(reject) =
+                        self.caps_evidence(doc, toks, i, end, &key, &cands, locative_before, &mentions)
+                    {
+                        if reject == CapsReject::NamePart {
+                            name_parts.insert(key.clone());
+                        }
+                        break 'r true;
+                    }
+                    if single && name_parts.contains(&key) && !locative_before {
+                        break 'r true;
+                    }
                 }
                 // "APC", "CIS", "SA": a short all-capitals word is an abbreviation; it names a
                 // place only as a listed alias or a country's or region's own name ("US", "UK").
@@ -680,6 +847,7 @@ impl Gazetteer {
     /// first one's container. Postal codes become mentions of their own here, and only here.
     fn attach_qualifiers(&self, doc: &Document, toks: &[Tok], mentions: &mut Vec<Mention>) {
         let text = &doc.text;
+        let caps = is_all_caps_text(text);
         let mut extra = Vec::new();
         for k in 0..mentions.len() {
             let end = mentions[k].toks.1;
@@ -700,7 +868,12 @@ impl Gazetteer {
                     mentions[k + 1].is_container = true;
                 }
                 mentions[k].qualifier = regions;
-            } else if q_tok.word && q_tok.span.len() == 2 && is_all_caps(q_tok.span.of(text)) {
+            } else if q_tok.word
+                && q_tok.span.len() == 2
+                && is_all_caps(q_tok.span.of(text))
+                // "FLORES, IN THE NORTHERN…": in all-capitals text "IN", "OR", "ME" are words.
+                && !(caps && self.lex.is_word(&q_tok.span.of(text).to_lowercase()))
+            {
                 if let Some(state) = self.us_state(q_tok.span.of(text)) {
                     mentions[k].qualifier = vec![state];
                     extra.push(Mention {

@@ -478,9 +478,16 @@ impl Gazetteer {
             .and_then(|(cc, _)| self.country_place(cc))
             .map(|id| self.geo(id, 0.5));
 
+        // All-capitals text: every word is "capitalised"; a name the gazetteer lacks is a run of
+        // words no English list knows ("IN ADDITION", "IN OTHER WORDS" name no place).
+        let caps = crate::recognise::is_all_caps_text(text);
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
+            if caps && toks[i].word && lex.is_word(&lower(i)) {
+                i += 1;
+                continue;
+            }
             if !cap(i) || toks[i].sentence_start && !(i >= 2 && lower(i - 1) == "of") {
                 i += 1;
                 continue;
@@ -491,6 +498,16 @@ impl Gazetteer {
                 let n = end + 1;
                 let ns = s(n);
                 if toks[n].newline_before {
+                    break;
+                }
+                // "SAN MIGUEL DE MERCEDES": a connector before an unknown word continues the name.
+                let connector = crate::recognise::NAME_CONNECTORS.contains(&lower(n).as_str())
+                    && toks.get(n + 1).is_some_and(|t| t.word && !lex.is_word(&lower(n + 1)));
+                if caps && toks[n].word && lex.is_word(&lower(n)) && !connector {
+                    // A landmark or street word ends the name and belongs to it.
+                    if lex.landmark.contains(&lower(n)) || lex.street.contains(&lower(n)) {
+                        end = n;
+                    }
                     break;
                 }
                 let joined = cap(n) && !toks[n].space_before && matches!(s(end), "-" | "'" | "’");
@@ -533,7 +550,8 @@ impl Gazetteer {
                 || taken(span)
                 || person_or_org(span)
                 || lex.demonyms.contains_key(&fold(span.of(text)))
-                || s(end + 1).starts_with('\'');
+                || s(end + 1).starts_with('\'')
+                || caps && span.len() <= 1;
             // "in X" alone is weak: "in Congress", "in Christ". Only when X ends the phrase.
             let prep_ok =
                 prep_cue && !cap(end + 1) && matches!(before1.as_str(), "near" | "outside" | "entered" | "stormed")
@@ -551,6 +569,9 @@ impl Gazetteer {
                 // A lone unknown word the tagger calls a place is often a surname: it needs a
                 // place preposition before it.
                 && (words.len() >= 2 || lex.locative.contains(&before1) || matches!(before1.as_str(), "of" | "from" | "to"))
+                // All-capitals text: the tagger's types are guesses ("THE BLOOD OF IGNACIO
+                // ELLACURIA"); only a place preposition vouches.
+                && (!caps || matches!(before1.as_str(), "in" | "near" | "at" | "outside" | "inside"))
             };
             if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark || tagged_place()) {
                 i = end + 1;
