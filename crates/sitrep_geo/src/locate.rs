@@ -109,7 +109,11 @@ pub fn locate_events(doc: &mut Document) {
         .and_then(|d| d.place_span)
         .and_then(|ds| places.iter().find(|p| p.span.overlaps(ds)).copied());
     let mut locations = Vec::with_capacity(doc.events.len());
+    // Places coordinated with the event's own ("in Idlib and Hama provinces"): one more event
+    // each, as ACLED codes one event per place.
+    let mut more_places: Vec<Vec<Location>> = Vec::with_capacity(doc.events.len());
     for ev in &doc.events {
+        more_places.push(Vec::new());
         if ev.location.is_some() {
             locations.push(None);
             continue;
@@ -126,6 +130,15 @@ pub fn locate_events(doc: &mut Document) {
         if let (Some(anchor), Some(sentence)) = (anchor, sentence) {
             let clause = clause_around(&doc.text, sentence, anchor);
             chosen = best_in(doc, &places, clause, anchor).or_else(|| best_in(doc, &places, sentence, anchor));
+            if let Some(first) = chosen {
+                let chain = coordinated(doc, &places, first, sentence);
+                if chain.len() >= 2 {
+                    chosen = Some(chain[0]);
+                    if let Some(extra) = more_places.last_mut() {
+                        extra.extend(chain[1..].iter().map(|p| to_location(doc, p)));
+                    }
+                }
+            }
         }
         if chosen.is_none() {
             chosen = ev.evidence.iter().find_map(|&e| best_in(doc, &places, e, anchor.unwrap_or(e)));
@@ -140,6 +153,112 @@ pub fn locate_events(doc: &mut Document) {
         if loc.is_some() {
             ev.location = loc;
         }
+    }
+    split_by_place(doc, more_places);
+}
+
+/// Adds, right after each event, a copy of it at each further place coordinated with its own.
+/// A copy keeps the trigger, evidence, actors and type, and gets the next free `V<n>` id (the
+/// events stage numbers `V1…Vn`; the copies go on from there, so ids stay unique). A toll
+/// the text gives for the whole sentence stays on the first event alone: dividing it would
+/// invent a per-place figure the text does not give, and copying it would count the dead
+/// twice; the copies' counts are unknown (`None`), never 0.
+fn split_by_place(doc: &mut Document, more_places: Vec<Vec<Location>>) {
+    if more_places.iter().all(Vec::is_empty) {
+        return;
+    }
+    let mut next_id = doc
+        .events
+        .iter()
+        .filter_map(|e| e.id.strip_prefix('V').and_then(|n| n.parse::<usize>().ok()))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let events = std::mem::take(&mut doc.events);
+    for (ev, extra) in events.into_iter().zip(more_places) {
+        let copies: Vec<_> = extra
+            .into_iter()
+            .map(|loc| {
+                let mut copy = ev.clone();
+                copy.id = format!("V{next_id}");
+                next_id += 1;
+                copy.location = Some(loc);
+                copy.fatalities = None;
+                copy.injured = None;
+                copy.detained = None;
+                copy
+            })
+            .collect();
+        doc.events.push(ev);
+        doc.events.extend(copies);
+    }
+}
+
+/// Joins between coordinated places: "X, Y and Z", "X and Y provinces".
+const COORDINATION: [&str; 3] = [",", "and", ", and"];
+
+/// The places coordinated with `first` in `within` ("shelling in Idlib and Hama provinces",
+/// "in the towns of X, Y and Z"), `first`'s chain in text order, or just `first`. A chain
+/// needs an "and", places of one level (towns and regions, never countries), each a different place,
+/// none the container of another ("Aleppo, Syria", "Bronx, New York" are one place), and no
+/// "between X and Y" (one event on the way between them).
+fn coordinated<'a>(doc: &Document, places: &[&'a Place], first: &'a Place, within: Span) -> Vec<&'a Place> {
+    let text = &doc.text;
+    let mut inside: Vec<&Place> = places.iter().copied().filter(|p| within.contains(p.span)).collect();
+    inside.sort_by_key(|p| p.span.start);
+    inside.dedup_by_key(|p| p.span);
+    let Some(at) = inside.iter().position(|p| p.span == first.span) else { return vec![first] };
+    let join = |a: &Place, b: &Place| -> Option<String> {
+        let gap = text.get(a.span.end..b.span.start)?;
+        let gap = gap.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let gap = gap.replace(" ,", ",");
+        COORDINATION.contains(&gap.as_str()).then_some(gap)
+    };
+    let (mut lo, mut hi) = (at, at);
+    let mut joins = Vec::new();
+    while lo > 0 {
+        let Some(j) = join(inside[lo - 1], inside[lo]) else { break };
+        joins.insert(0, j);
+        lo -= 1;
+    }
+    while hi + 1 < inside.len() {
+        let Some(j) = join(inside[hi], inside[hi + 1]) else { break };
+        joins.push(j);
+        hi += 1;
+    }
+    let chain = &inside[lo..=hi];
+    let level = |p: &Place| p.geo.as_ref().map(|g| g.precision);
+    let ends_with_and = joins.last().is_some_and(|j| j.ends_with("and"));
+    let between = last_word_before(text, chain[0].span.start, within.start) == "between";
+    // Writers list towns and provinces alike ("in Kunduz, Baghlan and Takhar"): a town and a
+    // region are one level here unless one holds the other; a country is not.
+    let same_level = chain.iter().all(|p| level(p) == level(chain[0]))
+        || chain.iter().all(|p| matches!(level(p), Some(GeoPrecision::City | GeoPrecision::Region)));
+    let distinct = chain.iter().enumerate().all(|(k, p)| {
+        chain[..k].iter().all(|q| {
+            let (a, b) = (p.geo.as_ref(), q.geo.as_ref());
+            a.zip(b).is_none_or(|(a, b)| a.geonames_id != b.geonames_id || a.name != b.name)
+                && !contains(q, p)
+                && !contains(p, q)
+        })
+    });
+    if chain.len() < 2 || !ends_with_and || between || !same_level || !distinct {
+        return vec![first];
+    }
+    chain.to_vec()
+}
+
+/// Whether `outer` is a region or country holding `inner` ("Bronx, New York").
+fn contains(outer: &Place, inner: &Place) -> bool {
+    let (Some(o), Some(i)) = (outer.geo.as_ref(), inner.geo.as_ref()) else { return false };
+    match o.precision {
+        GeoPrecision::Country => i.precision != GeoPrecision::Country && i.country == o.country,
+        GeoPrecision::Region => {
+            i.country == o.country
+                && i.admin1.as_deref() == Some(o.name.as_str())
+                && !(i.precision == o.precision && i.name == o.name)
+        }
+        _ => false,
     }
 }
 

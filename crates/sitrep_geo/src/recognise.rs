@@ -800,6 +800,24 @@ impl Gazetteer {
         }
         self.accept_deferred(&mut mentions, deferred);
         self.attach_qualifiers(doc, toks, &mut mentions);
+        // "Idlib and Hama provinces": a plural region word after a list makes each a region.
+        for k in (1..mentions.len()).rev() {
+            let plural_after = mentions[k].admin_suffix
+                && toks.get(mentions[k].toks.1 + 1).is_some_and(|t| t.span.of(text).ends_with('s'));
+            if !plural_after {
+                continue;
+            }
+            let mut j = k;
+            while j > 0 {
+                let between: Vec<&str> =
+                    toks[mentions[j - 1].toks.1 + 1..mentions[j].toks.0].iter().map(|t| t.span.of(text)).collect();
+                if !matches!(between.as_slice(), [","] | ["and"] | [",", "and"]) {
+                    break;
+                }
+                mentions[j - 1].admin_suffix = true;
+                j -= 1;
+            }
+        }
         mentions
     }
 

@@ -528,3 +528,98 @@ fn short_capitals_are_abbreviations_unless_a_country_or_listed_alias() {
         assert!(place(&doc, surface).is_some(), "{surface} placed");
     }
 }
+
+/// An invented sentence with one event on `trigger`, located.
+fn located(text: &str, trigger: &str) -> Document {
+    let mut doc = annotated(text);
+    let t = span_of(text, trigger);
+    let sentence = Span::new(0, text.len());
+    doc.events.push(Event::new("V1", SubEventType::ShellingArtilleryMissileAttack, t, vec![sentence]));
+    locate_events(&mut doc);
+    assert_spans(&doc);
+    doc
+}
+
+fn event_places(doc: &Document) -> Vec<(String, String)> {
+    doc.events.iter().map(|e| (e.id.clone(), e.location.as_ref().map_or(String::new(), |l| l.name.clone()))).collect()
+}
+
+#[test]
+fn an_event_naming_several_places_of_one_level_is_one_event_per_place() {
+    let text = "Government forces shelled rebel positions in Idlib and Hama provinces on Monday, killing 12 people.";
+    let mut doc = annotated(text);
+    let trigger = span_of(text, "shelled");
+    let mut ev =
+        Event::new("V1", SubEventType::ShellingArtilleryMissileAttack, trigger, vec![Span::new(0, text.len())]);
+    ev.fatalities =
+        Some(sitrep_core::Count { low: Some(12), best: Some(12), high: Some(12), span: Some(span_of(text, "12")) });
+    doc.events.push(ev);
+    locate_events(&mut doc);
+    assert_spans(&doc);
+    assert_eq!(event_places(&doc), vec![("V1".to_owned(), "Idlib".to_owned()), ("V2".to_owned(), "Hama".to_owned())]);
+    let (first, copy) = (&doc.events[0], &doc.events[1]);
+    assert_eq!(copy.location.as_ref().and_then(|l| l.span), Some(span_of(text, "Hama")));
+    for ev in [first, copy] {
+        assert_eq!(ev.location.as_ref().and_then(|l| l.geo.country.as_deref()), Some("SY"));
+    }
+    assert_eq!(copy.trigger, first.trigger);
+    assert_eq!(copy.evidence, first.evidence);
+    assert_eq!(copy.sub_event_type, first.sub_event_type);
+    // The toll is the sentence's: it stays on the first event, the copy's is unknown.
+    assert!(first.fatalities.is_some());
+    assert!(copy.fatalities.is_none());
+
+    let doc =
+        located("Taliban fighters attacked police checkpoints in Kunduz, Baghlan and Takhar overnight.", "attacked");
+    assert_eq!(
+        event_places(&doc),
+        vec![
+            ("V1".to_owned(), "Kunduz".to_owned()),
+            ("V2".to_owned(), "Baghlan".to_owned()),
+            ("V3".to_owned(), "Takhar".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn a_place_and_its_container_or_a_route_are_one_event() {
+    for (text, trigger, place) in [
+        ("Government forces shelled the city of Aleppo, Syria, and its outskirts on Monday.", "shelled", "Aleppo"),
+        ("A bomb exploded in the Bronx, New York, and injured two people.", "exploded", "Bronx"),
+        ("Gunmen ambushed a convoy on the road between Kabul and Jalalabad.", "ambushed", ""),
+        ("Rebels attacked an army post in Homs as fighting spread to Syria and Lebanon.", "attacked", "Homs"),
+    ] {
+        let doc = located(text, trigger);
+        assert_eq!(doc.events.len(), 1, "{text}: {:?}", event_places(&doc));
+        if !place.is_empty() {
+            assert_eq!(doc.events[0].location.as_ref().map(|l| l.name.as_str()), Some(place), "{text}");
+        }
+    }
+}
+
+#[test]
+fn split_events_get_ids_after_the_last_one() {
+    let text = "Rebels shelled Hama. Jets bombed Idlib and Hama provinces on Monday.";
+    let mut doc = annotated(text);
+    let first = Span::new(0, text.find(". ").unwrap() + 1);
+    let second = Span::new(first.end + 1, text.len());
+    doc.events.push(Event::new(
+        "V1",
+        SubEventType::ShellingArtilleryMissileAttack,
+        span_of(text, "shelled"),
+        vec![first],
+    ));
+    doc.events.push(Event::new("V2", SubEventType::AirDroneStrike, span_of(text, "bombed"), vec![second]));
+    locate_events(&mut doc);
+    assert_spans(&doc);
+    let ids: Vec<&str> = doc.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["V1", "V2", "V3"]);
+    assert_eq!(doc.events[2].location.as_ref().map(|l| l.name.as_str()), Some("Hama"));
+    assert_eq!(doc.events[2].sub_event_type, SubEventType::AirDroneStrike);
+}
+
+#[test]
+fn a_city_and_its_own_province_are_one_event() {
+    let doc = located("Insurgents attacked checkpoints in Kunduz and Kunduz province overnight.", "attacked");
+    assert_eq!(doc.events.len(), 1, "{:?}", event_places(&doc));
+}
