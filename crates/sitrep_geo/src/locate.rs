@@ -199,7 +199,7 @@ const COORDINATION: [&str; 3] = [",", "and", ", and"];
 
 /// The places coordinated with `first` in `within` ("shelling in Idlib and Hama provinces",
 /// "in the towns of X, Y and Z"), `first`'s chain in text order, or just `first`. A chain
-/// needs an "and", places of one level (towns and regions, never countries), each a different place,
+/// needs an "and", places of one level (towns and regions, not countries), each a different place,
 /// none the container of another ("Aleppo, Syria", "Bronx, New York" are one place), and no
 /// "between X and Y" (one event on the way between them).
 fn coordinated<'a>(doc: &Document, places: &[&'a Place], first: &'a Place, within: Span) -> Vec<&'a Place> {
@@ -229,11 +229,20 @@ fn coordinated<'a>(doc: &Document, places: &[&'a Place], first: &'a Place, withi
     let chain = &inside[lo..=hi];
     let level = |p: &Place| p.geo.as_ref().map(|g| g.precision);
     let ends_with_and = joins.last().is_some_and(|j| j.ends_with("and"));
-    let between = last_word_before(text, chain[0].span.start, within.start) == "between";
+    // "between X and Y", "the border area of X and Y": one event on the way or line between.
+    let mut from = within.start.max(chain[0].span.start.saturating_sub(30));
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let lead_in = text[from..chain[0].span.start].to_lowercase();
+    let between = lead_in.contains("between") || lead_in.contains("border");
     // Writers list towns and provinces alike ("in Kunduz, Baghlan and Takhar"): a town and a
     // region are one level here unless one holds the other; a country is not.
-    let same_level = chain.iter().all(|p| level(p) == level(chain[0]))
-        || chain.iter().all(|p| matches!(level(p), Some(GeoPrecision::City | GeoPrecision::Region)));
+    // Countries are left whole: "wars in Afghanistan and Iraq", "across Syria and Iraq" sum up
+    // campaigns more often than they report one event in each.
+    let same_level = !chain.iter().any(|p| matches!(level(p), Some(GeoPrecision::Country)))
+        && (chain.iter().all(|p| level(p) == level(chain[0]))
+            || chain.iter().all(|p| matches!(level(p), Some(GeoPrecision::City | GeoPrecision::Region))));
     let distinct = chain.iter().enumerate().all(|(k, p)| {
         chain[..k].iter().all(|q| {
             let (a, b) = (p.geo.as_ref(), q.geo.as_ref());

@@ -623,3 +623,15 @@ fn a_city_and_its_own_province_are_one_event() {
     let doc = located("Insurgents attacked checkpoints in Kunduz and Kunduz province overnight.", "attacked");
     assert_eq!(doc.events.len(), 1, "{:?}", event_places(&doc));
 }
+
+#[test]
+fn countries_and_borders_listed_together_stay_one_event() {
+    for text in [
+        "Coalition airstrikes killed dozens of militants across Syria and Iraq last month.",
+        "Troops arrested 10 suspects along the border of Nangarhar and Kunar provinces.",
+    ] {
+        let trigger = if text.contains("killed") { "killed" } else { "arrested" };
+        let doc = located(text, trigger);
+        assert_eq!(doc.events.len(), 1, "{text}: {:?}", event_places(&doc));
+    }
+}
