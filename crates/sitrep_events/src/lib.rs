@@ -484,6 +484,19 @@ impl Events {
             }
             i += 1;
         }
+        // "Taliban leader", "FMLN commander", "the group's fighters": a person noun right after an armed
+        // group names one of its members, not a civilian.
+        let mut k = 0;
+        while k + 1 < mentions.len() {
+            let gap = &text[mentions[k].span.end..mentions[k + 1].span.start];
+            if mentions[k].armed() && mentions[k + 1].actor.kind == ActorKind::Civilians && matches!(gap.trim(), "" | "'s" | "’s") {
+                let end = mentions[k + 1].span.end;
+                mentions[k].span = Span::new(mentions[k].span.start, end);
+                mentions[k].actor.span = Some(mentions[k].span);
+                mentions.remove(k + 1);
+            }
+            k += 1;
+        }
         let persons = doc
             .entities
             .iter()
@@ -755,6 +768,13 @@ impl Events {
                                 }
                             }
                         } else if sub == SubEventType::LootingPropertyDestruction {
+                            // "The explosives and weapons were safely destroyed on site": seized arms disposed
+                            // of, not property destroyed.
+                            if seized_weapons(s, span) {
+                                c.sub = SubEventType::DisruptedWeaponsUse;
+                                c.priority = 34;
+                                return Some(c);
+                            }
                             let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
                             if protest_context || (crowd.is_some() && !kind1.is_some_and(is_armed)) {
                                 c.sub = if protest_context { SubEventType::ViolentDemonstration } else { SubEventType::MobViolence };
@@ -853,7 +873,17 @@ impl Events {
                     || person_head;
                 // "Several insurgents were captured during the operation": a passive capture with no agent whose
                 // subject is a non-state armed group is an arrest by the unnamed forces of the operation.
-                let passive = span.start > 0 && word_at(&s.words, span.start) > 0 && s.lower_word_is(word_at(&s.words, span.start) - 1, &["were", "was", "been", "being"]);
+                let tw0 = word_at(&s.words, span.start);
+                // "Taliban Commander Captured in Kandahar": a headline drops the auxiliary.
+                let next = word_at(&s.words, span.end);
+                // ("Rebels Captured Kidal" is active: a passive headline goes on with a preposition.)
+                let headline = tw0 > 0
+                    && span.of(s.text).starts_with(char::is_uppercase)
+                    && (next >= s.words.len() || s.lower_word_is(next, &["in", "by", "near", "at", "during", "after", "on", "from", "outside"]))
+                    && !s.all_caps
+                    && (PERSON_NOUNS.iter().any(|p| s.word(tw0 - 1).eq_ignore_ascii_case(p))
+                        || s.mentions.iter().any(|m| word_at(&s.words, m.span.end.saturating_sub(1)) + 1 == tw0));
+                let passive = tw0 > 0 && s.lower_word_is(tw0 - 1, &["were", "was", "been", "being"]) || headline;
                 let armed_subject = s.mentions.iter().any(|m| {
                     m.span.end <= span.start && !m.speaker && m.armed() && !matches!(m.actor.kind, ActorKind::StateForces | ActorKind::ExternalForces)
                 });
@@ -868,7 +898,17 @@ impl Events {
                         c.actor2 = c.actor2.or(c.actor1.take());
                         c.actor1 = self.generic_actor("security forces", doc_country);
                     }
-                } else if passive && kind1.is_none() && armed_subject && !place {
+                } else if headline && armed_subject && !kind1.is_some_and(|k| matches!(k, ActorKind::StateForces | ActorKind::ExternalForces)) {
+                    // The headline's subject was captured; "by Afghan-led Force" names who did it.
+                    c.sub = SubEventType::Arrests;
+                    c.actor2 = c.actor1.take();
+                    c.actor1 = s
+                        .mentions
+                        .iter()
+                        .find(|m| m.span.start > span.end && !m.speaker && matches!(m.actor.kind, ActorKind::StateForces | ActorKind::ExternalForces))
+                        .map(|m| m.actor.clone());
+                    c.priority = 40;
+                } else if passive && kind1.is_none() && armed_subject {
                     c.sub = SubEventType::Arrests;
                     if c.actor2.is_none() {
                         c.actor2 = s.mentions.iter().rev().find(|m| m.span.end <= span.start && !m.speaker && m.armed()).map(|m| m.actor.clone());

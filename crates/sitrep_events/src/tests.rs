@@ -283,3 +283,30 @@ fn weapons_seized_by_unnamed_authorities_are_disrupted_weapons_use() {
     // Captured people still need an armed captor.
     assert!(run(&ev, "Two men were seized in Montego Bay, Jamaica, on Sunday.").events.is_empty());
 }
+
+#[test]
+fn a_headline_drops_the_auxiliary_of_a_passive_capture() {
+    let ev = events();
+    let doc = run(&ev, "Taliban Commander Captured in Kandahar, Afghanistan");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
+    let active = run(&ev, "Rebels Captured Kidal, Mali, on Monday");
+    assert_eq!(active.events.len(), 1, "{:#?}", active.events);
+    assert_eq!(active.events[0].sub_event_type, SubEventType::NonStateActorOvertakesTerritory);
+}
+
+#[test]
+fn a_member_of_an_armed_group_is_not_a_civilian() {
+    let ev = events();
+    let doc = run(&ev, "Soldiers killed a Taliban leader in Kandahar, Afghanistan, on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::ArmedClash);
+    assert!(!doc.events[0].civilian_targeting);
+}
+
+#[test]
+fn weapons_destroyed_on_site_are_no_property_destruction() {
+    let ev = events();
+    let doc = run(&ev, "Troops detained two insurgents in Helmand, Afghanistan, on Monday and the explosives were destroyed on site.");
+    assert!(doc.events.iter().all(|e| e.sub_event_type != SubEventType::LootingPropertyDestruction), "{:#?}", doc.events);
+}
