@@ -83,6 +83,9 @@ pub enum CueKind {
     /// The operation just reported ("killed during the operation"): a violent sentence naming it tells
     /// more of the violent event before.
     Operation,
+    /// The sentence announces another incident ("in a separate attack", "elsewhere"): its event stands
+    /// apart from the one before.
+    NewIncident,
 }
 
 impl CueKind {
@@ -113,6 +116,7 @@ impl CueKind {
             "habitual" => Self::Habitual,
             "aftermath" => Self::Aftermath,
             "operation" => Self::Operation,
+            "new_incident" => Self::NewIncident,
             _ => return None,
         })
     }

@@ -365,6 +365,9 @@ impl Events {
             })
             .collect();
         let mut found: Vec<(usize, Event)> = Vec::new();
+        // Sentences that announce another incident ("In a separate attack…", "Elsewhere, …"): their event
+        // is never folded into the one before.
+        let mut new_incident: Vec<usize> = Vec::new();
         let mut pending_counts: Vec<(usize, Span, [Option<Count>; 3])> = Vec::new();
         let mut last_event: Option<usize> = None;
         for (si, ((span, matches), lex)) in sentences.iter().zip(&raw).zip(lexes).enumerate() {
@@ -423,6 +426,9 @@ impl Events {
                     }
                 }
                 (Some(c), None) => {
+                    if sentence.has_cue(CueKind::NewIncident) {
+                        new_incident.push(si);
+                    }
                     let ev = build_event(&sentence, c, counts);
                     found.push((si, ev));
                     last_event = Some(si);
@@ -434,7 +440,7 @@ impl Events {
                 }
             }
         }
-        let mut events = merge(found, pending_counts);
+        let mut events = merge(found, pending_counts, &new_incident);
         for (i, ev) in events.iter_mut().enumerate() {
             ev.id = format!("V{}", i + 1);
             ev.notes = Some(notes_for(ev));
@@ -1549,11 +1555,12 @@ fn combine(into: &mut Option<Count>, from: Option<Count>) {
 /// One event per thing that happened: a sentence continuing the previous event (same type, compatible actors,
 /// within three sentences) adds its evidence and counts; a sentence with only casualty figures right after an
 /// event adds them to it.
-fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 3])>) -> Vec<Event> {
+fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 3])>, new_incident: &[usize]) -> Vec<Event> {
     let mut out: Vec<(usize, Event)> = Vec::new();
     for (si, ev) in found {
         if let Some((last_si, last)) = out.last_mut() {
-            let same = last.event_type() == ev.event_type()
+            let same = !new_incident.contains(&si)
+                && last.event_type() == ev.event_type()
                 && last.aggregate == ev.aggregate
                 && si <= *last_si + 3
                 && compatible(&last.actor1, &ev.actor1)

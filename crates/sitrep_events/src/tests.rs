@@ -310,3 +310,14 @@ fn weapons_destroyed_on_site_are_no_property_destruction() {
     let doc = run(&ev, "Troops detained two insurgents in Helmand, Afghanistan, on Monday and the explosives were destroyed on site.");
     assert!(doc.events.iter().all(|e| e.sub_event_type != SubEventType::LootingPropertyDestruction), "{:#?}", doc.events);
 }
+
+#[test]
+fn a_separate_attack_is_not_folded_into_the_one_before() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "Gunmen attacked a bus near Kaga Bandoro, Central African Republic, on Monday, killing three drivers. \
+         In a separate attack, gunmen killed two farmers near Bambari.",
+    );
+    assert_eq!(doc.events.len(), 2, "{:#?}", doc.events);
+}
