@@ -251,7 +251,14 @@ fn coordinated<'a>(doc: &Document, places: &[&'a Place], first: &'a Place, withi
                 && !contains(p, q)
         })
     });
-    if chain.len() < 2 || !ends_with_and || between || !same_level || !distinct {
+    // "North and South Kivu": an elided compass word is half of a name, not a place.
+    let elided = chain.iter().any(|p| {
+        matches!(
+            p.span.of(text).to_lowercase().as_str(),
+            "north" | "south" | "east" | "west" | "northern" | "southern" | "eastern" | "western" | "upper" | "lower"
+        )
+    });
+    if chain.len() < 2 || !ends_with_and || between || !same_level || !distinct || elided {
         return vec![first];
     }
     chain.to_vec()

@@ -85,8 +85,11 @@ fn soften_line_wraps(doc: &Document, toks: &mut [Tok]) {
         if gap.matches('\n').count() != 1 {
             continue;
         }
-        let same_paragraph =
-            caps || doc.paragraphs.iter().any(|p| p.contains(toks[k - 1].span) && p.contains(toks[k].span));
+        let same_paragraph = caps || {
+            // Paragraphs are in text order: the last one starting at or before the word.
+            let at = doc.paragraphs.partition_point(|p| p.start <= toks[k].span.start);
+            at > 0 && doc.paragraphs[at - 1].contains(toks[k - 1].span) && doc.paragraphs[at - 1].contains(toks[k].span)
+        };
         if same_paragraph {
             toks[k].newline_before = false;
         }
