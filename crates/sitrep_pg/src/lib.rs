@@ -73,14 +73,7 @@ pub type AnyStore = Box<dyn EventStore + Send>;
 /// # Errors
 /// Connection or migration errors, or a missing SQLite file when `!create`.
 pub fn open_store(db: &str, create: bool, opts: &PgOptions) -> Result<AnyStore, Error> {
-    if is_postgres_url(db) {
-        return Ok(Box::new(PgStore::connect(db, opts)?));
-    }
-    let path = Path::new(db);
-    if !create && !path.exists() {
-        return Err(missing(db));
-    }
-    Ok(Box::new(Store::open(path)?))
+    open_read_store(db, create, opts).map(|store| -> AnyStore { store })
 }
 
 /// A store with the API's reads, whichever the database.
