@@ -38,6 +38,7 @@ pub struct Lexicon {
     pub landmark: HashSet<String>,
     pub placenoun: HashSet<String>,
     pub street: HashSet<String>,
+    pub owner: HashSet<String>,
     pub common: HashSet<String>,
     /// Lowercase English words (modifier test for a town before a capitalised word).
     pub english: HashSet<String>,
@@ -100,6 +101,7 @@ impl Lexicon {
                 "landmark" => &mut lex.landmark,
                 "placenoun" => &mut lex.placenoun,
                 "street" => &mut lex.street,
+                "owner" => &mut lex.owner,
                 _ => continue,
             };
             set.insert(word.trim().to_owned());

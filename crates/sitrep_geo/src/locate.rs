@@ -2,6 +2,8 @@
 
 use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 
+use crate::lexicon::Lexicon;
+
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
 /// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
 /// target, not where the event happened.)
@@ -370,6 +372,11 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             let possessive_head =
                 after.is_some_and(|rest| rest.trim_start().chars().next().is_none_or(|c| !c.is_lowercase()));
             let tied = object || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
+            // "near the U.S. embassy", "the embassies of the PRC", "the Communist Party of
+            // Chile": a country that owns the thing named is not where the event was.
+            if p.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::Country) && owned(text, p, within) {
+                return None;
+            }
             if !tied || possessive_head && !is_subplace(p) {
                 return None;
             }
@@ -389,6 +396,33 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(p, _)| p)
+}
+
+/// Whether the country `p` is named as the owner of a thing: the word after it ("U.S.
+/// embassy") or the noun before its "of" ("embassies of the PRC") is an owner noun.
+fn owned(text: &str, p: &Place, within: Span) -> bool {
+    static LEX: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    let lex = LEX.get_or_init(Lexicon::compiled);
+    // Only the word right after it, past spaces alone: "in Syria, officials said" owns nothing.
+    let after = &text[p.span.end..within.end.max(p.span.end)];
+    let rest = after.trim_start();
+    let next = if rest.len() < after.len() {
+        rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
+    } else {
+        String::new()
+    };
+    if lex.owner.contains(&next) {
+        return true;
+    }
+    let mut before = text[within.start.min(p.span.start)..p.span.start]
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    let mut w = before.next().unwrap_or_default();
+    if w == "the" {
+        w = before.next().unwrap_or_default();
+    }
+    w == "of" && before.next().is_some_and(|n| lex.owner.contains(&n))
 }
 
 fn is_subplace(p: &Place) -> bool {

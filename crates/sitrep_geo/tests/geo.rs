@@ -635,3 +635,16 @@ fn countries_and_borders_listed_together_stay_one_event() {
         assert_eq!(doc.events.len(), 1, "{text}: {:?}", event_places(&doc));
     }
 }
+
+#[test]
+fn a_country_that_owns_the_thing_hit_is_not_the_events_place() {
+    for (text, trigger, expected) in [
+        ("A bomb exploded near the U.S. embassy in La Paz on Tuesday.", "exploded", Some("La Paz")),
+        ("Terrorists bombed the embassies of China and Cuba in Lima overnight.", "bombed", Some("Lima")),
+        ("Gunmen attacked offices of the Communist Party of Chile.", "attacked", None),
+        ("Rebels shelled an army post in Syria, officials said.", "shelled", Some("Syria")),
+    ] {
+        let doc = located(text, trigger);
+        assert_eq!(doc.events[0].location.as_ref().map(|l| l.name.as_str()), expected, "{text}");
+    }
+}
