@@ -235,18 +235,17 @@ fn widen_to_sources(event: &mut Event, tolls: &[u64]) {
 /// Words a death toll stands next to.
 const DEATH_WORDS: &[&str] = &["killed", "dead", "died", "deaths", "death", "bodies", "fatalities", "lives", "killing"];
 
-const NUMBER_WORDS: &[(&str, u64)] = &[
-    ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8),
-    ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13), ("fourteen", 14), ("fifteen", 15),
-    ("sixteen", 16), ("seventeen", 17), ("eighteen", 18), ("nineteen", 19), ("twenty", 20), ("thirty", 30),
-    ("forty", 40), ("fifty", 50), ("hundred", 100), ("dozen", 12), ("dozens", 12), ("no", 0),
-];
-
 /// The death toll a source's words give: a number within four words before a death word
 /// ("16 people were killed", "nine dead"), or after "toll" ("put the toll at 18").
 fn toll_in(words: &[String]) -> Option<u64> {
     let number = |w: &str| -> Option<u64> {
-        w.replace(',', "").parse().ok().or_else(|| NUMBER_WORDS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v))
+        // Beyond the shared number words: "no one was killed", "dozens dead", "a hundred killed".
+        sitrep_core::numbers::number_value(w).or(match w {
+            "no" => Some(0),
+            "dozen" | "dozens" => Some(12),
+            "hundred" => Some(100),
+            _ => None,
+        })
     };
     for (i, w) in words.iter().enumerate() {
         let Some(n) = number(w) else { continue };

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod document;
 pub mod event;
 pub mod fingerprint;
+pub mod numbers;
 pub mod span;
 pub mod testdata;
 

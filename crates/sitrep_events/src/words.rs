@@ -1,5 +1,6 @@
 //! Words of a sentence and the number phrases among them ("at least 12", "dozens", "two soldiers").
 
+use sitrep_core::numbers::number_value;
 use sitrep_core::Span;
 
 use crate::lexicon::is_word_char;
@@ -49,36 +50,6 @@ pub fn words(text: &str, span: Span) -> Vec<Word> {
 /// Index of the word containing byte `offset` (or the first word after it).
 pub fn word_at(words: &[Word], offset: usize) -> usize {
     words.partition_point(|w| w.span.end <= offset)
-}
-
-fn small_number(w: &str) -> Option<u64> {
-    const UNITS: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-    ];
-    const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-    let lw = w.to_ascii_lowercase();
-    if let Some(i) = UNITS.iter().position(|u| *u == lw) {
-        return Some(i as u64);
-    }
-    if let Some(i) = TENS.iter().position(|t| *t == lw) {
-        return Some(20 + 10 * i as u64);
-    }
-    if let Some((t, u)) = lw.split_once('-') {
-        let t = TENS.iter().position(|x| *x == t)?;
-        let u = UNITS.iter().position(|x| *x == u).filter(|u| (1..10).contains(u))?;
-        return Some(20 + 10 * t as u64 + u as u64);
-    }
-    None
-}
-
-/// The value of one number word or numeral ("12", "1,200", "twelve", "twenty-five").
-pub fn number_value(w: &str) -> Option<u64> {
-    if w.bytes().all(|b| b.is_ascii_digit() || b == b',') && w.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
-        let digits: String = w.chars().filter(char::is_ascii_digit).collect();
-        return digits.parse().ok();
-    }
-    small_number(w)
 }
 
 /// A number phrase: its span (from the first word, qualifiers included, to the last number word), the word
