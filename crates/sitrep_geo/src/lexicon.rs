@@ -38,7 +38,6 @@ pub struct Lexicon {
     pub landmark: HashSet<String>,
     pub placenoun: HashSet<String>,
     pub street: HashSet<String>,
-    pub owner: HashSet<String>,
     pub common: HashSet<String>,
     /// Lowercase English words (modifier test for a town before a capitalised word).
     pub english: HashSet<String>,
@@ -76,6 +75,16 @@ impl Lexicon {
     }
 }
 
+/// The `owner` nouns alone, for `locate_events`, which needs no other list.
+#[must_use]
+pub fn owner_words() -> HashSet<String> {
+    data_lines(CONTEXT_WORDS)
+        .filter_map(|l| l.split_once('\t'))
+        .filter(|(cat, _)| *cat == "owner")
+        .map(|(_, w)| w.trim().to_owned())
+        .collect()
+}
+
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
 }
@@ -101,7 +110,6 @@ impl Lexicon {
                 "landmark" => &mut lex.landmark,
                 "placenoun" => &mut lex.placenoun,
                 "street" => &mut lex.street,
-                "owner" => &mut lex.owner,
                 _ => continue,
             };
             set.insert(word.trim().to_owned());

@@ -1,8 +1,10 @@
 //! Event locations: the place an event's own clause ties it to.
 
+use std::collections::HashSet;
+
 use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::owner_words;
 
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
 /// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
@@ -401,8 +403,8 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
 /// Whether the country `p` is named as the owner of a thing: the word after it ("U.S.
 /// embassy") or the noun before its "of" ("embassies of the PRC") is an owner noun.
 fn owned(text: &str, p: &Place, within: Span) -> bool {
-    static LEX: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
-    let lex = LEX.get_or_init(Lexicon::compiled);
+    static OWNER: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    let owner = OWNER.get_or_init(owner_words);
     // Only the word right after it, past spaces alone: "in Syria, officials said" owns nothing.
     let after = &text[p.span.end..within.end.max(p.span.end)];
     let rest = after.trim_start();
@@ -411,7 +413,7 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
     } else {
         String::new()
     };
-    if lex.owner.contains(&next) {
+    if owner.contains(&next) {
         return true;
     }
     let mut before = text[within.start.min(p.span.start)..p.span.start]
@@ -422,7 +424,7 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
     if w == "the" {
         w = before.next().unwrap_or_default();
     }
-    w == "of" && before.next().is_some_and(|n| lex.owner.contains(&n))
+    w == "of" && before.next().is_some_and(|n| owner.contains(&n))
 }
 
 fn is_subplace(p: &Place) -> bool {
