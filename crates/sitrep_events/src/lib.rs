@@ -658,7 +658,12 @@ impl Events {
         // one act: "responsible for IED attacks", "harbouring suicide bombers".
         let act_noun = matches!(trig.sub, TriggerSub::Kill)
             || matches!(trig.sub, TriggerSub::Fixed(sub) if matches!(sub.event_type(), EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians));
-        if act_noun && !trig.verb && !s.dated && plural(span.of(s.text)) && !s.has_figures {
+        // "Russian jets launched airstrikes on the towns of …" is one act after all.
+        let launched = {
+            let tw0 = word_at(&s.words, span.start);
+            (1..=3).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["launched"])) && doc_places_after(s, span)
+        };
+        if act_noun && !trig.verb && !s.dated && plural(span.of(s.text)) && !s.has_figures && !launched {
             return None;
         }
         let (a1, a2) = roles(s, span, battle_like);
@@ -795,7 +800,13 @@ impl Events {
                 }
             }
             TriggerSub::Kill => {
-                let violent = VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
+                // "Bertie Rice was shot in the chest": someone shot him.
+                let tw0 = word_at(&s.words, span.start);
+                let shot_passive = word.eq_ignore_ascii_case("shot")
+                    && tw0 > 0
+                    && s.lower_word_is(tw0 - 1, &["was", "were", "been", "being"])
+                    && !s.lower_word_is(word_at(&s.words, span.end), &["down", "to", "at"]);
+                let violent = shot_passive || VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
                 let mut perpetrator = kind1.is_some_and(is_armed);
                 let explosive = instrument.flatten();
                 // Armed men killed and no killer named: the opposing force named just before killed them
@@ -870,6 +881,7 @@ impl Events {
                         "hill", "airport", "control", "headquarters", "outpost", "checkpoint", "territory", "capital",
                         "region", "province", "border", "crossing", "garrison", "stronghold", "neighborhood",
                         "neighbourhood", "neighborhoods", "suburb", "suburbs", "countryside", "towns", "island",
+                        "roadblock", "roadblocks", "airport", "port", "hilltop",
                     ]
                     .iter()
                     .any(|x| w.eq_ignore_ascii_case(x))
@@ -1207,6 +1219,10 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     let tw1 = word_at(&s.words, span.end.saturating_sub(1));
     // "to attack", "to retake": an intention.
     if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["to"]) && !(tw0 > 1 && s.lower_word_is(tw0 - 2, &["led", "due", "according", "lead", "leading"])) {
+        return true;
+    }
+    // "The assault force", "an attack helicopter", "assault rifles": the noun names a unit or a weapon.
+    if !verb && s.lower_word_is(tw1 + 1, &["force", "forces", "team", "teams", "unit", "units", "rifle", "rifles", "helicopter", "helicopters", "aircraft", "craft", "boat", "boats", "squad", "dog", "dogs"]) {
         return true;
     }
     // "The detained man", "the wounded soldiers": a participle naming people already spoken of.

@@ -321,3 +321,13 @@ fn a_separate_attack_is_not_folded_into_the_one_before() {
     );
     assert_eq!(doc.events.len(), 2, "{:#?}", doc.events);
 }
+
+#[test]
+fn offensives_launched_and_people_shot_are_events_assault_forces_are_not() {
+    let ev = events();
+    let doc = run(&ev, "The Islamic State launched a powerful assault on Monday near Deir Ezzor, Syria.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    let shot = run(&ev, "A local councillor was shot in the chest at his home in Belfast, Northern Ireland, on Monday.");
+    assert_eq!(shot.events.len(), 1, "{:#?}", shot.events);
+    assert!(run(&ev, "The assault force found a rifle at the scene in Khost, Afghanistan.").events.is_empty());
+}
