@@ -42,6 +42,8 @@ pub enum Needs {
     Armed,
     Instrument,
     Political,
+    /// A verb of agreeing in the sentence ("agreed a 48-hour ceasefire", "signed a truce").
+    Agreed,
 }
 
 #[derive(Debug, Clone)]
@@ -240,6 +242,7 @@ impl Lexicon {
                 "armed" => Needs::Armed,
                 "instrument" => Needs::Instrument,
                 "political" => Needs::Political,
+                "agreed" => Needs::Agreed,
                 other => return Err(bad(f, line, format!("unknown needs {other:?}"))),
             };
             let priority = c[4].parse().map_err(|_| bad(f, line, format!("priority must be 0-255, not {:?}", c[4])))?;

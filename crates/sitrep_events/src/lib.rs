@@ -202,6 +202,9 @@ fn seized_weapons(s: &Sentence, span: Span) -> bool {
     active || passive
 }
 
+/// Verbs that make a bare "ceasefire" or "truce" an agreement reached ("agreed a 48-hour ceasefire").
+const AGREEING_VERBS: &[&str] = &["agreed", "agree", "agrees", "signed", "signs", "reached", "brokered", "accepted", "accepts"];
+
 /// How many sentences back an unnamed side of an event may have been named.
 const CONTEXT_SENTENCES: usize = 3;
 
@@ -693,6 +696,12 @@ impl Events {
             }
             Needs::Instrument => {
                 instrument?;
+            }
+            Needs::Agreed => {
+                let agreed = s.words.iter().any(|w| AGREEING_VERBS.iter().any(|v| w.span.of(s.text).eq_ignore_ascii_case(v)));
+                if !agreed {
+                    return None;
+                }
             }
             Needs::Political => {
                 let political = s.has_cue(CueKind::Political)

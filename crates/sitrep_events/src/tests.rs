@@ -331,3 +331,12 @@ fn offensives_launched_and_people_shot_are_events_assault_forces_are_not() {
     assert_eq!(shot.events.len(), 1, "{:#?}", shot.events);
     assert!(run(&ev, "The assault force found a rifle at the scene in Khost, Afghanistan.").events.is_empty());
 }
+
+#[test]
+fn a_ceasefire_agreed_is_an_agreement_one_called_for_or_collapsed_is_not() {
+    let ev = events();
+    let doc = run(&ev, "Rebel groups and pro-government forces agreed a 48-hour ceasefire in three towns of Idlib, Syria, on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Agreement);
+    assert!(run(&ev, "The ceasefire in Nagorno-Karabakh collapsed on Sunday.").events.is_empty());
+}
