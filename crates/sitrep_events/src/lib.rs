@@ -78,6 +78,17 @@ const fn is_armed(kind: ActorKind) -> bool {
     )
 }
 
+/// The state's own forces or a foreign army: the side that arrests and regains territory.
+const fn is_official(kind: ActorKind) -> bool {
+    matches!(kind, ActorKind::StateForces | ActorKind::ExternalForces)
+}
+
+/// Whether the word at `tw0` follows a form of "be" within `reach` words ("was captured", "were
+/// reportedly seized"): a passive.
+fn follows_be(s: &Sentence, tw0: usize, reach: usize) -> bool {
+    (1..=reach).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being"]))
+}
+
 const fn is_violent(t: EventType) -> bool {
     matches!(t, EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians)
 }
@@ -173,8 +184,7 @@ fn refers_to_reported_event(s: &Sentence) -> bool {
 /// The most recent actor in `context` on the other side from an armed actor of `kind`: state or foreign
 /// forces against anyone else armed.
 fn opposing(context: &[Actor], kind: ActorKind) -> Option<&Actor> {
-    let official = |k: ActorKind| matches!(k, ActorKind::StateForces | ActorKind::ExternalForces);
-    context.iter().rev().find(|a| is_armed(a.kind) && official(a.kind) != official(kind))
+    context.iter().rev().find(|a| is_armed(a.kind) && is_official(a.kind) != is_official(kind))
 }
 
 /// An army or a foreign force (not the police): its arrests are part of armed conflict, not crime.
@@ -197,8 +207,7 @@ fn seized_weapons(s: &Sentence, span: Span) -> bool {
         && ((wi..(wi + 4).min(s.words.len())).any(weapon)
             || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.start >= span.end && m.span.start < span.end + 60));
     let tw0 = word_at(&s.words, span.start);
-    let passive = (1..=2).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being"]))
-        && (tw0.saturating_sub(10)..tw0).any(weapon);
+    let passive = follows_be(s, tw0, 2) && (tw0.saturating_sub(10)..tw0).any(weapon);
     active || passive
 }
 
@@ -812,8 +821,7 @@ impl Events {
                 // "Bertie Rice was shot in the chest": someone shot him.
                 let tw0 = word_at(&s.words, span.start);
                 let shot_passive = word.eq_ignore_ascii_case("shot")
-                    && tw0 > 0
-                    && s.lower_word_is(tw0 - 1, &["was", "were", "been", "being"])
+                    && follows_be(s, tw0, 1)
                     && !s.lower_word_is(word_at(&s.words, span.end), &["down", "to", "at"]);
                 let violent = shot_passive || VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
                 let mut perpetrator = kind1.is_some_and(is_armed);
@@ -822,8 +830,8 @@ impl Events {
                 // ("Troops raided the compound. Five militants were killed.").
                 // Only a plain killing verb: "attack", "wounded" or "dead" may name a harassment, a reference
                 // back or a title, and "as a result of the attack" belongs to the event already reported.
-                let plain_kill = KILL_VERBS.iter().any(|v| word.eq_ignore_ascii_case(v));
-                if kind1.is_none() && explosive.is_none() && plain_kill && !refers_to_reported_event(s) {
+                let fresh_kill = KILL_VERBS.iter().any(|v| word.eq_ignore_ascii_case(v)) && !refers_to_reported_event(s);
+                if kind1.is_none() && explosive.is_none() && fresh_kill {
                     // The other side named later in the sentence ("…killed today in an operation by Afghan
                     // commandos and coalition forces"), else in the sentences before.
                     let named: Vec<Actor> = s.mentions.iter().rev().filter(|m| !m.speaker && m.span.start > span.end).map(|m| m.actor.clone()).collect();
@@ -856,8 +864,8 @@ impl Events {
                 } else if kind2.is_some_and(is_armed) {
                     // Armed victims and no named perpetrator: an unidentified group fought them.
                     c.sub = SubEventType::ArmedClash;
-                } else if let Some(enemy) = (kind2.is_none() && plain_kill && !refers_to_reported_event(s))
-                    .then(|| c.actor1.as_ref().filter(|a| matches!(a.kind, ActorKind::StateForces | ActorKind::ExternalForces)))
+                } else if let Some(enemy) = (kind2.is_none() && fresh_kill)
+                    .then(|| c.actor1.as_ref().filter(|a| is_official(a.kind)))
                     .flatten()
                     .and_then(|a| opposing(&s.context, a.kind))
                     .filter(|_| !s.has_cue(CueKind::CivilianPlace))
@@ -890,7 +898,7 @@ impl Events {
                         "hill", "airport", "control", "headquarters", "outpost", "checkpoint", "territory", "capital",
                         "region", "province", "border", "crossing", "garrison", "stronghold", "neighborhood",
                         "neighbourhood", "neighborhoods", "suburb", "suburbs", "countryside", "towns", "island",
-                        "roadblock", "roadblocks", "airport", "port", "hilltop",
+                        "roadblock", "roadblocks", "port", "hilltop",
                     ]
                     .iter()
                     .any(|x| w.eq_ignore_ascii_case(x))
@@ -910,9 +918,9 @@ impl Events {
                     && !s.all_caps
                     && (PERSON_NOUNS.iter().any(|p| s.word(tw0 - 1).eq_ignore_ascii_case(p))
                         || s.mentions.iter().any(|m| word_at(&s.words, m.span.end.saturating_sub(1)) + 1 == tw0));
-                let passive = tw0 > 0 && s.lower_word_is(tw0 - 1, &["were", "was", "been", "being"]) || headline;
+                let passive = follows_be(s, tw0, 1) || headline;
                 let armed_subject = s.mentions.iter().any(|m| {
-                    m.span.end <= span.start && !m.speaker && m.armed() && !matches!(m.actor.kind, ActorKind::StateForces | ActorKind::ExternalForces)
+                    m.span.end <= span.start && !m.speaker && m.armed() && !is_official(m.actor.kind)
                 });
                 let pictured = after.iter().any(|w| ["camera", "photograph", "photo", "film", "video", "footage", "picture"].iter().any(|x| w.eq_ignore_ascii_case(x)));
                 // "Captured on camera" is filmed, not seized.
@@ -925,14 +933,14 @@ impl Events {
                         c.actor2 = c.actor2.or(c.actor1.take());
                         c.actor1 = self.generic_actor("security forces", doc_country);
                     }
-                } else if headline && armed_subject && !kind1.is_some_and(|k| matches!(k, ActorKind::StateForces | ActorKind::ExternalForces)) {
+                } else if headline && armed_subject && !kind1.is_some_and(is_official) {
                     // The headline's subject was captured; "by Afghan-led Force" names who did it.
                     c.sub = SubEventType::Arrests;
                     c.actor2 = c.actor1.take();
                     c.actor1 = s
                         .mentions
                         .iter()
-                        .find(|m| m.span.start > span.end && !m.speaker && matches!(m.actor.kind, ActorKind::StateForces | ActorKind::ExternalForces))
+                        .find(|m| m.span.start > span.end && !m.speaker && is_official(m.actor.kind))
                         .map(|m| m.actor.clone());
                     c.priority = 40;
                 } else if passive && kind1.is_none() && armed_subject {
@@ -968,7 +976,7 @@ impl Events {
                 c.actor2 = s.mentions.iter().find(|m| !m.speaker && (m.armed() || m.actor.kind == ActorKind::Civilians)).map(|m| m.actor.clone());
                 // Rioters fighting the police or the army: a violent demonstration; a mob turning on
                 // people is mob violence.
-                let against_force = c.actor2.as_ref().is_some_and(|a| matches!(a.kind, ActorKind::StateForces | ActorKind::ExternalForces));
+                let against_force = c.actor2.as_ref().is_some_and(|a| is_official(a.kind));
                 c.sub = if protest_context || s.has_cue(CueKind::Violence) || against_force {
                     SubEventType::ViolentDemonstration
                 } else {
@@ -1148,7 +1156,6 @@ fn mark_speakers(s: &mut Sentence) {
     });
 }
 
-/// Sentence-level reasons to code nothing from a sentence.
 /// What a sentence-level cue leaves of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Blocked {
@@ -1158,6 +1165,7 @@ enum Blocked {
     Yes,
 }
 
+/// Sentence-level reasons to code nothing (or only the protest) from a sentence.
 fn sentence_blocked(s: &Sentence, doc_year: Option<i16>, lexicon: &Lexicon) -> Blocked {
     if s.span.of(s.text).trim_end_matches(['"', '\'', '”', '’', ')']).ends_with('?') {
         return Blocked::Yes;
