@@ -187,11 +187,10 @@ impl AppState {
         let inner = Arc::clone(&self.0);
         tokio::task::spawn_blocking(move || {
             // A free connection if there is one, else wait on the next in turn.
-            let guard = inner.readers.iter().find_map(|m| m.try_lock().ok()).unwrap_or_else(|| {
+            let mut guard = inner.readers.iter().find_map(|m| m.try_lock().ok()).unwrap_or_else(|| {
                 let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
                 inner.readers[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
             });
-            let mut guard = guard;
             reopen_if_closed(&inner, &mut guard)?;
             f(guard.as_ref())
         })
