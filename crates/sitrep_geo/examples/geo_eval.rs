@@ -2,7 +2,8 @@
 //! official scorers; also builds the index without the `sitrep` binary.
 //!
 //!   cargo run --release -p sitrep_geo --example geo_eval -- build .venv/gazetteer-sources data/gazetteer
-//!   cargo run --release -p sitrep_geo --example geo_eval -- eval [--errors FILE]
+//!   cargo run --release -p sitrep_geo --example geo_eval -- eval [--pipeline] [--no-outlet] [--errors FILE]
+//!   cargo run --release -p sitrep_geo --example geo_eval -- text "Some text." [--url URL]
 
 use std::io::Write;
 use std::path::Path;
@@ -32,7 +33,10 @@ fn num<T: std::str::FromStr>(s: Option<String>) -> Option<T> {
     s.and_then(|s| s.trim().parse().ok())
 }
 
-fn load(path: &Path, gwn: bool, trnews: bool) -> Vec<(String, Vec<Topo>)> {
+/// An article: text, gold toponyms, and the address and outlet the file gives.
+type Article = (String, Vec<Topo>, Option<String>, Option<String>);
+
+fn load(path: &Path, gwn: bool, trnews: bool) -> Vec<Article> {
     let xml = std::fs::read_to_string(path).unwrap();
     let doc = roxmltree::Document::parse_with_options(
         &xml,
@@ -87,7 +91,8 @@ fn load(path: &Path, gwn: bool, trnews: bool) -> Vec<(String, Vec<Topo>)> {
             }
             tops.push(Topo { start, end, phrase, is_toponym, coords });
         }
-        out.push((text, tops));
+        let meta = |name: &str| text_of(art, name).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        out.push((text, tops, meta("url"), meta("domain")));
     }
     out
 }
@@ -131,6 +136,7 @@ fn main() {
     };
     if args.first().map(String::as_str) == Some("text") {
         let mut doc = Document::from_text("t", args[1].clone());
+        doc.url = args.iter().position(|a| a == "--url").map(|i| args[i + 1].clone());
         prepare(&mut doc);
         gaz.annotate(&mut doc);
         for p in &doc.places {
@@ -161,9 +167,13 @@ fn main() {
         let started = Instant::now();
         let mut errs_km: Vec<f64> = Vec::new();
         let mut buckets: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
-        for (ai, (text, tops)) in arts.iter().enumerate() {
+        for (ai, (text, tops, url, outlet)) in arts.iter().enumerate() {
             chars_total += text.len();
             let mut doc = Document::from_text(format!("{name}-{ai}"), text.clone());
+            if !args.iter().any(|a| a == "--no-outlet") {
+                doc.url.clone_from(url);
+                doc.outlet.clone_from(outlet);
+            }
             prepare(&mut doc);
             gaz.annotate(&mut doc);
             sitrep_core::check::assert_spans(&doc);
@@ -280,7 +290,7 @@ fn main() {
     let t = Instant::now();
     let mut bytes = 0;
     for _ in 0..3 {
-        for (i, (text, _)) in arts.iter().enumerate() {
+        for (i, (text, ..)) in arts.iter().enumerate() {
             let mut doc = Document::from_text(format!("d{i}"), text.clone());
             gaz.annotate(&mut doc);
             bytes += text.len();

@@ -15,6 +15,7 @@ mod fold;
 mod index;
 mod lexicon;
 mod locate;
+mod outlet;
 mod recognise;
 mod resolve;
 
@@ -22,6 +23,7 @@ pub use build::{build, BuildReport, INDEX_FILE, SOURCE_LABEL};
 pub use fold::fold;
 pub use index::PlaceKind;
 pub use locate::locate_events;
+pub use outlet::host_of;
 
 use sitrep_core::{Geo, GeoPrecision};
 
@@ -49,6 +51,7 @@ pub enum GazetteerError {
 pub struct Gazetteer {
     index: Index,
     lex: Lexicon,
+    outlet_words: outlet::OutletWords,
     /// Country code → country place.
     countries: std::collections::HashMap<[u8; 2], u32>,
     /// Country code → its neighbours' codes.
@@ -109,7 +112,14 @@ impl Gazetteer {
                 neighbours.insert(p.country, list);
             }
         }
-        let mut gaz = Self { index, lex: Lexicon::compiled(), countries, neighbours, load_ms: 0.0 };
+        let mut gaz = Self {
+            index,
+            lex: Lexicon::compiled(),
+            outlet_words: outlet::OutletWords::compiled(),
+            countries,
+            neighbours,
+            load_ms: 0.0,
+        };
         gaz.load_ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(gaz)
     }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use sitrep_core::{Document, Entity, EntityKind, Geo, GeoPrecision, Place, Span};
 
 use crate::index::{PlaceKind, NO_PLACE};
+use crate::outlet::OutletFocus;
 use crate::recognise::{tokenize, Mention, Tok};
 use crate::{fold, Gazetteer};
 
@@ -18,6 +19,17 @@ const COUNTRY_FOCUS: f64 = 5.0;
 /// beside "Dallas" is Paris, Texas); a weaker region vote let a bigger namesake elsewhere in
 /// the country win.
 const ADMIN1_FOCUS: f64 = COUNTRY_FOCUS;
+/// Spread of the first round's focus votes over a name's senses: each sense votes in
+/// proportion to exp(score / T), with scores in log10 units, so T = 2 / ln 10 gives each the
+/// square root of its population share. The places a document names share a region far more
+/// often than chance, so a region where several names each have a sense ("Concord",
+/// "Hopkinton", "Hanover": New Hampshire) wins over each name's biggest namesake.
+const SOFT_VOTE_T: f64 = 2.0 / std::f64::consts::LN_10;
+
+/// The vote of a town the outlet's host names: one mention's.
+const OUTLET_NAME_WEIGHT: f64 = 1.0;
+/// The vote of the outlet's country-code domain: a country named once.
+const OUTLET_COUNTRY_WEIGHT: f64 = 2.0;
 
 /// How much each kind of mention says about where the article is.
 fn focus_weight(kind: PlaceKind) -> f64 {
@@ -45,7 +57,8 @@ impl Gazetteer {
         }
         let toks = tokenize(doc);
         let mentions = self.recognise(doc, &toks);
-        let resolved = self.resolve_mentions(&mentions);
+        let outlet = self.outlet_focus(doc);
+        let resolved = self.resolve_mentions(&mentions, &outlet);
         let mut found: Vec<(Span, Option<usize>, Geo, EntityKind)> = Vec::new();
         for (m, r) in mentions.iter().zip(&resolved) {
             let Some(r) = r else { continue };
@@ -125,7 +138,8 @@ impl Gazetteer {
             dateline: false,
         });
         let at = mentions.len() - 1;
-        let resolved = self.resolve_mentions(&mentions);
+        let outlet = self.outlet_focus(doc);
+        let resolved = self.resolve_mentions(&mentions, &outlet);
         resolved[at].as_ref().map(|r| self.geo(r.place, r.confidence))
     }
 
@@ -179,7 +193,7 @@ impl Gazetteer {
     }
 
     /// Resolves every mention; mentions sharing a key share the sense.
-    fn resolve_mentions(&self, mentions: &[Mention]) -> Vec<Option<Resolved>> {
+    fn resolve_mentions(&self, mentions: &[Mention], outlet: &OutletFocus) -> Vec<Option<Resolved>> {
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         let mut group_of: HashMap<(String, bool), usize> = HashMap::new();
         for (i, m) in mentions.iter().enumerate() {
@@ -226,9 +240,30 @@ impl Gazetteer {
                 scores
             })
             .collect();
+        // The towns the outlet's host names: groups of their own that vote like a mention
+        // and are never written out.
+        let text_groups = groups.len();
+        let mut local = local;
+        for (key, cands) in &outlet.names {
+            // A town the text names too: the host adds nothing the text does not say, and its
+            // own vote would only echo that name's most prominent sense.
+            if groups[..text_groups].iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            groups.push((key.clone(), Vec::new()));
+            local.push(cands.iter().map(|&id| (id, self.prior(id, false))).collect());
+        }
+        let weight = |g: usize, ms: &[usize]| -> f64 {
+            if g >= text_groups {
+                return OUTLET_NAME_WEIGHT;
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let n = (ms.len() as f64).min(3.0);
+            let dateline = if ms.iter().any(|&mi| mentions[mi].dateline) { 3.0 } else { 1.0 };
+            n * dateline
+        };
         // A town and its county named in one document ("Huntsville" and "Walker County"):
         // the senses that contain each other support each other.
-        let mut local = local;
         let mut counties: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
         let mut towns: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
         for (g, scores) in local.iter().enumerate() {
@@ -256,37 +291,53 @@ impl Gazetteer {
                 }
             }
         }
-        // Focus votes come from each group's best sense: first the local one, then (a second
-        // round) the one the focus chose, so "Georgia" beside "Atlanta" votes for the state.
+        // Focus votes: first every sense of each group by its local score (soft), then (a second
+        // round) the sense the focus chose, so "Georgia" beside "Atlanta" votes for the state.
         const ROUNDS: usize = 2;
         let mut best_of: Vec<Option<u32>> =
             local.iter().map(|l| l.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|&(id, _)| id)).collect();
         let mut out: Vec<Option<Resolved>> = (0..mentions.len()).map(|_| None).collect();
         for round in 0..ROUNDS {
             let mut next_best = best_of.clone();
-            // Focus votes from each group's locally best sense.
+            // Each group's votes for countries and first-order regions.
             let mut country_votes: Vec<HashMap<[u8; 2], f64>> = Vec::with_capacity(groups.len());
             let mut admin_votes: Vec<HashMap<u32, f64>> = Vec::with_capacity(groups.len());
             for (g, (_, ms)) in groups.iter().enumerate() {
                 let mut cv = HashMap::new();
                 let mut av = HashMap::new();
-                if let Some(id) = best_of[g] {
+                let w = weight(g, ms);
+                if round == 0 {
+                    let top = local[g].iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+                    let ws: Vec<f64> = local[g].iter().map(|&(_, s)| ((s - top) / SOFT_VOTE_T).exp()).collect();
+                    let z: f64 = ws.iter().sum();
+                    for (&(id, _), e) in local[g].iter().zip(&ws) {
+                        let p = self.place(id);
+                        if p.kind == PlaceKind::Continent {
+                            continue;
+                        }
+                        let share = e / z;
+                        *cv.entry(p.country).or_insert(0.0) += focus_weight(p.kind) * w * share;
+                        if p.admin1_place != NO_PLACE {
+                            *av.entry(p.admin1_place).or_insert(0.0) += w * share;
+                        }
+                    }
+                } else if let Some(id) = best_of[g] {
                     let p = self.place(id);
-                    #[allow(clippy::cast_precision_loss)]
-                    let n = (ms.len() as f64).min(3.0);
-                    let dateline = if ms.iter().any(|&mi| mentions[mi].dateline) { 3.0 } else { 1.0 };
-                    cv.insert(p.country, focus_weight(p.kind) * n * dateline);
+                    cv.insert(p.country, focus_weight(p.kind) * w);
                     if p.kind == PlaceKind::Continent {
                         cv.clear();
                     }
                     if p.admin1_place != NO_PLACE {
-                        av.insert(p.admin1_place, n * dateline);
+                        av.insert(p.admin1_place, w);
                     }
                 }
                 country_votes.push(cv);
                 admin_votes.push(av);
             }
             let mut total_c: HashMap<[u8; 2], f64> = HashMap::new();
+            if let Some(cc) = outlet.country {
+                total_c.insert(cc, OUTLET_COUNTRY_WEIGHT);
+            }
             let mut total_a: HashMap<u32, f64> = HashMap::new();
             for v in &country_votes {
                 for (k, w) in v {
@@ -335,7 +386,7 @@ impl Gazetteer {
                     None => 0.95,
                 };
                 next_best[g] = Some(best);
-                if round == ROUNDS - 1 {
+                if round == ROUNDS - 1 && g < text_groups {
                     for &mi in ms {
                         out[mi] = Some(Resolved { place: best, confidence });
                     }

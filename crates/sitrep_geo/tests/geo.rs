@@ -240,7 +240,8 @@ fn end_to_end(file: &str, lat: &str, lon: &str) -> (usize, usize) {
         let doc = annotated(&text);
         let map = sitrep_core::CharMap::new(&text);
         for t in art.descendants().filter(|t| t.has_tag_name("toponym")) {
-            let field = |name: &str| t.descendants().find(|c| c.has_tag_name(name)).and_then(|c| c.text()).map(str::trim);
+            let field =
+                |name: &str| t.descendants().find(|c| c.has_tag_name(name)).and_then(|c| c.text()).map(str::trim);
             let num = |name: &str| field(name).and_then(|s| s.parse::<f64>().ok());
             let kind = field("type").unwrap_or("");
             if matches!(kind, "Non_Toponym" | "Demonym" | "Homonym" | "Language") || kind.ends_with("_Expression") {
@@ -620,4 +621,44 @@ fn a_country_that_owns_the_thing_hit_is_not_the_events_place() {
         let doc = located(text, trigger);
         assert_eq!(doc.events[0].location.as_ref().map(|l| l.name.as_str()), expected, "{text}");
     }
+}
+
+#[test]
+fn names_that_share_a_region_choose_it_over_each_ones_biggest_namesake() {
+    // Alone, each is elsewhere (Hopkinton in Rhode Island, Hanover in Jamaica, Concord in
+    // California); together New Hampshire is the one region where all three are.
+    let doc = annotated("Burglars hit homes in Hopkinton and Hanover this week, police in Concord said.");
+    for name in ["Hopkinton", "Hanover", "Concord"] {
+        let geo = place(&doc, name).and_then(|p| p.geo.as_ref()).unwrap_or_else(|| panic!("{name} resolved"));
+        assert_eq!((geo.country.as_deref(), geo.admin1.as_deref()), (Some("US"), Some("New Hampshire")), "{name}");
+    }
+}
+
+#[test]
+fn the_outlets_domain_and_town_break_what_the_text_leaves_open() {
+    let at = |text: &str, url: Option<&str>| {
+        let mut doc = Document::from_text("t", text);
+        doc.url = url.map(str::to_owned);
+        test_gazetteer().annotate(&mut doc);
+        assert_spans(&doc);
+        let geo = place(&doc, "Lancaster").and_then(|p| p.geo.clone()).expect("Lancaster resolved");
+        (geo.country.unwrap_or_default(), geo.admin1.unwrap_or_default())
+    };
+    let text = "Police in Lancaster said the man was arrested after a chase through the town centre.";
+    let alone = at(text, None);
+    // A British domain: Lancaster, England.
+    assert_eq!(at(text, Some("https://www.lancaster-guardian.co.uk/news/1")).0, "GB");
+    // A paper named after Hanover: the Lancaster near a Hanover, in Pennsylvania.
+    assert_eq!(at(text, Some("http://www.hanoverledger.com/story?id=3")), ("US".to_owned(), "Pennsylvania".to_owned()));
+    // The text's own container beats the domain; an outlet that is no host changes nothing.
+    let named = "Police in Lancaster, California, said the man was arrested.";
+    assert_eq!(
+        at(named, Some("https://www.lancaster-guardian.co.uk/news/1")),
+        ("US".to_owned(), "California".to_owned())
+    );
+    let mut doc = Document::from_text("t", text);
+    doc.outlet = Some("Lancaster Guardian".to_owned());
+    test_gazetteer().annotate(&mut doc);
+    let geo = place(&doc, "Lancaster").and_then(|p| p.geo.clone()).expect("Lancaster resolved");
+    assert_eq!((geo.country.unwrap_or_default(), geo.admin1.unwrap_or_default()), alone);
 }

@@ -58,6 +58,21 @@ pub struct Article {
     pub id: String,
     pub text: String,
     pub toponyms: Vec<Toponym>,
+    /// The article's address and outlet where the file gives them (LGL's and TR-News'
+    /// `<url>` and `<domain>`), as ingest fills them for a real article.
+    pub url: Option<String>,
+    pub outlet: Option<String>,
+}
+
+impl Article {
+    /// The document the pipeline reads: the text, its address and its outlet.
+    #[must_use]
+    pub fn document(&self) -> Document {
+        let mut doc = Document::from_text(format!("{}-{}", self.corpus.folder(), self.id), self.text.clone());
+        doc.url.clone_from(&self.url);
+        doc.outlet.clone_from(&self.outlet);
+        doc
+    }
 }
 
 /// GeoWebNews types that are not toponyms (METRICS.md).
@@ -141,7 +156,8 @@ pub fn parse(corpus: Corpus, path: &Path) -> Result<(Vec<Article>, usize)> {
             }
             toponyms.push(Toponym { start, end, phrase, is_toponym, geonames_id, coords });
         }
-        articles.push(Article { corpus, id, text, toponyms });
+        let meta = |name: &str| child_text(art, name).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        articles.push(Article { corpus, id, text, toponyms, url: meta("url"), outlet: meta("domain") });
     }
     Ok((articles, unanchored))
 }
@@ -197,7 +213,7 @@ pub struct GivenSpans {
 pub fn resolve_given_spans(articles: &[Article], runner: &Runner) -> Result<Vec<GivenSpans>, String> {
     let gazetteer = sitrep_geo::Gazetteer::load_default().map_err(|e| e.to_string())?;
     Ok(runner.map(articles, |a| {
-        let mut doc = Document::from_text(format!("{}-{}", a.corpus.folder(), a.id), a.text.clone());
+        let mut doc = a.document();
         // A stage that panics leaves the resolver the bare text (the panic is reported by the
         // end-to-end run of the same article).
         let annotated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -329,7 +345,7 @@ pub fn score(articles: &[Article], outputs: &[Output], given: Option<&[GivenSpan
 /// As [`load`].
 pub fn evaluate(dir: &Path, runner: &Runner) -> Result<SetResult> {
     let (articles, mut notes) = load(dir)?;
-    let docs = articles.iter().map(|a| Document::from_text(format!("{}-{}", a.corpus.folder(), a.id), a.text.clone())).collect();
+    let docs = articles.iter().map(Article::document).collect();
     let outputs = runner.extract_all(docs);
     let given = match resolve_given_spans(&articles, runner) {
         Ok(g) => Some(g),
@@ -373,6 +389,8 @@ mod tests {
             id: "toy".into(),
             text: text.into(),
             toponyms: vec![gold(0, 5, 48.8534, 2.3488, 2_988_507), gold(10, 16, 36.2021, 37.1343, 170_063), gold(21, 25, 34.7268, 36.7234, 169_577)],
+            url: None,
+            outlet: None,
         };
         let out = output(
             "toy",
@@ -442,5 +460,10 @@ mod tests {
             }
         }
         assert!(arts.iter().flat_map(|a| &a.toponyms).filter(|t| !t.is_toponym).count() > 100);
+        // LGL gives every article's address and outlet; GeoWebNews gives none.
+        let lgl: Vec<&Article> = arts.iter().filter(|a| a.corpus == Corpus::Lgl).collect();
+        assert!(lgl.iter().all(|a| a.url.as_deref().is_some_and(|u| u.starts_with("http")) && a.outlet.is_some()));
+        assert_eq!(lgl[0].document().outlet, lgl[0].outlet);
+        assert!(arts.iter().filter(|a| a.corpus == Corpus::GeoWebNews).all(|a| a.url.is_none()));
     }
 }
