@@ -130,6 +130,30 @@ fn known_event(doc: &Document, found: &[(usize, Event)], c: &Candidate, s: &Sent
     known(true).or_else(|| known(false))
 }
 
+/// The index in `found` of the raid or arrest operation in which weapons were seized, if the sentence
+/// says the seizure was part of it ("during the operation, the force also seized …", "the cache was
+/// destroyed on site"): ACLED codes one event per place and day, so the cache found in an arrest raid is
+/// that raid's evidence, not a disrupted-weapons-use event of its own.
+fn seized_in_operation(doc: &Document, found: &[(usize, Event)], c: &Candidate, s: &Sentence, si: usize) -> Option<usize> {
+    if c.sub != SubEventType::DisruptedWeaponsUse {
+        return None;
+    }
+    let tw0 = word_at(&s.words, c.trigger.start);
+    let also = (0..tw0).any(|k| s.lower_word_is(k, &["also"]));
+    if !(s.has_cue(CueKind::Operation) || also) {
+        return None;
+    }
+    let own = dates_in(doc, s.span);
+    let (fsi, ev) = found.last()?;
+    let theirs = ev.evidence.first().map(|e| dates_in(doc, *e)).unwrap_or_default();
+    let same_day = own.is_empty() || own.iter().any(|a| theirs.iter().any(|b| a.start <= b.end && b.start <= a.end));
+    let operation = is_violent(ev.event_type()) || ev.sub_event_type == SubEventType::Arrests;
+    (operation && same_day && si <= fsi + OPERATION_REACH).then_some(found.len() - 1)
+}
+
+/// How many sentences after an operation's last sentence a seizure "during the operation" still belongs to it.
+const OPERATION_REACH: usize = 6;
+
 /// The days the resolved, past time expressions inside `span` name.
 fn dates_in(doc: &Document, span: Span) -> Vec<DateRange> {
     doc.times
@@ -138,6 +162,19 @@ fn dates_in(doc: &Document, span: Span) -> Vec<DateRange> {
         .map(|t| t.range.clone())
         .collect()
 }
+
+/// Where the trigger's noun phrase ends: past an act noun that heads it ("grenade attacks").
+fn head_end(s: &Sentence, span: Span) -> usize {
+    let next = word_at(&s.words, span.end);
+    if next < s.words.len() && ACT_NOUNS.iter().any(|n| s.word(next).eq_ignore_ascii_case(n)) {
+        s.words[next].span.end
+    } else {
+        span.end
+    }
+}
+
+/// Nouns for acts that can head a phrase after a weapon word ("grenade attacks", "IED strikes").
+const ACT_NOUNS: &[&str] = &["attack", "attacks", "strike", "strikes", "bombings", "ambushes", "raids", "assaults", "explosions", "blasts"];
 
 /// Words that make "the … attack" a new one ("the second attack", "another attack").
 const NEW_EVENT_MODIFIERS: &[&str] = &["second", "third", "fourth", "fifth", "other", "separate", "latest", "new", "another", "last"];
@@ -400,7 +437,9 @@ impl Events {
             let counts = counts(&sentence);
             sentence.has_figures = counts.iter().any(Option::is_some);
             let candidate = has_trigger.then(|| self.decide(&sentence, doc_country.as_deref())).flatten();
-            let known = candidate.as_ref().and_then(|c| known_event(doc, &found, c, &sentence, &self.lexicon));
+            let known = candidate
+                .as_ref()
+                .and_then(|c| known_event(doc, &found, c, &sentence, &self.lexicon).or_else(|| seized_in_operation(doc, &found, c, &sentence, si)));
             match (candidate, known) {
                 // "…two hours after the attack and found four bodies": a definite noun naming an event of
                 // the same type as one just reported refers back to it; its figures join that event.
@@ -452,7 +491,7 @@ impl Events {
                 }
             }
         }
-        let mut events = merge(found, pending_counts, &new_incident);
+        let mut events = merge(&doc.text, found, pending_counts, &new_incident);
         for (i, ev) in events.iter_mut().enumerate() {
             ev.id = format!("V{}", i + 1);
             ev.notes = Some(notes_for(ev));
@@ -618,6 +657,21 @@ impl Events {
                 best = arrest;
             }
         }
+        // ACLED: remote violence is one-sided. Rockets or grenades fired alongside small arms at (or by) a
+        // force that can answer are part of a fight: an armed clash.
+        let gunfire = s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(None)));
+        let force_involved = [&best.actor1, &best.actor2].into_iter().flatten().any(|a| is_official(a.kind));
+        if matches!(best.sub, SubEventType::Grenade | SubEventType::ShellingArtilleryMissileAttack) && gunfire && force_involved {
+            best.sub = SubEventType::ArmedClash;
+            best.civilian_targeting = false;
+            // "The patrol came under small-arms and rocket-propelled grenade fire": the force was the target.
+            let tw0 = word_at(&s.words, best.trigger.start);
+            let under_fire = (1..=5).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["under", "received", "receiving"]));
+            if under_fire && best.actor1.as_ref().is_some_and(|a| is_official(a.kind)) && best.actor2.is_none() {
+                best.actor2 = best.actor1.take();
+                best.actor1 = best.actor2.as_ref().and_then(|f| opposing(&s.context, f.kind)).cloned().or_else(|| self.unidentified(doc_country));
+            }
+        }
         // Two units of one state force "clashing" is a misread role (the victims and the force that found them).
         if best.sub == SubEventType::ArmedClash
             && best.actor1.as_ref().zip(best.actor2.as_ref()).is_some_and(|(a, b)| {
@@ -675,7 +729,17 @@ impl Events {
             let tw0 = word_at(&s.words, span.start);
             (1..=3).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["launched"])) && doc_places_after(s, span)
         };
-        if act_noun && !trig.verb && !s.dated && plural(span.of(s.text)) && !s.has_figures && !launched {
+        // The phrase's head may follow the trigger: "rocket-propelled grenade attacks".
+        let head = &s.text[span.start..head_end(s, span)];
+        // "grenade attacks": a verb form right after a weapon word is the head noun of its phrase.
+        let noun_use = !trig.verb
+            || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.end <= span.start && s.text[m.span.end..span.start].trim().is_empty());
+        // "Precision Air Strikes Kill Taliban Leader": the plural is the subject of one act's verb.
+        let subject_of_act = {
+            let next = word_at(&s.words, head_end(s, span));
+            next < s.words.len() && ["kill", "kills", "killed", "hit", "hits", "wounded", "destroyed", "destroy", "destroys"].iter().any(|v| s.word(next).eq_ignore_ascii_case(v))
+        };
+        if act_noun && noun_use && !s.dated && plural(head) && !s.has_figures && !launched && !subject_of_act {
             return None;
         }
         let (a1, a2) = roles(s, span, battle_like);
@@ -1301,8 +1365,10 @@ fn main_verb_after_record(s: &Sentence, between: &[Word], tw0: usize) -> bool {
         return false;
     }
     let prev = s.word(tw0 - 1);
+    // ", killed by roadside bombs planted by his cell": a participle with its agent after a comma
+    // describes the record's victims; it is not the sentence's own verb.
     if prev == "," {
-        return true;
+        return !s.lower_word_is(tw0 + 1, &["by"]);
     }
     !between[between.len() - 1].punct
         && !s.lower_word_is(
@@ -1361,7 +1427,9 @@ fn roles(s: &Sentence, span: Span, promote_after: bool) -> (Option<Actor>, Optio
         return (Some(after[0].actor.clone()), Some(after[1].actor.clone()));
     }
     if passive {
-        let victim = before.last().map(|m| m.actor.clone());
+        // "The leader, who ordered attacks on Afghan forces, was detained": the subject is outside the
+        // relative clause set off by commas.
+        let victim = before.iter().rev().find(|m| !in_relative_clause(s, m.span, span)).map(|m| m.actor.clone());
         let a1 = agent.map(|m| m.actor.clone());
         return (a1, victim.or_else(|| after.iter().find(|m| Some(m.span) != agent.map(|a| a.span)).map(|m| m.actor.clone())));
     }
@@ -1381,6 +1449,15 @@ fn roles(s: &Sentence, span: Span, promote_after: bool) -> (Option<Actor>, Optio
         }
         (a1, a2) => (a1.map(|m| m.actor.clone()), a2.map(|m| m.actor.clone())),
     }
+}
+
+/// Whether `inner` sits in a relative clause (", who …," or ", which …,") closed before `trigger`.
+fn in_relative_clause(s: &Sentence, inner: Span, trigger: Span) -> bool {
+    let iw = word_at(&s.words, inner.start);
+    let tw = word_at(&s.words, trigger.start);
+    let opened = (1..=iw).rev().take(20).find(|&k| s.words[k - 1].span.of(s.text) == ",").is_some_and(|k| s.lower_word_is(k, &["who", "which", "whose"]));
+    let closed = (iw..tw).any(|k| s.words[k].span.of(s.text) == ",");
+    opened && closed
 }
 
 /// Fatalities, injured and detained counts stated in the sentence.
@@ -1570,6 +1647,19 @@ fn compatible(a: &Option<Actor>, b: &Option<Actor>) -> bool {
     }
 }
 
+/// "The leader was detained without incident" after "forces detained a Taliban leader": a bare person
+/// noun after "the" names someone the story has already introduced.
+fn names_one_already_known(text: &str, a: &Actor) -> bool {
+    let Some(span) = a.span else { return false };
+    let words = span.of(text);
+    let before = text[..span.start].trim_end();
+    let determiner = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    a.kind == ActorKind::Civilians
+        && !words.contains(' ')
+        && PERSON_NOUNS.iter().any(|p| words.eq_ignore_ascii_case(p))
+        && ["the", "this", "that"].iter().any(|d| determiner.eq_ignore_ascii_case(d))
+}
+
 fn combine(into: &mut Option<Count>, from: Option<Count>) {
     match (into.as_mut(), from) {
         (_, None) => {}
@@ -1588,7 +1678,7 @@ fn combine(into: &mut Option<Count>, from: Option<Count>) {
 /// One event per thing that happened: a sentence continuing the previous event (same type, compatible actors,
 /// within three sentences) adds its evidence and counts; a sentence with only casualty figures right after an
 /// event adds them to it.
-fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 3])>, new_incident: &[usize]) -> Vec<Event> {
+fn merge(text: &str, found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 3])>, new_incident: &[usize]) -> Vec<Event> {
     let mut out: Vec<(usize, Event)> = Vec::new();
     for (si, ev) in found {
         if let Some((last_si, last)) = out.last_mut() {
@@ -1597,7 +1687,8 @@ fn merge(found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Option<Count>; 
                 && last.aggregate == ev.aggregate
                 && si <= *last_si + 3
                 && compatible(&last.actor1, &ev.actor1)
-                && (compatible(&last.actor2, &ev.actor2) || ev.actor2.is_none());
+                && (compatible(&last.actor2, &ev.actor2)
+                    || ev.actor2.as_ref().is_none_or(|a| ev.sub_event_type == SubEventType::Arrests && names_one_already_known(text, a)));
             if same {
                 if last.sub_event_type == SubEventType::DisruptedWeaponsUse && ev.sub_event_type == SubEventType::Arrests {
                     last.sub_event_type = SubEventType::Arrests;

@@ -340,3 +340,51 @@ fn a_ceasefire_agreed_is_an_agreement_one_called_for_or_collapsed_is_not() {
     assert_eq!(doc.events[0].sub_event_type, SubEventType::Agreement);
     assert!(run(&ev, "The ceasefire in Nagorno-Karabakh collapsed on Sunday.").events.is_empty());
 }
+
+#[test]
+fn a_single_persons_plural_attacks_and_a_records_participle_are_no_event() {
+    let ev = events();
+    for text in [
+        "The captured leader conducted rocket-propelled grenade attacks against Afghan and coalition troops.",
+        "He is believed to be responsible for the deaths of several civilians, killed by roadside bombs planted by his cell.",
+        "The detainee is extremely active in conducting improvised explosive device attacks on the highway.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}: {:#?}", run(&ev, text).events);
+    }
+    // The plural is the subject of one act's verb: one event.
+    let doc = run(&ev, "Precision Air Strikes Kill Taliban Commander in Baghlan");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::AirDroneStrike);
+}
+
+#[test]
+fn weapons_seized_during_an_arrest_operation_are_that_operations_evidence() {
+    let ev = events();
+    let doc = run(
+        &ev,
+        "Afghan and coalition forces detained a Taliban leader during an operation in Ghazni province. \
+         The leader, who ordered attacks against Afghan forces, was detained without incident. \
+         During the operation, the security force also seized multiple weapons.",
+    );
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
+    assert_eq!(doc.events[0].evidence.len(), 3);
+    // Without a word tying it to the operation, a cache found later is an event of its own.
+    let doc = run(
+        &ev,
+        "Afghan forces detained two suspected insurgents in Ghazni province. \
+         Police in Kandahar seized a cache of 40 rifles.",
+    );
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Arrests, SubEventType::DisruptedWeaponsUse]);
+}
+
+#[test]
+fn rocket_propelled_grenades_fired_with_small_arms_at_a_force_are_a_clash() {
+    let ev = events();
+    let doc = run(&ev, "Insurgents attacked the Afghan army patrol with rocket-propelled grenades and machine guns.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::ArmedClash);
+    // Fired at a village with no force answering, rockets are shelling.
+    let doc = run(&ev, "Rebels fired rocket-propelled grenades at the village of Kafr Nabl, wounding three villagers.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ShellingArtilleryMissileAttack]);
+}
