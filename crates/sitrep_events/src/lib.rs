@@ -237,7 +237,12 @@ const SEIZED_WEAPONS: &[&str] = &[
 ];
 
 fn seized_weapons(s: &Sentence, span: Span) -> bool {
-    let weapon = |i: usize| SEIZED_WEAPONS.iter().any(|x| s.word(i).eq_ignore_ascii_case(x));
+    // "the cache's components": the possessive names the weapons too.
+    let weapon = |i: usize| {
+        let w = s.word(i);
+        let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
+        SEIZED_WEAPONS.iter().any(|x| w.eq_ignore_ascii_case(x))
+    };
     let wi = word_at(&s.words, span.end);
     // "captured a bomb facilitator": a weapon word modifying a person is a person.
     let active = !head_noun_is_person(s, wi)

@@ -388,3 +388,10 @@ fn rocket_propelled_grenades_fired_with_small_arms_at_a_force_are_a_clash() {
     let doc = run(&ev, "Rebels fired rocket-propelled grenades at the village of Kafr Nabl, wounding three villagers.");
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ShellingArtilleryMissileAttack]);
 }
+
+#[test]
+fn a_cache_destroyed_at_the_scene_of_arrests_is_not_property_destruction() {
+    let ev = events();
+    let doc = run(&ev, "Several insurgents were detained by Afghan forces and all of the cache's components were destroyed at the scene.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Arrests], "{:#?}", doc.events);
+}
