@@ -37,6 +37,8 @@ pub struct Lexicon {
     pub notplace: HashSet<String>,
     pub landmark: HashSet<String>,
     pub placenoun: HashSet<String>,
+    /// The last word of a natural feature's name ("Red River", "Swat Valley").
+    pub feature: HashSet<String>,
     pub street: HashSet<String>,
     pub common: HashSet<String>,
     /// Lowercase English words (modifier test for a town before a capitalised word).
@@ -109,6 +111,7 @@ impl Lexicon {
                 "notplace" => &mut lex.notplace,
                 "landmark" => &mut lex.landmark,
                 "placenoun" => &mut lex.placenoun,
+                "feature" => &mut lex.feature,
                 "street" => &mut lex.street,
                 _ => continue,
             };

@@ -60,8 +60,28 @@ impl Gazetteer {
         let outlet = self.outlet_focus(doc);
         let resolved = self.resolve_mentions(&mentions, &outlet);
         let mut found: Vec<(Span, Option<usize>, Geo, EntityKind)> = Vec::new();
-        for (m, r) in mentions.iter().zip(&resolved) {
+        for (i, (m, r)) in mentions.iter().zip(&resolved).enumerate() {
             let Some(r) = r else { continue };
+            // "Tijuana River", "Red River", "James River": a town's name before a natural
+            // feature's word names the feature, which the gazetteer lacks. The town places it
+            // when the document's other places share the town's region (the Tijuana River in
+            // Baja California); otherwise the town is a namesake far away (Red, India) and the
+            // feature is left to be placed at the nearest named place like any unknown place.
+            if let Some(feature_end) = self.feature_after(doc, &toks, m) {
+                let p = self.place(r.place);
+                let shared = p.admin1_place != NO_PLACE
+                    && mentions.iter().zip(&resolved).enumerate().any(|(j, (o, ro))| {
+                        j != i
+                            && o.key != m.key
+                            && ro.as_ref().is_some_and(|ro| self.place(ro.place).admin1_place == p.admin1_place)
+                    });
+                if shared {
+                    let mut geo = self.geo(r.place, r.confidence * 0.9);
+                    geo.precision = GeoPrecision::District;
+                    found.push((Span::new(m.span.start, feature_end), None, geo, EntityKind::Loc));
+                }
+                continue;
+            }
             let mut geo = self.geo(r.place, r.confidence);
             let kind = if m.demonym {
                 geo.precision = GeoPrecision::Country;
@@ -397,6 +417,23 @@ impl Gazetteer {
         out
     }
 
+    /// The end of a natural feature's name a town's mention opens ("Red" of "Red River"):
+    /// a town (no region or country answers to the name) right before a capitalised feature
+    /// word.
+    fn feature_after(&self, doc: &Document, toks: &[Tok], m: &Mention) -> Option<usize> {
+        if m.demonym || m.cands.iter().any(|&(id, alt)| !alt && self.place(id).kind != PlaceKind::City) {
+            return None;
+        }
+        let next = toks.get(m.toks.1 + 1)?;
+        let word = next.span.of(&doc.text);
+        (next.word
+            && next.space_before
+            && !next.newline_before
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && self.lex.feature.contains(&word.to_lowercase()))
+        .then_some(next.span.end)
+    }
+
     /// Places the gazetteer lacks, resolved to the named parent beside them: "Aleppo's
     /// Salaheddine district", "the Salaheddine district of Aleppo", "Aleppo International
     /// Airport". Precision `district`: within or next to the parent, at the parent's point.
@@ -594,7 +631,9 @@ impl Gazetteer {
             };
             // "al-Shaab Stadium", "Manger Square", "Thardeh Mountains": a named landmark.
             let landmark = words.len() >= 2
-                && words.last().is_some_and(|w| lex.landmark.contains(w) || lex.street.contains(w))
+                && words
+                    .last()
+                    .is_some_and(|w| lex.landmark.contains(w) || lex.street.contains(w) || lex.feature.contains(w))
                 && !lex.landmark.contains(&words[0]);
             let implausible = words[..words.len() - usize::from(landmark)].iter().any(known_word)
                 || words.len() == 1 && lex.common.contains(&words[0])

@@ -662,3 +662,55 @@ fn the_outlets_domain_and_town_break_what_the_text_leaves_open() {
     let geo = place(&doc, "Lancaster").and_then(|p| p.geo.clone()).expect("Lancaster resolved");
     assert_eq!((geo.country.unwrap_or_default(), geo.admin1.unwrap_or_default()), alone);
 }
+
+#[test]
+fn a_towns_name_before_a_natural_feature_names_the_feature() {
+    // Red (India) and James (an alternate name of a Georgia town) are namesakes far away: the
+    // river is placed at the nearest named place, never at them.
+    let doc = annotated("Forecasters said the Red River will crest at 39 feet in Fargo.");
+    assert!(place(&doc, "Red").is_none());
+    let river = place(&doc, "Red River").and_then(|p| p.geo.as_ref()).expect("the river is a place");
+    assert_eq!((river.name.as_str(), river.precision), ("Fargo", GeoPrecision::District));
+    let doc = annotated("The estate on the James River near Richmond, Virginia, was sold.");
+    assert!(place(&doc, "James").is_none());
+    assert_eq!(place(&doc, "James River").and_then(|p| p.geo.as_ref()).map(|g| g.name.as_str()), Some("Richmond"));
+    // A town that shares its region with the document's other places places its river (the
+    // tagger tags the town alone, as it often does).
+    let mut doc = Document::from_text("t", "Sewage flows into the Tijuana River in Baja California.");
+    doc.entities.push(Entity {
+        id: "E1".into(),
+        kind: EntityKind::Gpe,
+        canonical: "Tijuana".into(),
+        mentions: vec![span_of(&doc.text, "Tijuana")],
+        title: None,
+        actor_id: None,
+        geo: None,
+    });
+    test_gazetteer().annotate(&mut doc);
+    assert_spans(&doc);
+    assert!(place(&doc, "Tijuana").is_none());
+    let river = place(&doc, "Tijuana River").and_then(|p| p.geo.as_ref()).expect("the river is a place");
+    assert_eq!((river.name.as_str(), river.precision), ("Tijuana", GeoPrecision::District));
+    // A region keeps its name: "Mississippi River" names the state's river.
+    let doc = annotated("Barges moved down the Mississippi River past Memphis.");
+    assert!(place(&doc, "Mississippi").is_some());
+}
+
+#[test]
+fn an_arabic_groups_head_noun_makes_it_no_place() {
+    let mut doc = Document::from_text("t", "Rebels of Jabhat Al-Nusra attacked the town of Kinsibba on Monday.");
+    let span = span_of(&doc.text, "Jabhat Al-Nusra");
+    doc.entities.push(Entity {
+        id: "E1".into(),
+        kind: EntityKind::Gpe,
+        canonical: "Jabhat Al-Nusra".into(),
+        mentions: vec![span],
+        title: None,
+        actor_id: None,
+        geo: None,
+    });
+    test_gazetteer().annotate(&mut doc);
+    assert_spans(&doc);
+    assert!(!doc.places.iter().any(|p| p.span.overlaps(span)), "{:?}", doc.places);
+    assert!(place(&doc, "Kinsibba").is_some(), "the unknown town is still a place");
+}
