@@ -326,6 +326,9 @@ impl Gazetteer {
             }
             // Longest gazetteer (or demonym) phrase starting here.
             let mut best: Option<Longest> = None;
+            // The match before the longest one, for a name whose last word belongs to what
+            // follows ("San Fernando City Council").
+            let mut shorter: Option<Longest> = None;
             let mut j = i;
             while j < toks.len() && j < i + 10 {
                 let tj = toks[j];
@@ -378,10 +381,10 @@ impl Gazetteer {
                         if let Some(id) =
                             demonym_key.as_ref().and_then(|k| lex.demonyms.get(k)).and_then(|cc| self.country_place(cc))
                         {
-                            best = Some((j, key.clone(), vec![(id, false)], true));
+                            shorter = best.replace((j, key.clone(), vec![(id, false)], true));
                         }
                     } else if !cands.is_empty() && (tj.word || period_ok) {
-                        best = Some((j, key.clone(), cands, false));
+                        shorter = best.replace((j, key.clone(), cands, false));
                     }
                 }
                 // Abbreviations go on through their periods ("N.C.", "W.Va.", "Conn.").
@@ -392,6 +395,26 @@ impl Gazetteer {
                     break;
                 }
                 j += 1;
+            }
+            // "San Fernando City Councilwoman", "Las Vegas City Marshal": "City" opens the
+            // office's name (City Council, City Marshal), so the place is the name before it
+            // ("San Fernando City" is only another town's alternate name; "Kansas City" is a
+            // city's own name and stays).
+            if let (Some(b), Some(s)) = (&best, &shorter) {
+                let city_last = toks[b.0].span.of(text).eq_ignore_ascii_case("city")
+                    && s.0 + 1 == b.0
+                    && b.2.iter().all(|&(_, alternate)| alternate);
+                let office_next = toks.get(b.0 + 1).is_some_and(|n| {
+                    let w = n.span.of(text);
+                    let l = w.to_lowercase();
+                    n.word
+                        && n.space_before
+                        && is_cap(w)
+                        && (lex.orghead.contains(&l) || lex.title.contains(&l) || lex.office.contains(&l))
+                });
+                if city_last && office_next {
+                    best = shorter.take();
+                }
             }
             let prev_word = (0..i).rev().find(|&k| toks[k].word);
             let prev_tok = i.checked_sub(1).map(|k| toks[k]);

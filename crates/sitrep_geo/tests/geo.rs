@@ -714,3 +714,19 @@ fn an_arabic_groups_head_noun_makes_it_no_place() {
     assert!(!doc.places.iter().any(|p| p.span.overlaps(span)), "{:?}", doc.places);
     assert!(place(&doc, "Kinsibba").is_some(), "the unknown town is still a place");
 }
+
+#[test]
+fn city_before_a_municipal_office_belongs_to_the_office() {
+    // "San Fernando City" is only an alternate name of a Philippine town: here "City" opens
+    // "City Councilwoman", and the place is San Fernando, California.
+    let doc = annotated("San Fernando City Councilwoman Nury Martinez won a seat in Los Angeles.");
+    assert!(place(&doc, "San Fernando City").is_none());
+    let geo = place(&doc, "San Fernando").and_then(|p| p.geo.as_ref()).expect("San Fernando resolved");
+    assert_eq!((geo.country.as_deref(), geo.admin1.as_deref()), (Some("US"), Some("California")));
+    // A city's own name keeps its "City".
+    let doc = annotated("Officers of the Kansas City Police said two men were shot.");
+    assert_eq!(
+        place(&doc, "Kansas City").and_then(|p| p.geo.as_ref()).map(|g| g.admin1.as_deref()),
+        Some(Some("Missouri"))
+    );
+}
