@@ -916,6 +916,19 @@ impl Events {
                 if protest_context && (kind2 == Some(ActorKind::Protesters) || kind2.is_none()) && kind1 == Some(ActorKind::StateForces) {
                     return Some(self.excessive_force(s, span, trig.priority + 10, a1, doc_country));
                 }
+                // ACLED: a force firing on a crowd that was stoning or burning is coded as the riot, with the
+                // force as the second actor ("killed when the police fired to disperse mobs pelting stones").
+                if s.has_cue(CueKind::Violence)
+                    && kind1.is_some_and(is_official)
+                    && kind2.is_none_or(|k| matches!(k, ActorKind::Rioters | ActorKind::Protesters | ActorKind::Civilians))
+                {
+                    let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                    c.sub = SubEventType::ViolentDemonstration;
+                    c.actor2 = c.actor1.take();
+                    c.actor1 = crowd.map(|m| m.actor.clone()).or_else(|| self.generic_actor("rioters", doc_country));
+                    c.civilian_targeting = false;
+                    return Some(c);
+                }
                 // Only an armed actor is a perpetrator; a civilian named first is a victim.
                 if !perpetrator {
                     if c.actor2.is_none() {
@@ -1425,6 +1438,20 @@ fn roles(s: &Sentence, span: Span, promote_after: bool) -> (Option<Actor>, Optio
     let agent = after.iter().copied().find(|m| {
         let wi = word_at(&s.words, m.span.start);
         (1..=3).any(|k| wi >= k && s.lower_word_is(wi - k, &["by"])) && wi <= word_at(&s.words, span.end) + 6
+    });
+    // "was killed in police firing", "died when the police opened fire": the force whose firing it
+    // was is the agent.
+    let agent = agent.or_else(|| {
+        let tw1 = word_at(&s.words, span.end);
+        after.iter().copied().find(|m| {
+            let wi = word_at(&s.words, m.span.start);
+            let we = word_at(&s.words, m.span.end.saturating_sub(1));
+            let lead = (tw1..wi).map(|k| s.word(k).to_ascii_lowercase()).collect::<Vec<_>>().join(" ");
+            let fire_after = s.lower_word_is(we + 1, &["firing", "fire", "shooting", "fired", "opened", "shot", "action", "crackdown"]);
+            let clause = (1..=2).any(|k| wi >= k + tw1 && s.lower_word_is(wi - k, &["when", "as"]) && (k == 1 || s.lower_word_is(wi - 1, &["the"])));
+            let introduced = clause || matches!(lead.as_str(), "in" | "in the" | "during" | "during the");
+            is_official(m.actor.kind) && introduced && fire_after
+        })
     });
     // "clashes between troops and rebels"
     let between = s.lower_word_is(word_at(&s.words, span.end), &["between"]) && after.len() >= 2;

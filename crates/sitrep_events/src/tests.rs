@@ -395,3 +395,19 @@ fn a_cache_destroyed_at_the_scene_of_arrests_is_not_property_destruction() {
     let doc = run(&ev, "Several insurgents were detained by Afghan forces and all of the cache's components were destroyed at the scene.");
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Arrests], "{:#?}", doc.events);
 }
+
+#[test]
+fn a_death_in_police_firing_names_the_police_and_firing_on_a_stoning_crowd_is_the_riot() {
+    let ev = events();
+    let doc = run(&ev, "A Congress supporter was killed in police firing at Taldi on Sunday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    let a1 = doc.events[0].actor1.as_ref().expect("the police fired");
+    assert_eq!(a1.kind, ActorKind::StateForces);
+    let doc = run(&ev, "One man was killed in Ahmedabad on Tuesday when the police fired to disperse mobs pelting stones.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    let e = &doc.events[0];
+    assert_eq!(e.sub_event_type, SubEventType::ViolentDemonstration);
+    assert_eq!(e.actor2.as_ref().map(|a| a.kind), Some(ActorKind::StateForces));
+    assert!(!e.civilian_targeting);
+    assert_eq!(e.fatalities.as_ref().and_then(|f| f.low), Some(1));
+}
