@@ -663,7 +663,30 @@ impl Gazetteer {
                 // ELLACURIA"); only a place preposition vouches.
                 && (!caps || matches!(before1.as_str(), "in" | "near" | "at" | "outside" | "inside"))
             };
-            if implausible || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark || tagged_place()) {
+            // "in eastern Ghouta", "across Northern Bahr" : a compass adjective before a name
+            // marks a region of a place — lowercase on its own, capitalised (the name's own
+            // first word) after a place preposition.
+            const COMPASS: [&str; 8] = [
+                "northern",
+                "southern",
+                "eastern",
+                "western",
+                "northeastern",
+                "northwestern",
+                "southeastern",
+                "southwestern",
+            ];
+            let compass_cue = !caps
+                && (i >= 1 && COMPASS.contains(&before1.as_str()) && s(i - 1).starts_with(char::is_lowercase)
+                    || words.len() >= 2
+                        && COMPASS.contains(&words[0].as_str())
+                        && matches!(
+                            before1.as_str(),
+                            "in" | "near" | "outside" | "into" | "across" | "throughout" | "entered" | "stormed"
+                        ));
+            if implausible
+                || !(of_cue || the_of_cue || suffix_cue || prep_ok || landmark || compass_cue || tagged_place())
+            {
                 i = end + 1;
                 continue;
             }

@@ -730,3 +730,13 @@ fn city_before_a_municipal_office_belongs_to_the_office() {
         Some(Some("Missouri"))
     );
 }
+
+#[test]
+fn a_lowercase_compass_adjective_marks_a_name_the_gazetteer_lacks() {
+    let doc = annotated("The offensive in eastern Ghouta near Damascus has killed hundreds of civilians.");
+    let geo = place(&doc, "Ghouta").and_then(|p| p.geo.as_ref()).expect("Ghouta placed");
+    assert_eq!((geo.name.as_str(), geo.precision), ("Damascus", GeoPrecision::District));
+    // Capitalised, the adjective needs a place preposition: a company is no place.
+    let doc = annotated("Shares of Northern Zxqwv rose sharply on Monday.");
+    assert!(place(&doc, "Northern Zxqwv").is_none() && place(&doc, "Zxqwv").is_none(), "{:?}", doc.places);
+}
