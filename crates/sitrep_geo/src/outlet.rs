@@ -15,6 +15,8 @@ const OUTLET_WORDS: &str = include_str!("../data/outlet_words.txt");
 
 /// Shortest host-name segment read as a place: shorter ones are initials ("la", "bc", "wv").
 const MIN_PLACE_LEN: usize = 4;
+/// Longest segment tried ("newlondon", "intelligencer", "springfield" are far shorter).
+const MAX_SEGMENT_LEN: usize = 24;
 /// A town a host names must be one a paper could be named after: big enough that the name
 /// is not chance ("jeff" in "daily-jeff").
 const MIN_TOWN_POPULATION: u64 = 5_000;
@@ -137,7 +139,8 @@ impl Gazetteer {
         best[0] = Some((0, 0, 0, false));
         for i in 0..n {
             let Some((cost, segs, ..)) = best[i] else { continue };
-            for j in i + 1..=n {
+            // No word or name in a host is longer than this: the cap keeps the search linear.
+            for j in i + 1..=n.min(i + MAX_SEGMENT_LEN) {
                 let piece: String = chars[i..j].iter().collect();
                 let known_word = self.outlet_words.words.contains(&piece)
                     || self.lex.english.contains(&piece)
@@ -223,6 +226,18 @@ mod tests {
         assert_eq!(names("examplenews.ie").0.as_deref(), Some("IE"));
         assert_eq!(names("examplenews.tv").0, None);
         assert_eq!(names("dailyexample.com.au").0.as_deref(), Some("AU"));
+    }
+
+    #[test]
+    fn reading_a_long_host_is_quick() {
+        let gaz = test_gazetteer();
+        let doc = doc_at(Some("http://www.thelancasterandmorecambecitizenandheraldandexpress.co.uk/a"), None);
+        let started = std::time::Instant::now();
+        for _ in 0..100 {
+            assert!(!gaz.outlet_focus(&doc).names.is_empty());
+        }
+        // A debug build is far slower than a release one; this only catches a blow-up.
+        assert!(started.elapsed().as_millis() < 2_000, "{:?}", started.elapsed());
     }
 
     #[test]
