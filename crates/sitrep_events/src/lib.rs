@@ -15,6 +15,7 @@
 //! 3. protest context turns force against people into intervention or excessive force, and violence by
 //!    protesters into a riot; an abduction with fatalities is an attack.
 
+mod consolidate;
 mod lexicon;
 mod notes;
 mod words;
@@ -28,6 +29,7 @@ use lexicon::{CueKind, Entry, LexMatch, Lexicon, Needs, Scope, TriggerSub};
 use words::{number_at, word_at, words, Word};
 
 pub use lexicon::data_fingerprint;
+pub use consolidate::consolidate;
 pub use notes::notes_for;
 
 #[derive(Debug, thiserror::Error)]

@@ -102,6 +102,7 @@ impl Pipeline {
         stage("event_dates", &|d| sitrep_time::date_events(d));
         // Each event's place: the one its clause or sentence ties it to, else the dateline.
         stage("event_places", &|d| sitrep_geo::locate_events(d));
+        stage("consolidate", &|d| sitrep_events::consolidate(d));
         // Who asserts, denies or disputes each event (reads attributions and events).
         stage("claims", &|d| self.claims.annotate(d, &|cue| self.quotes.stance(cue)));
         // Last: confidence reads everything the event carries, claims included.
