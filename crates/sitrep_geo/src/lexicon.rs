@@ -52,6 +52,10 @@ pub struct Lexicon {
     pub demonyms: HashMap<String, String>,
     /// Folded alias → (target, whether the text must write it with its final period).
     pub aliases: HashMap<String, (AliasTarget, bool)>,
+    /// Folded multi-word aliases written with a final period ("W. Va."): the period is part of
+    /// the name when the text writes the name's other periods too ("W. Va.", not the full stop
+    /// after "Washington DC").
+    pub period_closed: HashSet<String>,
     /// Leading words of multi-word aliases, so the recogniser keeps extending a phrase.
     pub alias_prefixes: HashSet<String>,
 }
@@ -147,6 +151,9 @@ impl Lexicon {
                 let needs_period = alias.ends_with('.')
                     && !alias.contains(' ')
                     && lex.aliases.get(&key).is_none_or(|(_, needs)| *needs);
+                if alias.ends_with('.') && alias.contains(' ') {
+                    lex.period_closed.insert(key.clone());
+                }
                 lex.aliases.insert(key, (t, needs_period));
             }
         }

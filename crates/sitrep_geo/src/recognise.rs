@@ -355,7 +355,8 @@ impl Gazetteer {
                 let ends_with_period = !tj.word;
                 let period_ok = !ends_with_period
                     || (j > 0 && toks[j - 1].word && toks[j - 1].span.len() == 1)
-                    || self.lex.aliases.get(&key).is_some_and(|(_, needs)| *needs);
+                    || self.lex.aliases.get(&key).is_some_and(|(_, needs)| *needs)
+                    || self.lex.period_closed.contains(&key) && text[t.span.start..tj.span.start].contains('.');
                 if tj.word || period_ok {
                     // Plurals of demonyms name the people of the country too ("Palestinians").
                     let demonym_key = if lex.demonyms.contains_key(&key) {

@@ -740,3 +740,14 @@ fn a_lowercase_compass_adjective_marks_a_name_the_gazetteer_lacks() {
     let doc = annotated("Shares of Northern Zxqwv rose sharply on Monday.");
     assert!(place(&doc, "Northern Zxqwv").is_none() && place(&doc, "Zxqwv").is_none(), "{:?}", doc.places);
 }
+
+#[test]
+fn a_spaced_state_abbreviation_is_a_container_with_its_period() {
+    let doc = annotated("Charles Williams, 39, of Wood County, W. Va., is held in the regional jail.");
+    assert!(place(&doc, "W. Va.").is_some(), "{:?}", doc.places.iter().map(|p| doc.slice(p.span)).collect::<Vec<_>>());
+    let county = place(&doc, "Wood County").and_then(|p| p.geo.as_ref()).expect("Wood County resolved");
+    assert_eq!(county.admin1.as_deref(), Some("West Virginia"));
+    // A full stop after a name written without periods is no part of it.
+    let doc = annotated("He flew to Washington DC. Then he met aides.");
+    assert!(place(&doc, "Washington DC").is_some());
+}
