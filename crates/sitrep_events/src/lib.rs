@@ -167,7 +167,13 @@ fn dates_in(doc: &Document, span: Span) -> Vec<DateRange> {
 
 /// Where the trigger's noun phrase ends: past an act noun that heads it ("grenade attacks").
 fn head_end(s: &Sentence, span: Span) -> usize {
-    let next = word_at(&s.words, span.end);
+    let mut next = word_at(&s.words, span.end);
+    // "rocket-propelled grenade (RPG) attacks": an abbreviation in brackets sits inside the phrase.
+    if s.words.get(next).is_some_and(|w| w.span.of(s.text) == "(") {
+        if let Some(close) = (next + 1..(next + 4).min(s.words.len())).find(|&k| s.words[k].span.of(s.text) == ")") {
+            next = close + 1;
+        }
+    }
     if next < s.words.len() && ACT_NOUNS.iter().any(|n| s.word(next).eq_ignore_ascii_case(n)) {
         s.words[next].span.end
     } else {
@@ -739,8 +745,16 @@ impl Events {
         // The phrase's head may follow the trigger: "rocket-propelled grenade attacks".
         let head = &s.text[span.start..head_end(s, span)];
         // "grenade attacks": a verb form right after a weapon word is the head noun of its phrase.
+        // "for attacks against", "numerous attacks": after a preposition or a quantifier it is a noun too.
+        let tw0 = word_at(&s.words, span.start);
         let noun_use = !trig.verb
-            || s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(_)) && m.span.end <= span.start && s.text[m.span.end..span.start].trim().is_empty());
+            || s.lex.iter().any(|m| {
+                matches!(m.entry, Entry::Instrument(_)) && m.span.end <= span.start && {
+                    let gap = s.text[m.span.end..span.start].trim();
+                    gap.is_empty() || gap.len() < 12 && gap.starts_with('(') && gap.ends_with(')')
+                }
+            })
+            || tw0 > 0 && s.lower_word_is(tw0 - 1, &["for", "of", "in", "numerous", "several", "many", "multiple", "further", "future"]);
         // "Precision Air Strikes Kill Taliban Leader": the plural is the subject of one act's verb.
         let subject_of_act = {
             let next = word_at(&s.words, head_end(s, span));
@@ -1314,6 +1328,12 @@ fn longest_triggers(lex: &[LexMatch]) -> Vec<(Span, usize)> {
     kept
 }
 
+/// Whether most of the sentence's words are capitalised, as in a headline.
+fn headline_case(s: &Sentence) -> bool {
+    let words: Vec<&str> = s.words.iter().filter(|w| !w.punct).map(|w| w.span.of(s.text)).filter(|w| w.len() > 3).collect();
+    !words.is_empty() && words.iter().filter(|w| w.starts_with(char::is_uppercase)).count() * 10 >= words.len() * 7
+}
+
 /// Whether a cue in scope says the trigger did not (or not yet) happen.
 fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     let tw0 = word_at(&s.words, span.start);
@@ -1328,6 +1348,11 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     }
     // "The detained man", "the wounded soldiers": a participle naming people already spoken of.
     if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["the", "this", "these", "those"]) && span.of(s.text).ends_with("ed") {
+        return true;
+    }
+    // "Forces Detain Insurgents": a bare verb form tells an event only in a headline; in running text
+    // it is an infinitive or an order ("should … restrain them and detain them").
+    if verb && s.lower_word_is(tw0, &["detain", "nab"]) && !headline_case(s) {
         return true;
     }
     // "didn't", "wasn't"

@@ -411,3 +411,17 @@ fn a_death_in_police_firing_names_the_police_and_firing_on_a_stoning_crowd_is_th
     assert!(!e.civilian_targeting);
     assert_eq!(e.fatalities.as_ref().and_then(|f| f.low), Some(1));
 }
+
+#[test]
+fn generic_attacks_in_a_record_and_bare_verbs_outside_headlines_are_no_event() {
+    let ev = events();
+    for text in [
+        "The leader conducted rocket-propelled grenade (RPG) attacks against Afghan and coalition troops.",
+        "The facilitator distributed weapons to insurgents throughout the area for attacks against Afghan forces.",
+        "The court should order the government to restrain the pilgrims and detain them until Friday.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}: {:#?}", run(&ev, text).events);
+    }
+    let doc = run(&ev, "Afghan Forces Detain Taliban Commander in Kunduz");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Arrests]);
+}
