@@ -178,6 +178,18 @@ impl Gazetteer {
                 );
             }
         }
+        // "Mt. Pleasant", "Ft. Worth": the sources spell most such names out ("Mount
+        // Pleasant", "Fort Worth") and list the abbreviation for few of them. ("St." is left
+        // alone: the sources list it widely, and "St Patrick's" is no Saint Patrick parish.)
+        for (short, long) in [("mt ", "mount "), ("ft ", "fort ")] {
+            if let Some(rest) = key.strip_prefix(short) {
+                for posting in self.index.lookup(&format!("{long}{rest}")) {
+                    if !out.iter().any(|(id, _)| *id == posting.0) {
+                        out.push(posting);
+                    }
+                }
+            }
+        }
         if let Some((target, _)) = self.lex.aliases.get(key) {
             if let Some(id) = self.alias_place(target) {
                 // The alias list is curated: its target answers to the name as fully as the

@@ -751,3 +751,10 @@ fn a_spaced_state_abbreviation_is_a_container_with_its_period() {
     let doc = annotated("He flew to Washington DC. Then he met aides.");
     assert!(place(&doc, "Washington DC").is_some());
 }
+
+#[test]
+fn mt_and_ft_abbreviations_reach_the_spelled_out_names() {
+    let doc = annotated("Mt. Pleasant, Iowa, police said the fire started at noon.");
+    let geo = place(&doc, "Mt. Pleasant").and_then(|p| p.geo.as_ref()).expect("Mt. Pleasant resolved");
+    assert_eq!((geo.name.as_str(), geo.admin1.as_deref()), ("Mount Pleasant", Some("Iowa")));
+}
