@@ -25,6 +25,8 @@ const ADMIN1_FOCUS: f64 = COUNTRY_FOCUS;
 /// often than chance, so a region where several names each have a sense ("Concord",
 /// "Hopkinton", "Hanover": New Hampshire) wins over each name's biggest namesake.
 const SOFT_VOTE_T: f64 = 2.0 / std::f64::consts::LN_10;
+/// Score gap below the best sense past which a sense's soft vote (under 0.1%) is dropped.
+const SOFT_VOTE_CUT: f64 = -6.0;
 
 /// The vote of a town the outlet's host names: one mention's.
 const OUTLET_NAME_WEIGHT: f64 = 1.0;
@@ -328,9 +330,14 @@ impl Gazetteer {
                 let w = weight(g, ms);
                 if round == 0 {
                     let top = local[g].iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
-                    let ws: Vec<f64> = local[g].iter().map(|&(_, s)| ((s - top) / SOFT_VOTE_T).exp()).collect();
-                    let z: f64 = ws.iter().sum();
-                    for (&(id, _), e) in local[g].iter().zip(&ws) {
+                    // Senses a thousandth as likely as the best add nothing but work.
+                    let ws: Vec<(u32, f64)> = local[g]
+                        .iter()
+                        .filter(|&&(_, s)| s - top > SOFT_VOTE_CUT)
+                        .map(|&(id, s)| (id, ((s - top) / SOFT_VOTE_T).exp()))
+                        .collect();
+                    let z: f64 = ws.iter().map(|x| x.1).sum();
+                    for &(id, e) in &ws {
                         let p = self.place(id);
                         if p.kind == PlaceKind::Continent {
                             continue;
