@@ -688,8 +688,21 @@ impl Gazetteer {
                     // Only a region survives an unknown capitalised word after it ("Texas
                     // Rangers"); a town does not ("Eugene Hasenfus").
                     // A place before an institution word is still a place ("Fargo Police
-                    // Chief", "Tarrant County Public Health").
+                    // Chief", "Tarrant County Public Health"), also a few capitalised words
+                    // ahead ("Springfield Science Museum", "Woodstock General Hospital").
+                    let institution_after = (end + 1..=end + 3)
+                        .take_while(|&k| {
+                            toks.get(k).is_some_and(|t| {
+                                t.word && t.space_before && !t.newline_before && is_cap(t.span.of(text))
+                            })
+                        })
+                        .any(|k| {
+                            // Not a street ("Dean Woods Road" is no Dean).
+                            let l = lower(k);
+                            (lex.facility.contains(&l) || lex.orghead.contains(&l)) && !lex.street.contains(&l)
+                        });
                     if !region
+                        && !institution_after
                         && !lex.orghead.contains(&next_lower)
                         && !lex.english.contains(&next_lower)
                         && is_cap(ns)

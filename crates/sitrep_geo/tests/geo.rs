@@ -758,3 +758,16 @@ fn mt_and_ft_abbreviations_reach_the_spelled_out_names() {
     let geo = place(&doc, "Mt. Pleasant").and_then(|p| p.geo.as_ref()).expect("Mt. Pleasant resolved");
     assert_eq!((geo.name.as_str(), geo.admin1.as_deref()), ("Mount Pleasant", Some("Iowa")));
 }
+
+#[test]
+fn a_town_a_few_capitalised_words_before_an_institution_is_a_place() {
+    let doc = annotated("He said the Springfield Science Museum will host a show.");
+    assert!(place(&doc, "Springfield").is_some(), "{:?}", doc.places);
+    let museum = place(&doc, "Springfield Science Museum").and_then(|p| p.geo.as_ref()).expect("the museum is placed");
+    assert_eq!((museum.name.as_str(), museum.precision), ("Springfield", GeoPrecision::District));
+    // A street is no institution; an unknown capitalised word alone still makes a name.
+    let doc = annotated("The car was found on Dean Woods Road near the river.");
+    assert!(place(&doc, "Dean").is_none(), "{:?}", doc.places);
+    let doc = annotated("He met Eugene Hasenfus on Monday.");
+    assert!(place(&doc, "Eugene").is_none());
+}
