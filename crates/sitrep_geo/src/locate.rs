@@ -410,6 +410,9 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
     let rest = after.trim_start();
     let next = if rest.len() < after.len() {
         rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
+    } else if let Some(compound) = after.strip_prefix(['-', '‐']) {
+        // "the U.S.-led invasion", "Saudi-backed forces": a compound's second part.
+        compound.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
     } else {
         String::new()
     };

@@ -617,6 +617,9 @@ fn a_country_that_owns_the_thing_hit_is_not_the_events_place() {
         ("Terrorists bombed the embassies of China and Cuba in Lima overnight.", "bombed", Some("Lima")),
         ("Gunmen attacked offices of the Communist Party of Chile.", "attacked", None),
         ("Rebels shelled an army post in Syria, officials said.", "shelled", Some("Syria")),
+        // A country's patrol or a country-led campaign is the country's, not where it was.
+        ("A roadside bomb detonated near a U.S. patrol west of Mosul.", "detonated", Some("Mosul")),
+        ("He was captured during the U.S.-led invasion of Kandahar.", "captured", Some("Kandahar")),
     ] {
         let doc = located(text, trigger);
         assert_eq!(doc.events[0].location.as_ref().map(|l| l.name.as_str()), expected, "{text}");
