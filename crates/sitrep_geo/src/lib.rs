@@ -18,6 +18,7 @@ mod locate;
 mod outlet;
 mod recognise;
 mod resolve;
+mod variants;
 
 pub use build::{build, BuildReport, INDEX_FILE, SOURCE_LABEL};
 pub use fold::fold;
@@ -56,6 +57,8 @@ pub struct Gazetteer {
     countries: std::collections::HashMap<[u8; 2], u32>,
     /// Country code → its neighbours' codes.
     neighbours: std::collections::HashMap<[u8; 2], Vec<[u8; 2]>>,
+    /// First-order regions by the skeleton of their name ("Lowgar" for "Logar province").
+    region_variants: variants::RegionVariants,
     load_ms: f64,
 }
 
@@ -112,7 +115,15 @@ impl Gazetteer {
                 neighbours.insert(p.country, list);
             }
         }
+        let region_variants = variants::RegionVariants::build(
+            index
+                .places()
+                .enumerate()
+                .filter(|(_, p)| p.kind == PlaceKind::Admin1)
+                .map(|(i, p)| (u32::try_from(i).unwrap_or(NO_PLACE), p.country, index.string(p.name))),
+        );
         let mut gaz = Self {
+            region_variants,
             index,
             lex: Lexicon::compiled(),
             outlet_words: outlet::OutletWords::compiled(),

@@ -697,6 +697,22 @@ impl Gazetteer {
                 i = end + 1;
                 continue;
             }
+            // "Logar province", "the province of Paktiya": a region the gazetteer spells another way
+            // ("Lowgar", "Paktia"), found by its skeleton among the regions of the countries in play.
+            let region_cue = lex.admin.contains(&next) || before1 == "of" && lex.admin.contains(&before2);
+            if region_cue {
+                let mut countries: Vec<(&str, usize)> = country_counts.iter().map(|(c, n)| (*c, *n)).collect();
+                countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                let found_region = countries.iter().find_map(|(cc, _)| {
+                    let cc: [u8; 2] = cc.as_bytes().try_into().ok()?;
+                    self.region_variants.find(cc, span.of(text))
+                });
+                if let Some(place) = found_region {
+                    out.push((span, None, self.geo(place, 0.7), EntityKind::Gpe));
+                    i = end + 1;
+                    continue;
+                }
+            }
             // Parent: a place named just after ("X in Y", "X, Y", "X of Y"), else the nearest in
             // the sentence, else the dateline's, else the document's country.
             let sentence = sentence_bounds(doc, toks, i);

@@ -41,6 +41,21 @@ fn transliteration_variants_resolve_to_one_place() {
 }
 
 #[test]
+fn a_region_spelled_another_way_is_found_by_its_skeleton_in_the_documents_country() {
+    // The gazetteer's regions are "Lowgar", "Paktia", "Vardak", "Nurestan".
+    for (name, text, region) in [
+        ("Logar", "Afghan troops detained two men in Charkh district, Logar province, in Afghanistan on Monday.", "Lowgar"),
+        ("Paktiya", "Coalition forces in Afghanistan killed a commander in Zurmat district, Paktiya province.", "Paktia"),
+        ("Wardak", "Afghan forces detained a Taliban leader in Kabul and another in Wardak province.", "Vardak"),
+        ("Nuristan", "Afghan police arrested three men in Kabul and in Nuristan province.", "Nurestan"),
+    ] {
+        let doc = annotated(text);
+        let geo = place(&doc, name).and_then(|p| p.geo.as_ref()).unwrap_or_else(|| panic!("{name} not placed"));
+        assert_eq!((geo.admin1.as_deref(), geo.precision, geo.country.as_deref()), (Some(region), GeoPrecision::Region, Some("AF")), "{name}");
+    }
+}
+
+#[test]
 fn container_named_after_a_comma_picks_the_sense() {
     let doc = annotated("The storm reached Alexandria, Louisiana, late on Sunday.");
     let geo = place(&doc, "Alexandria").and_then(|p| p.geo.as_ref()).expect("Alexandria resolved");
