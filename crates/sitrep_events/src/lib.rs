@@ -17,6 +17,7 @@
 
 mod lexicon;
 mod notes;
+mod subtypes;
 mod words;
 
 use std::collections::HashMap;
@@ -44,6 +45,7 @@ pub enum Error {
 pub struct Events {
     lexicon: Lexicon,
     actors: ActorDictionary,
+    phrases: subtypes::Phrases,
 }
 
 impl std::fmt::Debug for Events {
@@ -345,7 +347,9 @@ impl Events {
     /// # Errors
     /// When a data file is malformed; the message names the file and line.
     pub fn load() -> Result<Self, Error> {
-        Ok(Self { lexicon: Lexicon::load()?, actors: ActorDictionary::load()? })
+        let mut lexicon = Lexicon::load()?;
+        let phrases = subtypes::Phrases::load(&mut lexicon.triggers)?;
+        Ok(Self { lexicon, actors: ActorDictionary::load()?, phrases })
     }
 
     #[must_use]
@@ -363,7 +367,14 @@ impl Events {
         let raw: Vec<Vec<Match>> = sentences.iter().map(|s| self.actors.find_in(&doc.text, *s, all_caps)).collect();
         let doc_country = self.document_country(doc, &raw);
         let doc_year = document_year(doc);
-        let lexes: Vec<Vec<LexMatch>> = sentences.iter().map(|s| self.lexicon.find_in(&doc.text, *s)).collect();
+        let lexes: Vec<Vec<LexMatch>> = sentences
+            .iter()
+            .map(|s| {
+                let mut lex = self.lexicon.find_in(&doc.text, *s);
+                self.phrases.find_in(&doc.text, *s, &mut lex);
+                lex
+            })
+            .collect();
         let political_doc =
             lexes.iter().flatten().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Political));
 
@@ -653,7 +664,7 @@ impl Events {
         if best.sub == SubEventType::AbductionForcedDisappearance && fatal_kill {
             best.sub = SubEventType::Attack;
         }
-        Some(best)
+        subtypes::refine(self, s, best, &triggers, &blocked, doc_country)
     }
 
     fn resolve_trigger(

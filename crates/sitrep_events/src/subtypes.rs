@@ -1,0 +1,493 @@
+//! ACLED sub-types that one fixed trigger phrase cannot reach, and the precedence rules that settle between
+//! two sub-types once a sentence's event is decided.
+//!
+//! Two parts, both driven by data files:
+//! - phrasal triggers (`data/phrases.tsv`): a head and an object a few words apart ("set up its 11th
+//!   observation post", "grenades were hurled"); a match is an ordinary trigger of the event lexicon, so the
+//!   blocking cues, `needs` and priorities of `decide` apply to it unchanged;
+//! - `refine`: the codebook's rules between sub-types (a place taken without a fight is a non-violent transfer;
+//!   a suicide bombing or an air strike is coded as such, not as the clash a casualty word suggests; an attack
+//!   on a military post is a battle; a stun grenade at a protest is crowd control), with the words of
+//!   `data/subtype_cues.tsv`.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use sitrep_core::{ActorKind, EventType, Span, SubEventType};
+
+use crate::lexicon::{is_word_char, Entry, LexMatch, Needs, Trigger, TriggerSub};
+use crate::words::{word_at, words, Word};
+use crate::{is_armed, Candidate, Error, Events, Sentence};
+
+pub(crate) const PHRASES_TSV: &str = include_str!("../data/phrases.tsv");
+pub(crate) const SUBTYPE_CUES_TSV: &str = include_str!("../data/subtype_cues.tsv");
+
+/// One object phrase: its words, each compared case-insensitively unless written `=Exact`.
+#[derive(Debug, Clone)]
+struct Object {
+    words: Vec<String>,
+    exact: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Rule {
+    /// The object comes before the head ("grenades were hurled").
+    before: bool,
+    /// With `before`: a form of "be" must stand right before the head (a passive, not a reduced relative).
+    passive: bool,
+    window: usize,
+    objects: Vec<Object>,
+    /// Index of the rule's trigger in the lexicon's trigger table.
+    trigger: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SubtypeCue {
+    Unopposed,
+    Withdrawal,
+    Aircraft,
+    MilitaryTarget,
+    CrowdControl,
+}
+
+/// The phrasal triggers and the sub-type cues, compiled once.
+pub(crate) struct Phrases {
+    heads: AhoCorasick,
+    /// Rule of each head pattern.
+    head_rule: Vec<usize>,
+    rules: Vec<Rule>,
+    cues: AhoCorasick,
+    cue_kinds: Vec<SubtypeCue>,
+}
+
+fn parse_sub(s: &str) -> Option<TriggerSub> {
+    Some(match s {
+        "kill" => TriggerSub::Kill,
+        "territory" => TriggerSub::Territory,
+        "capture" => TriggerSub::Capture,
+        "protest" => TriggerSub::Protest,
+        "riot" => TriggerSub::Riot,
+        other => TriggerSub::Fixed(SubEventType::parse(other)?),
+    })
+}
+
+fn parse_needs(s: &str) -> Option<Needs> {
+    Some(match s {
+        "-" => Needs::Nothing,
+        "armed" => Needs::Armed,
+        "instrument" => Needs::Instrument,
+        "political" => Needs::Political,
+        "agreed" => Needs::Agreed,
+        _ => return None,
+    })
+}
+
+fn data_rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| (i, l.split('\t').collect()))
+}
+
+fn matcher(patterns: &[String]) -> Result<AhoCorasick, Error> {
+    Ok(AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)?)
+}
+
+impl Phrases {
+    /// Parses the data files and appends one trigger per phrase rule to `triggers`.
+    pub(crate) fn load(triggers: &mut Vec<Trigger>) -> Result<Self, Error> {
+        Self::from_sources(PHRASES_TSV, SUBTYPE_CUES_TSV, triggers)
+    }
+
+    pub(crate) fn from_sources(phrases: &str, cues: &str, triggers: &mut Vec<Trigger>) -> Result<Self, Error> {
+        let bad = |file: &'static str, line: usize, problem: String| Error::Data { file, line, problem };
+        let f = "phrases.tsv";
+        let mut head_patterns = Vec::new();
+        let mut head_rule = Vec::new();
+        let mut rules = Vec::new();
+        for (line, c) in data_rows(phrases) {
+            if c.len() != 8 {
+                return Err(bad(f, line, format!("expected 8 TAB-separated columns, found {}", c.len())));
+            }
+            let (before, passive) = match c[1] {
+                "after" => (false, false),
+                "before" => (true, true),
+                "subject" => (true, false),
+                other => return Err(bad(f, line, format!("dir must be after, before or subject, not {other:?}"))),
+            };
+            let window = c[2].parse().map_err(|_| bad(f, line, format!("window must be a number, not {:?}", c[2])))?;
+            let objects = c[3]
+                .split('|')
+                .map(|o| {
+                    let (exact, o) = o.strip_prefix('=').map_or((false, o), |e| (true, e));
+                    Object { words: o.split_whitespace().map(str::to_owned).collect(), exact }
+                })
+                .collect();
+            let sub = parse_sub(c[4]).ok_or_else(|| bad(f, line, format!("unknown sub-type {:?}", c[4])))?;
+            let verb = match c[5] {
+                "v" => true,
+                "n" => false,
+                other => return Err(bad(f, line, format!("pos must be v or n, not {other:?}"))),
+            };
+            let needs = parse_needs(c[6]).ok_or_else(|| bad(f, line, format!("unknown needs {:?}", c[6])))?;
+            let priority = c[7].parse().map_err(|_| bad(f, line, format!("priority must be 0-255, not {:?}", c[7])))?;
+            for head in c[0].split('|') {
+                head_patterns.push(head.to_owned());
+                head_rule.push(rules.len());
+            }
+            rules.push(Rule { before, passive, window, objects, trigger: triggers.len() });
+            triggers.push(Trigger { sub, verb, needs, priority });
+        }
+        let mut cue_patterns = Vec::new();
+        let mut cue_kinds = Vec::new();
+        for (line, c) in data_rows(cues) {
+            let f = "subtype_cues.tsv";
+            if c.len() != 2 {
+                return Err(bad(f, line, format!("expected 2 TAB-separated columns, found {}", c.len())));
+            }
+            let kind = match c[1] {
+                "unopposed" => SubtypeCue::Unopposed,
+                "withdrawal" => SubtypeCue::Withdrawal,
+                "aircraft" => SubtypeCue::Aircraft,
+                "military_target" => SubtypeCue::MilitaryTarget,
+                "crowd_control" => SubtypeCue::CrowdControl,
+                other => return Err(bad(f, line, format!("unknown kind {other:?}"))),
+            };
+            cue_patterns.push(c[0].to_owned());
+            cue_kinds.push(kind);
+        }
+        Ok(Self { heads: matcher(&head_patterns)?, head_rule, rules, cues: matcher(&cue_patterns)?, cue_kinds })
+    }
+
+    /// Adds the phrasal triggers found in `text[span]` to `out` (kept sorted as the lexicon sorts it).
+    pub(crate) fn find_in(&self, text: &str, span: Span, out: &mut Vec<LexMatch>) {
+        let hay = &text[span.start..span.end];
+        let mut sentence_words: Option<Vec<Word>> = None;
+        let mut added = false;
+        for m in self.heads.find_overlapping_iter(hay) {
+            if !bounded(hay, m.start(), m.end()) {
+                continue;
+            }
+            let ws = sentence_words.get_or_insert_with(|| words(text, span));
+            let head = Span::new(m.start(), m.end()).shifted(span.start);
+            let rule = &self.rules[self.head_rule[m.pattern().as_usize()]];
+            if let Some(found) = rule.match_at(text, ws, head) {
+                if !out.iter().any(|l| l.span == found && matches!(l.entry, Entry::Trigger(t) if t == rule.trigger)) {
+                    out.push(LexMatch { span: found, entry: Entry::Trigger(rule.trigger) });
+                    added = true;
+                }
+            }
+        }
+        if added {
+            out.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        }
+    }
+
+    /// The sub-type cues in `text[span]`, as (span, kind).
+    fn cues_in(&self, text: &str, span: Span) -> Vec<(Span, SubtypeCue)> {
+        let hay = &text[span.start..span.end];
+        self.cues
+            .find_overlapping_iter(hay)
+            .filter(|m| bounded(hay, m.start(), m.end()))
+            .map(|m| (Span::new(m.start(), m.end()).shifted(span.start), self.cue_kinds[m.pattern().as_usize()]))
+            .collect()
+    }
+}
+
+fn bounded(hay: &str, s: usize, e: usize) -> bool {
+    hay[..s].chars().next_back().is_none_or(|c| !is_word_char(c)) && hay[e..].chars().next().is_none_or(|c| !is_word_char(c))
+}
+
+/// Punctuation that closes the clause a head and its object must share.
+fn clause_mark(text: &str, w: &Word) -> bool {
+    w.punct && matches!(w.span.of(text), "," | ";" | ":" | "(" | ")" | "." | "!" | "?" | "–" | "—")
+}
+
+impl Object {
+    /// Whether the object's words stand at `ws[at..]`.
+    fn at(&self, text: &str, ws: &[Word], at: usize) -> bool {
+        at + self.words.len() <= ws.len()
+            && self.words.iter().zip(&ws[at..]).all(|(o, w)| {
+                let t = w.span.of(text);
+                !w.punct && if self.exact { t == o } else { t.eq_ignore_ascii_case(o) }
+            })
+    }
+}
+
+impl Rule {
+    /// The span from head to object when an object lies within the window on the rule's side of `head`.
+    fn match_at(&self, text: &str, ws: &[Word], head: Span) -> Option<Span> {
+        let w0 = word_at(ws, head.start);
+        let w1 = word_at(ws, head.end.saturating_sub(1));
+        if w1 >= ws.len() {
+            return None;
+        }
+        if self.before {
+            const BE: [&str; 7] = ["was", "were", "been", "is", "are", "be", "being"];
+            if self.passive && !(w0 > 0 && BE.iter().any(|b| ws[w0 - 1].span.of(text).eq_ignore_ascii_case(b))) {
+                return None;
+            }
+            // Objects ending at word e, scanning back from the head.
+            let mut gap = 0;
+            let mut e = w0;
+            while e > 0 && gap <= self.window {
+                e -= 1;
+                if clause_mark(text, &ws[e]) {
+                    return None;
+                }
+                for o in &self.objects {
+                    let n = o.words.len();
+                    if e + 1 >= n && o.at(text, ws, e + 1 - n) {
+                        return Some(Span::new(ws[e + 1 - n].span.start, head.end));
+                    }
+                }
+                gap += 1;
+            }
+        } else {
+            let mut k = w1 + 1;
+            while k < ws.len() && k - (w1 + 1) <= self.window {
+                if clause_mark(text, &ws[k]) {
+                    return None;
+                }
+                if let Some(o) = self.objects.iter().filter(|o| o.at(text, ws, k)).max_by_key(|o| o.words.len()) {
+                    return Some(Span::new(head.start, ws[k + o.words.len() - 1].span.end));
+                }
+                k += 1;
+            }
+        }
+        None
+    }
+}
+
+/// Whether `span` names a trigger of `sub` in the sentence's kept triggers that no cue blocks.
+fn unblocked(ev: &Events, triggers: &[(Span, usize)], blocked: &[bool], want: impl Fn(TriggerSub) -> bool) -> Option<Span> {
+    triggers.iter().zip(blocked).find(|((_, t), b)| !**b && want(ev.lexicon.triggers[*t].sub)).map(|((s, _), _)| *s)
+}
+
+/// ACLED's rules between two sub-types, applied to the event `decide` chose for a sentence.
+pub(crate) fn refine(
+    ev: &Events,
+    s: &Sentence,
+    mut best: Candidate,
+    triggers: &[(Span, usize)],
+    blocked: &[bool],
+    doc_country: Option<&str>,
+) -> Option<Candidate> {
+    let cues = ev.phrases.cues_in(s.text, s.span);
+    let has = |k: SubtypeCue| cues.iter().any(|(_, c)| *c == k);
+    let best_trigger = triggers.iter().find(|(sp, _)| *sp == best.trigger).map(|(_, t)| ev.lexicon.triggers[*t].sub);
+    let protest_trigger = unblocked(ev, triggers, blocked, |t| t == TriggerSub::Protest);
+    match best.sub {
+        // "took control of the town without resistance", "seized the area following the withdrawal of the
+        // army": territory that changed hands without fighting (ACLED: non-violent transfer of territory).
+        SubEventType::GovernmentRegainsTerritory | SubEventType::NonStateActorOvertakesTerritory
+            if has(SubtypeCue::Unopposed) || has(SubtypeCue::Withdrawal) =>
+        {
+            best.sub = SubEventType::NonViolentTransferOfTerritory;
+        }
+        // A grenade that is a crowd-control device ("police used smoke grenades to disperse crowds"): a
+        // protest met by intervention when there is a protest, else no conflict event at all.
+        SubEventType::Grenade if crowd_control_device(s, &cues, best.trigger) => {
+            let span = protest_trigger?;
+            let mut c = ev.protest(s, span, 40, doc_country, false);
+            if c.sub == SubEventType::PeacefulProtest {
+                c.sub = SubEventType::ProtestWithIntervention;
+                c.actor2 = s.mentions.iter().find(|m| !m.speaker && is_armed(m.actor.kind)).map(|m| m.actor.clone()).or_else(|| ev.generic_actor("police", doc_country));
+            }
+            return Some(c);
+        }
+        _ => {}
+    }
+    if best.sub.event_type() == EventType::Battles {
+        // ACLED codes a suicide bombing as such even when fighting follows it.
+        if let Some(span) = unblocked(ev, triggers, blocked, |t| t == TriggerSub::Fixed(SubEventType::SuicideBomb)) {
+            best.sub = SubEventType::SuicideBomb;
+            best.trigger = span;
+            return Some(best);
+        }
+        // A casualty word read as a clash ("the bombardments left scores of militants dead") when the act
+        // named is an air strike: the strike. A fighting word (clashes, battle) keeps the battle, as ACLED
+        // codes air support within a ground battle.
+        if best_trigger == Some(TriggerSub::Kill) {
+            if let Some(span) = unblocked(ev, triggers, blocked, |t| t == TriggerSub::Fixed(SubEventType::AirDroneStrike)) {
+                best.sub = SubEventType::AirDroneStrike;
+                best.trigger = span;
+                return Some(best);
+            }
+        }
+        // Clashes during a protest ("clashes broke out after the police attacked a peaceful protest"): a
+        // violent demonstration, the crowd against the force.
+        if best.sub == SubEventType::ArmedClash && protest_trigger.is_some() && !best.actor2.as_ref().is_some_and(|a| is_armed(a.kind) && a.kind != ActorKind::StateForces) {
+            let force = [best.actor1.take(), best.actor2.take()].into_iter().flatten().find(|a| is_armed(a.kind));
+            best.sub = SubEventType::ViolentDemonstration;
+            best.actor1 = ev.generic_actor("protesters", doc_country);
+            best.actor2 = force;
+            best.civilian_targeting = false;
+            return Some(best);
+        }
+    }
+    // "Warplanes destroyed an arms depot", "missiles fired by Israeli jets": an aircraft that acts makes the
+    // event an air strike.
+    if matches!(
+        best.sub,
+        SubEventType::ShellingArtilleryMissileAttack
+            | SubEventType::LootingPropertyDestruction
+            | SubEventType::DisruptedWeaponsUse
+            | SubEventType::Attack
+    ) && aircraft_acted(s, &cues, best.trigger)
+    {
+        best.sub = SubEventType::AirDroneStrike;
+        return Some(best);
+    }
+    // "Militants attacked a checkpoint": an armed group attacking a military post fights its garrison
+    // (ACLED: a battle), unless only civilians are named as hurt.
+    if best.sub == SubEventType::Attack
+        && best_trigger == Some(TriggerSub::Kill)
+        && is_attack_word(best.trigger.of(s.text))
+        && best.actor1.as_ref().is_some_and(|a| is_armed(a.kind) && a.kind != ActorKind::StateForces)
+        && cues.iter().any(|(sp, c)| *c == SubtypeCue::MilitaryTarget && sp.start >= best.trigger.end && sp.start <= best.trigger.end + 40)
+    {
+        best.sub = SubEventType::ArmedClash;
+        best.civilian_targeting = false;
+        if !best.actor2.as_ref().is_some_and(|a| is_armed(a.kind)) {
+            best.actor2 = ev.generic_actor("security forces", doc_country);
+        }
+    }
+    Some(best)
+}
+
+fn is_attack_word(w: &str) -> bool {
+    ["attack", "attacked", "attacks", "attacking", "ambushed", "stormed", "raided", "fired on", "fired at", "opened fire on"]
+        .iter()
+        .any(|a| w.eq_ignore_ascii_case(a))
+}
+
+/// A crowd-control word right before the grenade ("stun grenades", "tear gas grenades").
+fn crowd_control_device(s: &Sentence, cues: &[(Span, SubtypeCue)], trigger: Span) -> bool {
+    let w0 = word_at(&s.words, trigger.start);
+    w0 > 0 && cues.iter().any(|(sp, c)| *c == SubtypeCue::CrowdControl && word_at(&s.words, sp.end.saturating_sub(1)) + 1 == w0)
+}
+
+/// An aircraft as the subject before the trigger in its clause, or as the agent right after it ("by jets").
+fn aircraft_acted(s: &Sentence, cues: &[(Span, SubtypeCue)], trigger: Span) -> bool {
+    let tw0 = word_at(&s.words, trigger.start);
+    cues.iter().filter(|(_, c)| *c == SubtypeCue::Aircraft).any(|(sp, _)| {
+        if sp.end <= trigger.start {
+            let from = word_at(&s.words, sp.end);
+            from + 8 >= tw0 && !(from..tw0).any(|i| clause_mark(s.text, &s.words[i]))
+        } else {
+            let from = word_at(&s.words, trigger.end);
+            let at = word_at(&s.words, sp.start);
+            at <= from + 4 && (from..at).any(|i| s.lower_word_is(i, &["by"]))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use sitrep_core::check::assert_spans;
+    use sitrep_core::{Document, SubEventType as T};
+
+    use crate::Events;
+
+    fn sub_of(ev: &Events, text: &str) -> Option<T> {
+        let mut doc = Document::from_text("t", text);
+        ev.annotate(&mut doc);
+        assert_spans(&doc);
+        doc.events.iter().find(|e| !e.aggregate).map(|e| e.sub_event_type)
+    }
+
+    fn check(cases: &[(&str, Option<T>)]) {
+        let ev = Events::load().expect("the shipped lexicons parse");
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter_map(|(text, want)| {
+                let got = sub_of(&ev, text);
+                (got != *want).then(|| format!("{text}: got {got:?}, want {want:?}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn bases_and_posts_set_up_by_armed_forces() {
+        check(&[
+            ("Russian troops have set up a new military base near the town of Qamishli, Syria, on Monday.", Some(T::HeadquartersOrBaseEstablished)),
+            ("The Turkish army set up its fifth observation post in Idlib province on Friday.", Some(T::HeadquartersOrBaseEstablished)),
+            ("Al-Shabaab fighters established a training camp in the forest near Kismayo, Somalia.", Some(T::HeadquartersOrBaseEstablished)),
+            ("Aid agencies set up a camp for displaced families outside the town on Monday.", None),
+            ("The army is expected to set up a new military base in the district next year.", None),
+        ]);
+    }
+
+    #[test]
+    fn territory_changing_hands_without_a_fight() {
+        check(&[
+            ("The rebels handed over control of the town to government forces on Tuesday.", Some(T::NonViolentTransferOfTerritory)),
+            ("Two districts were handed over by the militia to the army in Juba, South Sudan, on Sunday.", Some(T::NonViolentTransferOfTerritory)),
+            ("Insurgents took control of the village of Kolofata without resistance on Monday.", Some(T::NonViolentTransferOfTerritory)),
+            ("Militants seized the town after the withdrawal of government troops on Friday.", Some(T::NonViolentTransferOfTerritory)),
+            ("Government troops recaptured the town of Palma from insurgents after heavy fighting on Monday.", Some(T::GovernmentRegainsTerritory)),
+            ("The rebels have never handed over any territory to the government.", None),
+        ]);
+    }
+
+    #[test]
+    fn withdrawals_and_new_units_change_a_group_activity() {
+        check(&[
+            ("French troops withdrew from their base in Timbuktu, Mali, on Tuesday.", Some(T::ChangeToGroupActivity)),
+            ("The militia formed a new brigade in the north of the country on Monday, its commander said.", Some(T::ChangeToGroupActivity)),
+            ("The army sent reinforcements to the border town of Kidal, Mali, on Wednesday.", Some(T::ChangeToGroupActivity)),
+            ("The president said the troops would withdraw from the region once the elections are over.", None),
+            ("The rebel group was formed in 2012 by former army officers.", None),
+        ]);
+    }
+
+    #[test]
+    fn surrenders_and_prisoner_exchanges_are_agreements() {
+        check(&[
+            ("More than 80 militants surrendered to the army in Borno State, Nigeria, on Monday.", Some(T::Agreement)),
+            ("The two sides exchanged 200 prisoners near Donetsk, Ukraine, on Sunday.", Some(T::Agreement)),
+            ("Two men were freed from prison in Nairobi, Kenya, on Monday after their sentences ended.", None),
+            ("The government may release more prisoners under an amnesty, the minister said on Sunday.", None),
+        ]);
+    }
+
+    #[test]
+    fn weapons_found_or_destroyed_before_use() {
+        check(&[
+            ("Soldiers discovered a large amount of ammunition in a cave near Mosul, Iraq, on Sunday.", Some(T::DisruptedWeaponsUse)),
+            ("Explosives and mines were discovered in a well near the village on Monday, the army said.", Some(T::DisruptedWeaponsUse)),
+            ("Special forces destroyed an improvised explosive device during an operation in Kandahar province.", Some(T::DisruptedWeaponsUse)),
+            ("Police found a cache of stolen jewellery in a house in Lagos, Nigeria, on Friday.", None),
+        ]);
+    }
+
+    #[test]
+    fn how_the_weapon_was_delivered_decides() {
+        check(&[
+            ("Two suicide bombers detonated their vests at a market in Maiduguri, Nigeria, on Sunday, killing 12 people.", Some(T::SuicideBomb)),
+            ("A suicide bomber struck an army base in Helmand on Monday, killing four soldiers.", Some(T::SuicideBomb)),
+            ("Syrian warplanes destroyed an arms depot of the militants in Homs province on Monday.", Some(T::AirDroneStrike)),
+            ("The aerial bombardments on militant positions in Idlib province left scores of fighters dead on Monday.", Some(T::AirDroneStrike)),
+            ("Houthi forces fired six missiles at an oil facility in Jizan, Saudi Arabia, on Monday.", Some(T::ShellingArtilleryMissileAttack)),
+            ("Four grenades were hurled at a police station in Srinagar, India, on Wednesday.", Some(T::Grenade)),
+            ("Militants attacked a checkpoint in North Sinai, Egypt, on Friday, killing three.", Some(T::ArmedClash)),
+        ]);
+    }
+
+    #[test]
+    fn who_used_violence_at_a_protest_decides() {
+        check(&[
+            ("Police used stun grenades and tear gas to disperse protesters in Minsk, Belarus, on Sunday.", Some(T::ProtestWithIntervention)),
+            ("Police fired stun grenades into the house during a drug raid in Rio de Janeiro on Tuesday.", None),
+            ("Farmers blocked roads and railways in Punjab, India, to protest the new farm laws on Thursday.", Some(T::ViolentDemonstration)),
+            ("Projectiles were thrown at police during a protest in Bristol, England, on Friday night.", Some(T::ViolentDemonstration)),
+            ("Security forces dispersed a demonstration in Najaf, Iraq, with live bullets on Monday, wounding ten protesters.", Some(T::ExcessiveForceAgainstProtesters)),
+            ("Thousands of students staged peaceful marches in Nairobi, Kenya, on Friday.", Some(T::PeacefulProtest)),
+        ]);
+    }
+}
