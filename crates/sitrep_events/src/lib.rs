@@ -464,6 +464,7 @@ impl Events {
             }
         }
         let mut events = merge(found, pending_counts, &new_incident);
+        subtypes::settle(self, &doc.text, &mut events);
         for (i, ev) in events.iter_mut().enumerate() {
             ev.id = format!("V{}", i + 1);
             ev.notes = Some(notes_for(ev));
@@ -1222,7 +1223,9 @@ fn background_in_time(s: &Sentence, doc_year: Option<i16>) -> bool {
         // "1,200" never reaches here; "2,000 people" has a comma. A number followed by a person noun is a count.
         let count = s.words.get(i + 1).is_some_and(|n| PERSON_NOUNS.iter().any(|p| n.span.of(s.text).eq_ignore_ascii_case(p)));
         let own_day = doc_year.is_none() && s.day_dates.iter().any(|d| d.contains(w.span));
-        !count && !own_day && doc_year.is_none_or(|dy| year < dy)
+        // "for the first time since 2012" measures the event against the past; it does not recall it.
+        let first_since = i >= 3 && s.lower_word_is(i - 3, &["first"]) && s.lower_word_is(i - 2, &["time"]) && s.lower_word_is(i - 1, &["since"]);
+        !count && !own_day && !first_since && doc_year.is_none_or(|dy| year < dy)
     })
 }
 
@@ -1520,10 +1523,12 @@ fn civilians_name(actor1: Option<&Actor>) -> String {
 
 fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event {
     let aggregate = s.has_cue(CueKind::Aggregate)
-        || s.words.windows(2).any(|w| {
+        || s.words.windows(2).enumerate().any(|(i, w)| {
             w[0].span.of(s.text).eq_ignore_ascii_case("since")
                 && w[1].span.of(s.text).len() == 4
                 && w[1].span.of(s.text).bytes().all(|b| b.is_ascii_digit())
+                // "for the first time since 2012" is one event, not a total.
+                && !(i >= 2 && s.lower_word_is(i - 2, &["first"]) && s.lower_word_is(i - 1, &["time"]))
         });
     let instrument = s
         .lex

@@ -13,7 +13,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use sitrep_core::{ActorKind, EventType, Span, SubEventType};
 
-use crate::lexicon::{is_word_char, Entry, LexMatch, Needs, Trigger, TriggerSub};
+use crate::lexicon::{is_word_char, CueKind, Entry, LexMatch, Needs, Trigger, TriggerSub};
 use crate::words::{word_at, words, Word};
 use crate::{is_armed, Candidate, Error, Events, Sentence};
 
@@ -46,13 +46,14 @@ pub(crate) enum SubtypeCue {
     Aircraft,
     MilitaryTarget,
     CrowdControl,
+    ChemicalAgent,
 }
 
 /// The phrasal triggers and the sub-type cues, compiled once.
 pub(crate) struct Phrases {
     heads: AhoCorasick,
-    /// Rule of each head pattern.
-    head_rule: Vec<usize>,
+    /// Rules of each head pattern (one head may start several rules: "set up" a base or a brigade).
+    head_rules: Vec<Vec<usize>>,
     rules: Vec<Rule>,
     cues: AhoCorasick,
     cue_kinds: Vec<SubtypeCue>,
@@ -105,8 +106,8 @@ impl Phrases {
     pub(crate) fn from_sources(phrases: &str, cues: &str, triggers: &mut Vec<Trigger>) -> Result<Self, Error> {
         let bad = |file: &'static str, line: usize, problem: String| Error::Data { file, line, problem };
         let f = "phrases.tsv";
-        let mut head_patterns = Vec::new();
-        let mut head_rule = Vec::new();
+        let mut head_patterns: Vec<String> = Vec::new();
+        let mut head_rules: Vec<Vec<usize>> = Vec::new();
         let mut rules = Vec::new();
         for (line, c) in data_rows(phrases) {
             if c.len() != 8 {
@@ -135,8 +136,14 @@ impl Phrases {
             let needs = parse_needs(c[6]).ok_or_else(|| bad(f, line, format!("unknown needs {:?}", c[6])))?;
             let priority = c[7].parse().map_err(|_| bad(f, line, format!("priority must be 0-255, not {:?}", c[7])))?;
             for head in c[0].split('|') {
-                head_patterns.push(head.to_owned());
-                head_rule.push(rules.len());
+                // The matcher reports one pattern per distinct head, so a head shared by rules is listed once.
+                match head_patterns.iter().position(|h| h.eq_ignore_ascii_case(head)) {
+                    Some(i) => head_rules[i].push(rules.len()),
+                    None => {
+                        head_patterns.push(head.to_owned());
+                        head_rules.push(vec![rules.len()]);
+                    }
+                }
             }
             rules.push(Rule { before, passive, window, objects, trigger: triggers.len() });
             triggers.push(Trigger { sub, verb, needs, priority });
@@ -154,12 +161,13 @@ impl Phrases {
                 "aircraft" => SubtypeCue::Aircraft,
                 "military_target" => SubtypeCue::MilitaryTarget,
                 "crowd_control" => SubtypeCue::CrowdControl,
+                "chemical_agent" => SubtypeCue::ChemicalAgent,
                 other => return Err(bad(f, line, format!("unknown kind {other:?}"))),
             };
             cue_patterns.push(c[0].to_owned());
             cue_kinds.push(kind);
         }
-        Ok(Self { heads: matcher(&head_patterns)?, head_rule, rules, cues: matcher(&cue_patterns)?, cue_kinds })
+        Ok(Self { heads: matcher(&head_patterns)?, head_rules, rules, cues: matcher(&cue_patterns)?, cue_kinds })
     }
 
     /// Adds the phrasal triggers found in `text[span]` to `out` (kept sorted as the lexicon sorts it).
@@ -173,11 +181,13 @@ impl Phrases {
             }
             let ws = sentence_words.get_or_insert_with(|| words(text, span));
             let head = Span::new(m.start(), m.end()).shifted(span.start);
-            let rule = &self.rules[self.head_rule[m.pattern().as_usize()]];
-            if let Some(found) = rule.match_at(text, ws, head) {
-                if !out.iter().any(|l| l.span == found && matches!(l.entry, Entry::Trigger(t) if t == rule.trigger)) {
-                    out.push(LexMatch { span: found, entry: Entry::Trigger(rule.trigger) });
-                    added = true;
+            for &r in &self.head_rules[m.pattern().as_usize()] {
+                let rule = &self.rules[r];
+                if let Some(found) = rule.match_at(text, ws, head) {
+                    if !out.iter().any(|l| l.span == found && matches!(l.entry, Entry::Trigger(t) if t == rule.trigger)) {
+                        out.push(LexMatch { span: found, entry: Entry::Trigger(rule.trigger) });
+                        added = true;
+                    }
                 }
             }
         }
@@ -227,7 +237,10 @@ impl Rule {
         }
         if self.before {
             const BE: [&str; 7] = ["was", "were", "been", "is", "are", "be", "being"];
-            if self.passive && !(w0 > 0 && BE.iter().any(|b| ws[w0 - 1].span.of(text).eq_ignore_ascii_case(b))) {
+            // "was handed over", "was recently handed over": one adverb may stand between.
+            let is_be = |i: usize| BE.iter().any(|b| ws[i].span.of(text).eq_ignore_ascii_case(b));
+            let adverb = |i: usize| ws[i].span.of(text).len() > 4 && ws[i].span.of(text).ends_with("ly");
+            if self.passive && !(w0 > 0 && is_be(w0 - 1) || w0 > 1 && adverb(w0 - 1) && is_be(w0 - 2)) {
                 return None;
             }
             // Objects ending at word e, scanning back from the head.
@@ -342,6 +355,25 @@ pub(crate) fn refine(
         best.sub = SubEventType::AirDroneStrike;
         return Some(best);
     }
+    // ACLED's excessive force is lethal force or force that seriously injures: a police "attack" on a
+    // protest with no one hurt and no live fire is an intervention.
+    if best.sub == SubEventType::ExcessiveForceAgainstProtesters
+        && !s.has_figures
+        && !s.has_cue(CueKind::ExcessiveForce)
+        && !s.words.iter().any(|w| HURT_WORDS.iter().any(|h| w.span.of(s.text).eq_ignore_ascii_case(h)))
+    {
+        best.sub = SubEventType::ProtestWithIntervention;
+        std::mem::swap(&mut best.actor1, &mut best.actor2);
+        best.civilian_targeting = false;
+        return Some(best);
+    }
+    // "A protest took place following the arrest of local leaders": the arrest is what the crowd protests,
+    // not an intervention in the protest.
+    if best.sub == SubEventType::ProtestWithIntervention && arrest_is_the_reason(ev, s, triggers) {
+        best.sub = SubEventType::PeacefulProtest;
+        best.actor2 = None;
+        return Some(best);
+    }
     // "Militants attacked a checkpoint": an armed group attacking a military post fights its garrison
     // (ACLED: a battle), unless only civilians are named as hurt.
     if best.sub == SubEventType::Attack
@@ -357,6 +389,44 @@ pub(crate) fn refine(
         }
     }
     Some(best)
+}
+
+/// Words that say someone was hurt or killed.
+const HURT_WORDS: &[&str] = &["killed", "killing", "dead", "died", "shot", "wounded", "wounding", "injured", "injuring", "injuries", "hospitalised", "hospitalized"];
+
+/// Words before an arrest noun that make the arrest the protest's reason ("against the arrest of").
+const REASON_WORDS: &[&str] = &["following", "after", "over", "against", "protest", "protesting", "protested", "condemn", "condemning", "denounce", "denouncing", "demanding", "oppose", "opposing"];
+
+/// Every arrest in the sentence is a noun the protest is about ("following the arrest of …"), and no other
+/// intervention word stands outside those arrests.
+fn arrest_is_the_reason(ev: &Events, s: &Sentence, triggers: &[(Span, usize)]) -> bool {
+    let arrests: Vec<Span> = triggers
+        .iter()
+        .filter(|(_, t)| ev.lexicon.triggers[*t].sub == TriggerSub::Fixed(SubEventType::Arrests))
+        .map(|(sp, _)| *sp)
+        .collect();
+    let reason = |sp: &Span| {
+        let w0 = word_at(&s.words, sp.start);
+        !ev.lexicon.triggers.is_empty()
+            && ["arrest", "arrests", "detention", "detention of", "jailing"].iter().any(|n| sp.of(s.text).eq_ignore_ascii_case(n))
+            && (w0.saturating_sub(3)..w0).any(|i| s.lower_word_is(i, REASON_WORDS))
+    };
+    !arrests.is_empty()
+        && arrests.iter().all(reason)
+        && !s.lex.iter().any(|m| {
+            matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Intervention) && !arrests.iter().any(|a| a.overlaps(m.span))
+        })
+}
+
+/// Settles, over a document's events, what one sentence could not: an explosion or strike a sentence of its
+/// evidence says carried a chemical agent ("the shells contained poisonous gas") is a chemical weapon attack.
+pub(crate) fn settle(ev: &Events, text: &str, events: &mut [sitrep_core::Event]) {
+    for e in events.iter_mut() {
+        let remote = e.event_type() == EventType::ExplosionsRemoteViolence && e.sub_event_type != SubEventType::ChemicalWeapon;
+        if remote && e.evidence.iter().any(|sp| ev.phrases.cues_in(text, *sp).iter().any(|(_, c)| *c == SubtypeCue::ChemicalAgent)) {
+            e.sub_event_type = SubEventType::ChemicalWeapon;
+        }
+    }
 }
 
 fn is_attack_word(w: &str) -> bool {
@@ -413,6 +483,17 @@ mod tests {
     }
 
     #[test]
+    fn one_head_may_start_several_rules() {
+        let mut triggers = Vec::new();
+        let p = super::Phrases::load(&mut triggers).unwrap();
+        let text = "The strikes targeted positions and missiles targeted the base.";
+        let mut out = Vec::new();
+        p.find_in(text, sitrep_core::Span::new(0, text.len()), &mut out);
+        let found: Vec<&str> = out.iter().map(|m| m.span.of(text)).collect();
+        assert_eq!(found, ["strikes targeted", "missiles targeted"]);
+    }
+
+    #[test]
     fn bases_and_posts_set_up_by_armed_forces() {
         check(&[
             ("Russian troops have set up a new military base near the town of Qamishli, Syria, on Monday.", Some(T::HeadquartersOrBaseEstablished)),
@@ -427,6 +508,7 @@ mod tests {
     fn territory_changing_hands_without_a_fight() {
         check(&[
             ("The rebels handed over control of the town to government forces on Tuesday.", Some(T::NonViolentTransferOfTerritory)),
+            ("The district was formally handed over by the militia to the army in Bor, South Sudan, on Monday.", Some(T::NonViolentTransferOfTerritory)),
             ("Two districts were handed over by the militia to the army in Juba, South Sudan, on Sunday.", Some(T::NonViolentTransferOfTerritory)),
             ("Insurgents took control of the village of Kolofata without resistance on Monday.", Some(T::NonViolentTransferOfTerritory)),
             ("Militants seized the town after the withdrawal of government troops on Friday.", Some(T::NonViolentTransferOfTerritory)),
@@ -476,6 +558,9 @@ mod tests {
             ("Houthi forces fired six missiles at an oil facility in Jizan, Saudi Arabia, on Monday.", Some(T::ShellingArtilleryMissileAttack)),
             ("Four grenades were hurled at a police station in Srinagar, India, on Wednesday.", Some(T::Grenade)),
             ("Militants attacked a checkpoint in North Sinai, Egypt, on Friday, killing three.", Some(T::ArmedClash)),
+            ("Rebels fired shells into the town of Kafr Zita, Syria, on Tuesday. Doctors said the shells contained chlorine gas.", Some(T::ChemicalWeapon)),
+            ("The strikes targeted militant positions near Sirte, Libya, on Monday, killing 12 fighters.", Some(T::AirDroneStrike)),
+            ("Government forces seized control of the highway on Tuesday for the first time since 2012.", Some(T::GovernmentRegainsTerritory)),
         ]);
     }
 
@@ -487,6 +572,9 @@ mod tests {
             ("Farmers blocked roads and railways in Punjab, India, to protest the new farm laws on Thursday.", Some(T::ViolentDemonstration)),
             ("Projectiles were thrown at police during a protest in Bristol, England, on Friday night.", Some(T::ViolentDemonstration)),
             ("Security forces dispersed a demonstration in Najaf, Iraq, with live bullets on Monday, wounding ten protesters.", Some(T::ExcessiveForceAgainstProtesters)),
+            ("Police attacked a peaceful human chain in Dhaka, Bangladesh, on Sunday.", Some(T::ProtestWithIntervention)),
+            ("Hundreds of villagers staged a protest in Katsina, Nigeria, on Monday following the arrest of two local leaders.", Some(T::PeacefulProtest)),
+            ("Police arrested 30 protesters during a demonstration in Moscow, Russia, on Sunday.", Some(T::ProtestWithIntervention)),
             ("Thousands of students staged peaceful marches in Nairobi, Kenya, on Friday.", Some(T::PeacefulProtest)),
         ]);
     }
