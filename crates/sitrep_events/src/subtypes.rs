@@ -418,14 +418,63 @@ fn arrest_is_the_reason(ev: &Events, s: &Sentence, triggers: &[(Span, usize)]) -
         })
 }
 
-/// Settles, over a document's events, what one sentence could not: an explosion or strike a sentence of its
-/// evidence says carried a chemical agent ("the shells contained poisonous gas") is a chemical weapon attack.
-pub(crate) fn settle(ev: &Events, text: &str, events: &mut [sitrep_core::Event]) {
+/// Settles, over a document's events, what one sentence could not:
+/// - an explosion or strike a sentence of its evidence says carried a chemical agent ("the shells contained
+///   poisonous gas") is a chemical weapon attack;
+/// - a place taken in one sentence and said in another of its evidence, or in an event of the same day, to
+///   have been taken after the other side withdrew
+///   ("Militants took control of the village. They seized it following the withdrawal of the army") is one
+///   non-violent transfer of territory.
+pub(crate) fn settle(ev: &Events, text: &str, events: &mut Vec<sitrep_core::Event>) {
     for e in events.iter_mut() {
         let remote = e.event_type() == EventType::ExplosionsRemoteViolence && e.sub_event_type != SubEventType::ChemicalWeapon;
         if remote && e.evidence.iter().any(|sp| ev.phrases.cues_in(text, *sp).iter().any(|(_, c)| *c == SubtypeCue::ChemicalAgent)) {
             e.sub_event_type = SubEventType::ChemicalWeapon;
         }
+    }
+    let territory = |e: &sitrep_core::Event| {
+        !e.aggregate
+            && matches!(e.sub_event_type, SubEventType::GovernmentRegainsTerritory | SubEventType::NonStateActorOvertakesTerritory)
+    };
+    for e in events.iter_mut().filter(|e| territory(e)) {
+        let unopposed = e.evidence.iter().any(|sp| {
+            ev.phrases.cues_in(text, *sp).iter().any(|(_, c)| matches!(c, SubtypeCue::Unopposed | SubtypeCue::Withdrawal))
+        });
+        if unopposed {
+            e.sub_event_type = SubEventType::NonViolentTransferOfTerritory;
+        }
+    }
+    let same_side = |a: &Option<sitrep_core::Actor>, b: &Option<sitrep_core::Actor>| match (a, b) {
+        (Some(a), Some(b)) => {
+            a.name == b.name
+                || a.name.starts_with("Unidentified")
+                || b.name.starts_with("Unidentified")
+                || (a.kind == ActorKind::StateForces) == (b.kind == ActorKind::StateForces)
+        }
+        _ => true,
+    };
+    let mut i = 0;
+    while i < events.len() {
+        let partner = (territory(&events[i]))
+            .then(|| {
+                events.iter().position(|o| {
+                    o.sub_event_type == SubEventType::NonViolentTransferOfTerritory
+                        && !o.aggregate
+                        && same_side(&o.actor1, &events[i].actor1)
+                        && o.date == events[i].date
+                })
+            })
+            .flatten();
+        if let Some(j) = partner {
+            let other = events.remove(j);
+            let k = if j < i { i - 1 } else { i };
+            let e = &mut events[k];
+            e.sub_event_type = SubEventType::NonViolentTransferOfTerritory;
+            e.evidence.extend(other.evidence);
+            e.evidence.sort();
+            e.evidence.dedup();
+        }
+        i += 1;
     }
 }
 
@@ -512,6 +561,7 @@ mod tests {
             ("Two districts were handed over by the militia to the army in Juba, South Sudan, on Sunday.", Some(T::NonViolentTransferOfTerritory)),
             ("Insurgents took control of the village of Kolofata without resistance on Monday.", Some(T::NonViolentTransferOfTerritory)),
             ("Militants seized the town after the withdrawal of government troops on Friday.", Some(T::NonViolentTransferOfTerritory)),
+            ("Al-Shabaab militants took control of the village of Elasha on Monday. Insurgents captured the district headquarters after the army pulled out.", Some(T::NonViolentTransferOfTerritory)),
             ("Government troops recaptured the town of Palma from insurgents after heavy fighting on Monday.", Some(T::GovernmentRegainsTerritory)),
             ("The rebels have never handed over any territory to the government.", None),
         ]);
@@ -555,6 +605,7 @@ mod tests {
             ("A suicide bomber struck an army base in Helmand on Monday, killing four soldiers.", Some(T::SuicideBomb)),
             ("Syrian warplanes destroyed an arms depot of the militants in Homs province on Monday.", Some(T::AirDroneStrike)),
             ("The aerial bombardments on militant positions in Idlib province left scores of fighters dead on Monday.", Some(T::AirDroneStrike)),
+            ("Air defences intercepted two missiles over Damascus, Syria, on Monday night.", Some(T::DisruptedWeaponsUse)),
             ("Houthi forces fired six missiles at an oil facility in Jizan, Saudi Arabia, on Monday.", Some(T::ShellingArtilleryMissileAttack)),
             ("Four grenades were hurled at a police station in Srinagar, India, on Wednesday.", Some(T::Grenade)),
             ("Militants attacked a checkpoint in North Sinai, Egypt, on Friday, killing three.", Some(T::ArmedClash)),
