@@ -181,9 +181,21 @@ impl Phrases {
             }
             let ws = sentence_words.get_or_insert_with(|| words(text, span));
             let head = Span::new(m.start(), m.end()).shifted(span.start);
+            // A longer lexicon trigger at the head ("opened fire", "fired on") is that act, not this phrase.
+            let longer_act = out.iter().any(|l| matches!(l.entry, Entry::Trigger(_)) && l.span.start == head.start && l.span.end > head.end);
+            if longer_act {
+                continue;
+            }
             for &r in &self.head_rules[m.pattern().as_usize()] {
                 let rule = &self.rules[r];
-                if let Some(found) = rule.match_at(text, ws, head) {
+                if let Some((found, object)) = rule.match_at(text, ws, head) {
+                    // Another act named between head and object is not swallowed by the phrase.
+                    let inside = out.iter().any(|l| {
+                        matches!(l.entry, Entry::Trigger(_)) && found.contains(l.span) && !l.span.overlaps(head) && !l.span.overlaps(object)
+                    });
+                    if inside {
+                        continue;
+                    }
                     if !out.iter().any(|l| l.span == found && matches!(l.entry, Entry::Trigger(t) if t == rule.trigger)) {
                         out.push(LexMatch { span: found, entry: Entry::Trigger(rule.trigger) });
                         added = true;
@@ -211,6 +223,8 @@ fn bounded(hay: &str, s: usize, e: usize) -> bool {
     hay[..s].chars().next_back().is_none_or(|c| !is_word_char(c)) && hay[e..].chars().next().is_none_or(|c| !is_word_char(c))
 }
 
+const NEGATIONS: &[&str] = &["no", "not", "never", "without", "none", "nor"];
+
 /// Punctuation that closes the clause a head and its object must share.
 fn clause_mark(text: &str, w: &Word) -> bool {
     w.punct && matches!(w.span.of(text), "," | ";" | ":" | "(" | ")" | "." | "!" | "?" | "–" | "—")
@@ -228,8 +242,9 @@ impl Object {
 }
 
 impl Rule {
-    /// The span from head to object when an object lies within the window on the rule's side of `head`.
-    fn match_at(&self, text: &str, ws: &[Word], head: Span) -> Option<Span> {
+    /// The span from head to object, and the object's, when an object lies within the window on the rule's
+    /// side of `head`.
+    fn match_at(&self, text: &str, ws: &[Word], head: Span) -> Option<(Span, Span)> {
         let w0 = word_at(ws, head.start);
         let w1 = word_at(ws, head.end.saturating_sub(1));
         if w1 >= ws.len() {
@@ -254,7 +269,8 @@ impl Rule {
                 for o in &self.objects {
                     let n = o.words.len();
                     if e + 1 >= n && o.at(text, ws, e + 1 - n) {
-                        return Some(Span::new(ws[e + 1 - n].span.start, head.end));
+                        let object = Span::new(ws[e + 1 - n].span.start, ws[e].span.end);
+                        return Some((Span::new(object.start, head.end), object));
                     }
                 }
                 gap += 1;
@@ -262,11 +278,13 @@ impl Rule {
         } else {
             let mut k = w1 + 1;
             while k < ws.len() && k - (w1 + 1) <= self.window {
-                if clause_mark(text, &ws[k]) {
+                // "found no weapons", "handed over not a single village": a negation in between.
+                if clause_mark(text, &ws[k]) || NEGATIONS.iter().any(|n| ws[k].span.of(text).eq_ignore_ascii_case(n)) {
                     return None;
                 }
                 if let Some(o) = self.objects.iter().filter(|o| o.at(text, ws, k)).max_by_key(|o| o.words.len()) {
-                    return Some(Span::new(head.start, ws[k + o.words.len() - 1].span.end));
+                    let object = Span::new(ws[k].span.start, ws[k + o.words.len() - 1].span.end);
+                    return Some((Span::new(head.start, object.end), object));
                 }
                 k += 1;
             }
@@ -353,6 +371,17 @@ pub(crate) fn refine(
     ) && aircraft_acted(s, &cues, best.trigger)
     {
         best.sub = SubEventType::AirDroneStrike;
+        return Some(best);
+    }
+    // "A man was killed as villagers clashed with sticks": unarmed groups fighting each other, no armed
+    // group named, is mob violence (ACLED), not an attack by an unidentified armed group.
+    if matches!(best.sub, SubEventType::Attack | SubEventType::ArmedClash)
+        && !s.mentions.iter().any(|m| !m.speaker && m.armed())
+        && crowd_fought(s)
+    {
+        best.sub = SubEventType::MobViolence;
+        best.actor1 = ev.generic_actor("rioters", doc_country);
+        best.civilian_targeting = false;
         return Some(best);
     }
     // ACLED's excessive force is lethal force or force that seriously injures: a police "attack" on a
@@ -478,6 +507,19 @@ pub(crate) fn settle(ev: &Events, text: &str, events: &mut Vec<sitrep_core::Even
     }
 }
 
+/// A group of civilians right before a fighting verb ("villagers clashed", "rival groups of youths fought").
+fn crowd_fought(s: &Sentence) -> bool {
+    s.words.iter().enumerate().any(|(i, w)| {
+        ["clashed", "fought", "clashing", "brawled"].iter().any(|c| w.span.of(s.text).eq_ignore_ascii_case(c))
+            && s.mentions.iter().any(|m| {
+                !m.speaker && m.actor.kind == ActorKind::Civilians && {
+                    let end = word_at(&s.words, m.span.end.saturating_sub(1));
+                    end < i && i - end <= 2
+                }
+            })
+    })
+}
+
 fn is_attack_word(w: &str) -> bool {
     ["attack", "attacked", "attacks", "attacking", "ambushed", "stormed", "raided", "fired on", "fired at", "opened fire on"]
         .iter()
@@ -540,6 +582,14 @@ mod tests {
         p.find_in(text, sitrep_core::Span::new(0, text.len()), &mut out);
         let found: Vec<&str> = out.iter().map(|m| m.span.of(text)).collect();
         assert_eq!(found, ["strikes targeted", "missiles targeted"]);
+    }
+
+    #[test]
+    fn phrases_do_not_swallow_other_acts_or_negations() {
+        check(&[
+            ("Gunmen opened fire on a military base in Zamfara, Nigeria, on Monday, killing two soldiers.", Some(T::ArmedClash)),
+            ("Soldiers searched the compound in Kandahar province on Monday but found no weapons.", None),
+        ]);
     }
 
     #[test]
@@ -626,6 +676,8 @@ mod tests {
             ("Police attacked a peaceful human chain in Dhaka, Bangladesh, on Sunday.", Some(T::ProtestWithIntervention)),
             ("Hundreds of villagers staged a protest in Katsina, Nigeria, on Monday following the arrest of two local leaders.", Some(T::PeacefulProtest)),
             ("Police arrested 30 protesters during a demonstration in Moscow, Russia, on Sunday.", Some(T::ProtestWithIntervention)),
+            ("A man was killed on Sunday as villagers clashed with machetes near Jos, Nigeria.", Some(T::MobViolence)),
+            ("Soldiers clashed with villagers near Jos, Nigeria, on Sunday, killing two.", Some(T::Attack)),
             ("Thousands of students staged peaceful marches in Nairobi, Kenya, on Friday.", Some(T::PeacefulProtest)),
         ]);
     }
