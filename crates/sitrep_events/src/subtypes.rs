@@ -276,6 +276,10 @@ impl Rule {
                 gap += 1;
             }
         } else {
+            // "destroyed by shrapnel from explosive devices": what follows "by" is the agent, not the object.
+            if ws.get(w1 + 1).is_some_and(|w| w.span.of(text).eq_ignore_ascii_case("by")) {
+                return None;
+            }
             let mut k = w1 + 1;
             while k < ws.len() && k - (w1 + 1) <= self.window {
                 // "found no weapons", "handed over not a single village": a negation in between.
@@ -589,6 +593,7 @@ mod tests {
         check(&[
             ("Gunmen opened fire on a military base in Zamfara, Nigeria, on Monday, killing two soldiers.", Some(T::ArmedClash)),
             ("Soldiers searched the compound in Kandahar province on Monday but found no weapons.", None),
+            ("Two houses in the village were destroyed by shrapnel from explosive devices on Monday.", None),
         ]);
     }
 
