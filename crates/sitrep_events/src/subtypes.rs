@@ -536,7 +536,8 @@ fn crowd_control_device(s: &Sentence, cues: &[(Span, SubtypeCue)], trigger: Span
     w0 > 0 && cues.iter().any(|(sp, c)| *c == SubtypeCue::CrowdControl && word_at(&s.words, sp.end.saturating_sub(1)) + 1 == w0)
 }
 
-/// An aircraft as the subject before the trigger in its clause, or as the agent right after it ("by jets").
+/// An aircraft as the subject before the trigger in its clause, or as the agent right after it ("by jets",
+/// "fired from planes").
 fn aircraft_acted(s: &Sentence, cues: &[(Span, SubtypeCue)], trigger: Span) -> bool {
     let tw0 = word_at(&s.words, trigger.start);
     cues.iter().filter(|(_, c)| *c == SubtypeCue::Aircraft).any(|(sp, _)| {
@@ -546,7 +547,7 @@ fn aircraft_acted(s: &Sentence, cues: &[(Span, SubtypeCue)], trigger: Span) -> b
         } else {
             let from = word_at(&s.words, trigger.end);
             let at = word_at(&s.words, sp.start);
-            at <= from + 4 && (from..at).any(|i| s.lower_word_is(i, &["by"]))
+            at <= from + 4 && (from..at).any(|i| s.lower_word_is(i, &["by", "from"]))
         }
     })
 }
@@ -661,6 +662,7 @@ mod tests {
             ("Syrian warplanes destroyed an arms depot of the militants in Homs province on Monday.", Some(T::AirDroneStrike)),
             ("The aerial bombardments on militant positions in Idlib province left scores of fighters dead on Monday.", Some(T::AirDroneStrike)),
             ("Air defences intercepted two missiles over Damascus, Syria, on Monday night.", Some(T::DisruptedWeaponsUse)),
+            ("Rockets were fired from planes at the village of Tenancingo, El Salvador, on Sunday.", Some(T::AirDroneStrike)),
             ("Houthi forces fired six missiles at an oil facility in Jizan, Saudi Arabia, on Monday.", Some(T::ShellingArtilleryMissileAttack)),
             ("Four grenades were hurled at a police station in Srinagar, India, on Wednesday.", Some(T::Grenade)),
             ("Militants attacked a checkpoint in North Sinai, Egypt, on Friday, killing three.", Some(T::ArmedClash)),
