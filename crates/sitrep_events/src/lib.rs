@@ -464,7 +464,7 @@ impl Events {
             }
         }
         let mut events = merge(found, pending_counts, &new_incident);
-        subtypes::settle(self, &doc.text, &mut events);
+        subtypes::settle(self, doc, &mut events);
         for (i, ev) in events.iter_mut().enumerate() {
             ev.id = format!("V{}", i + 1);
             ev.notes = Some(notes_for(ev));

@@ -297,7 +297,7 @@ impl Rule {
     }
 }
 
-/// Whether `span` names a trigger of `sub` in the sentence's kept triggers that no cue blocks.
+/// The first of the sentence's kept triggers whose kind `want` accepts and no cue blocks.
 fn unblocked(ev: &Events, triggers: &[(Span, usize)], blocked: &[bool], want: impl Fn(TriggerSub) -> bool) -> Option<Span> {
     triggers.iter().zip(blocked).find(|((_, t), b)| !**b && want(ev.lexicon.triggers[*t].sub)).map(|((s, _), _)| *s)
 }
@@ -440,8 +440,7 @@ fn arrest_is_the_reason(ev: &Events, s: &Sentence, triggers: &[(Span, usize)]) -
         .collect();
     let reason = |sp: &Span| {
         let w0 = word_at(&s.words, sp.start);
-        !ev.lexicon.triggers.is_empty()
-            && ["arrest", "arrests", "detention", "detention of", "jailing"].iter().any(|n| sp.of(s.text).eq_ignore_ascii_case(n))
+        ["arrest", "arrests", "detention", "detention of", "jailing"].iter().any(|n| sp.of(s.text).eq_ignore_ascii_case(n))
             && (w0.saturating_sub(3)..w0).any(|i| s.lower_word_is(i, REASON_WORDS))
     };
     !arrests.is_empty()
@@ -457,8 +456,12 @@ fn arrest_is_the_reason(ev: &Events, s: &Sentence, triggers: &[(Span, usize)]) -
 /// - a place taken in one sentence and said in another of its evidence, or in an event of the same day, to
 ///   have been taken after the other side withdrew
 ///   ("Militants took control of the village. They seized it following the withdrawal of the army") is one
-///   non-violent transfer of territory.
-pub(crate) fn settle(ev: &Events, text: &str, events: &mut Vec<sitrep_core::Event>) {
+///   non-violent transfer of territory;
+/// - weapons found or seized after an arrest raid or a fight the document reported, on the same day, were
+///   found in that operation ("The search team found three mines"): ACLED codes one event per place and
+///   day, so the find is that operation's evidence, not a disrupted-weapons-use event of its own.
+pub(crate) fn settle(ev: &Events, doc: &sitrep_core::Document, events: &mut Vec<sitrep_core::Event>) {
+    let text = doc.text.as_str();
     for e in events.iter_mut() {
         let remote = e.event_type() == EventType::ExplosionsRemoteViolence && e.sub_event_type != SubEventType::ChemicalWeapon;
         if remote && e.evidence.iter().any(|sp| ev.phrases.cues_in(text, *sp).iter().any(|(_, c)| *c == SubtypeCue::ChemicalAgent)) {
@@ -486,6 +489,7 @@ pub(crate) fn settle(ev: &Events, text: &str, events: &mut Vec<sitrep_core::Even
         }
         _ => true,
     };
+    fold_finds_into_operations(doc, events);
     let mut i = 0;
     while i < events.len() {
         let partner = (territory(&events[i]))
@@ -522,6 +526,50 @@ fn crowd_fought(s: &Sentence) -> bool {
                 }
             })
     })
+}
+
+/// The days named by resolved, past time expressions inside an event's evidence.
+fn days_of(doc: &sitrep_core::Document, e: &sitrep_core::Event) -> Vec<sitrep_core::DateRange> {
+    doc.times
+        .iter()
+        .filter(|t| !t.future && t.range.start.is_some() && t.range.end.is_some() && e.evidence.iter().any(|sp| sp.contains(t.span)))
+        .map(|t| t.range.clone())
+        .collect()
+}
+
+fn fold_finds_into_operations(doc: &sitrep_core::Document, events: &mut Vec<sitrep_core::Event>) {
+    let mut i = 0;
+    while i < events.len() {
+        let find = &events[i];
+        let operation = (find.sub_event_type == SubEventType::DisruptedWeaponsUse && !find.aggregate)
+            .then(|| {
+                let own = days_of(doc, find);
+                let start = find.evidence.first().map_or(0, |sp| sp.start);
+                events[..i].iter().rposition(|o| {
+                    let before = o.evidence.last().is_some_and(|sp| sp.end <= start);
+                    let kind = o.sub_event_type == SubEventType::Arrests
+                        || matches!(o.event_type(), EventType::Battles | EventType::ViolenceAgainstCivilians);
+                    let theirs = days_of(doc, o);
+                    let same_day = own.is_empty() || theirs.is_empty() || own.iter().any(|a| theirs.iter().any(|b| a.start <= b.end && b.start <= a.end));
+                    !o.aggregate && before && kind && same_day
+                })
+            })
+            .flatten();
+        if let Some(j) = operation {
+            let find = events.remove(i);
+            // "… were seized in addition to detaining multiple suspects": the find's figures are the operation's
+            // when it has none of its own.
+            let op = &mut events[j];
+            op.fatalities = op.fatalities.take().or(find.fatalities);
+            op.injured = op.injured.take().or(find.injured);
+            op.detained = op.detained.take().or(find.detained);
+            events[j].evidence.extend(find.evidence);
+            events[j].evidence.sort();
+            events[j].evidence.dedup();
+        } else {
+            i += 1;
+        }
+    }
 }
 
 fn is_attack_word(w: &str) -> bool {
@@ -651,6 +699,7 @@ mod tests {
             ("Explosives and mines were discovered in a well near the village on Monday, the army said.", Some(T::DisruptedWeaponsUse)),
             ("Special forces destroyed an improvised explosive device during an operation in Kandahar province.", Some(T::DisruptedWeaponsUse)),
             ("Police found a cache of stolen jewellery in a house in Lagos, Nigeria, on Friday.", None),
+            ("Soldiers arrested two militants in a raid in Kandahar province on Monday. The search team found three mines in the compound.", Some(T::Arrests)),
         ]);
     }
 
