@@ -21,6 +21,8 @@ pub fn data_fingerprint() -> u64 {
         ("cues.tsv", CUES_TSV),
         ("person_nouns.txt", include_str!("../data/person_nouns.txt")),
         ("casualty_words.tsv", include_str!("../data/casualty_words.tsv")),
+        ("phrases.tsv", crate::subtypes::PHRASES_TSV),
+        ("subtype_cues.tsv", crate::subtypes::SUBTYPE_CUES_TSV),
         ("sitrep_actors", &actors),
     ])
 }

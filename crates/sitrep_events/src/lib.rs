@@ -18,6 +18,7 @@
 mod consolidate;
 mod lexicon;
 mod notes;
+mod subtypes;
 mod words;
 
 use std::collections::HashMap;
@@ -46,6 +47,7 @@ pub enum Error {
 pub struct Events {
     lexicon: Lexicon,
     actors: ActorDictionary,
+    phrases: subtypes::Phrases,
 }
 
 impl std::fmt::Debug for Events {
@@ -395,7 +397,9 @@ impl Events {
     /// # Errors
     /// When a data file is malformed; the message names the file and line.
     pub fn load() -> Result<Self, Error> {
-        Ok(Self { lexicon: Lexicon::load()?, actors: ActorDictionary::load()? })
+        let mut lexicon = Lexicon::load()?;
+        let phrases = subtypes::Phrases::load(&mut lexicon.triggers)?;
+        Ok(Self { lexicon, actors: ActorDictionary::load()?, phrases })
     }
 
     #[must_use]
@@ -413,7 +417,14 @@ impl Events {
         let raw: Vec<Vec<Match>> = sentences.iter().map(|s| self.actors.find_in(&doc.text, *s, all_caps)).collect();
         let doc_country = self.document_country(doc, &raw);
         let doc_year = document_year(doc);
-        let lexes: Vec<Vec<LexMatch>> = sentences.iter().map(|s| self.lexicon.find_in(&doc.text, *s)).collect();
+        let lexes: Vec<Vec<LexMatch>> = sentences
+            .iter()
+            .map(|s| {
+                let mut lex = self.lexicon.find_in(&doc.text, *s);
+                self.phrases.find_in(&doc.text, *s, &mut lex);
+                lex
+            })
+            .collect();
         let political_doc =
             lexes.iter().flatten().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == CueKind::Political));
 
@@ -505,6 +516,7 @@ impl Events {
             }
         }
         let mut events = merge(&doc.text, found, pending_counts, &new_incident);
+        subtypes::settle(self, doc, &mut events);
         for (i, ev) in events.iter_mut().enumerate() {
             ev.id = format!("V{}", i + 1);
             ev.notes = Some(notes_for(ev));
@@ -720,7 +732,7 @@ impl Events {
         if best.sub == SubEventType::AbductionForcedDisappearance && fatal_kill {
             best.sub = SubEventType::Attack;
         }
-        Some(best)
+        subtypes::refine(self, s, best, &triggers, &blocked, doc_country)
     }
 
     fn resolve_trigger(
@@ -1309,7 +1321,9 @@ fn background_in_time(s: &Sentence, doc_year: Option<i16>) -> bool {
         // "1,200" never reaches here; "2,000 people" has a comma. A number followed by a person noun is a count.
         let count = s.words.get(i + 1).is_some_and(|n| PERSON_NOUNS.iter().any(|p| n.span.of(s.text).eq_ignore_ascii_case(p)));
         let own_day = doc_year.is_none() && s.day_dates.iter().any(|d| d.contains(w.span));
-        !count && !own_day && doc_year.is_none_or(|dy| year < dy)
+        // "for the first time since 2012" measures the event against the past; it does not recall it.
+        let first_since = i >= 3 && s.lower_word_is(i - 3, &["first"]) && s.lower_word_is(i - 2, &["time"]) && s.lower_word_is(i - 1, &["since"]);
+        !count && !own_day && !first_since && doc_year.is_none_or(|dy| year < dy)
     })
 }
 
@@ -1645,10 +1659,12 @@ fn civilians_name(actor1: Option<&Actor>) -> String {
 
 fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event {
     let aggregate = s.has_cue(CueKind::Aggregate)
-        || s.words.windows(2).any(|w| {
+        || s.words.windows(2).enumerate().any(|(i, w)| {
             w[0].span.of(s.text).eq_ignore_ascii_case("since")
                 && w[1].span.of(s.text).len() == 4
                 && w[1].span.of(s.text).bytes().all(|b| b.is_ascii_digit())
+                // "for the first time since 2012" is one event, not a total.
+                && !(i >= 2 && s.lower_word_is(i - 2, &["first"]) && s.lower_word_is(i - 1, &["time"]))
         });
     let instrument = s
         .lex
