@@ -394,7 +394,12 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                 Some(GeoPrecision::Region) => 20.0,
                 _ => 0.0,
             };
-            Some((p, specific - distance))
+            // "in Lurgan, 20 miles (30 km) southwest of Belfast": a place the distance is
+            // measured from only says where the place named before it is; it is the event's
+            // place only when that one cannot be (a facility or village the clause does not tie).
+            let reference = distance_phrase_start(text, p.span.start, within.start)
+                .is_some_and(|phrase| inside.iter().any(|q| q.span.end <= phrase && q.span.end + 20 >= phrase));
+            Some((p, specific - distance - if reference { 1_000.0 } else { 0.0 }))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(p, _)| p)
@@ -432,6 +437,57 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
 
 fn is_subplace(p: &Place) -> bool {
     p.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::District)
+}
+
+/// Where "20 miles (30 km) southwest of" (or "some 50 km south of the capital") starts when it
+/// ends right before `at`: the place at `at` is then a reference point.
+fn distance_phrase_start(text: &str, at: usize, floor: usize) -> Option<usize> {
+    const UNITS: [&str; 7] = ["km", "kms", "kilometers", "kilometres", "miles", "mi", "meters"];
+    const COMPASS: [&str; 8] = ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"];
+    let mut from = at.saturating_sub(70).max(floor.min(at));
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..at];
+    // Words with their start offsets, last first.
+    let mut words: Vec<(usize, String)> = Vec::new();
+    let mut start = None;
+    for (i, c) in before.char_indices().chain(std::iter::once((before.len(), ' '))) {
+        let part = c.is_alphanumeric()
+            || c == ',' && start.is_some_and(|s: usize| before[s..i].chars().all(|d| d.is_ascii_digit()));
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((from + s, before[s..i].to_lowercase()));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    words.reverse();
+    let mut it = words.iter().peekable();
+    // Optional "the capital" / "the city" between "of" and the place.
+    while it.peek().is_some_and(|(_, w)| matches!(w.as_str(), "the" | "capital" | "city" | "town" | "provincial")) {
+        it.next();
+    }
+    if it.next().map(|(_, w)| w.as_str()) != Some("of") {
+        return None;
+    }
+    if !it.next().is_some_and(|(_, w)| COMPASS.contains(&w.as_str())) {
+        return None;
+    }
+    // A unit within the next few words, after a number ("30 km", "20 miles (30 km)").
+    let rest: Vec<&(usize, String)> = it.take(6).collect();
+    let unit = rest.iter().position(|(_, w)| UNITS.contains(&w.as_str()))?;
+    let number = rest[unit + 1..].iter().position(|(_, w)| w.starts_with(|c: char| c.is_ascii_digit()))? + unit + 1;
+    // The phrase opens at its number, or at "about"/"some" before it.
+    let mut open = rest[number].0;
+    if let Some((s, w)) = rest.get(number + 1) {
+        if matches!(w.as_str(), "about" | "some" | "around" | "roughly" | "nearly" | "approximately") {
+            open = *s;
+        }
+    }
+    Some(open)
 }
 
 fn last_word_before(text: &str, at: usize, floor: usize) -> String {

@@ -44,14 +44,26 @@ fn transliteration_variants_resolve_to_one_place() {
 fn a_region_spelled_another_way_is_found_by_its_skeleton_in_the_documents_country() {
     // The gazetteer's regions are "Lowgar", "Paktia", "Vardak", "Nurestan".
     for (name, text, region) in [
-        ("Logar", "Afghan troops detained two men in Charkh district, Logar province, in Afghanistan on Monday.", "Lowgar"),
-        ("Paktiya", "Coalition forces in Afghanistan killed a commander in Zurmat district, Paktiya province.", "Paktia"),
+        (
+            "Logar",
+            "Afghan troops detained two men in Charkh district, Logar province, in Afghanistan on Monday.",
+            "Lowgar",
+        ),
+        (
+            "Paktiya",
+            "Coalition forces in Afghanistan killed a commander in Zurmat district, Paktiya province.",
+            "Paktia",
+        ),
         ("Wardak", "Afghan forces detained a Taliban leader in Kabul and another in Wardak province.", "Vardak"),
         ("Nuristan", "Afghan police arrested three men in Kabul and in Nuristan province.", "Nurestan"),
     ] {
         let doc = annotated(text);
         let geo = place(&doc, name).and_then(|p| p.geo.as_ref()).unwrap_or_else(|| panic!("{name} not placed"));
-        assert_eq!((geo.admin1.as_deref(), geo.precision, geo.country.as_deref()), (Some(region), GeoPrecision::Region, Some("AF")), "{name}");
+        assert_eq!(
+            (geo.admin1.as_deref(), geo.precision, geo.country.as_deref()),
+            (Some(region), GeoPrecision::Region, Some("AF")),
+            "{name}"
+        );
     }
 }
 
@@ -788,4 +800,17 @@ fn a_town_a_few_capitalised_words_before_an_institution_is_a_place() {
     assert!(place(&doc, "Dean").is_none(), "{:?}", doc.places);
     let doc = annotated("He met Eugene Hasenfus on Monday.");
     assert!(place(&doc, "Eugene").is_none());
+}
+
+#[test]
+fn a_place_a_distance_is_measured_from_is_a_reference_not_the_events_place() {
+    for (text, trigger, expected) in [
+        ("He was shot by masked gunmen in Lurgan, 20 miles (30 km) southwest of Belfast, on Monday.", "shot", "Lurgan"),
+        ("Militants shot a guard in Mallawi, about 300 kilometers south of Cairo.", "shot", "Mallawi"),
+        // With nothing tied before it, the reference point is still the nearest place known.
+        ("Troops were attacked some 40 km west of Mosul on Tuesday.", "attacked", "Mosul"),
+    ] {
+        let doc = located(text, trigger);
+        assert_eq!(doc.events[0].location.as_ref().map(|l| l.name.as_str()), Some(expected), "{text}");
+    }
 }
