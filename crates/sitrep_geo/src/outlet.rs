@@ -55,15 +55,17 @@ pub(crate) struct OutletFocus {
     pub names: Vec<(String, Vec<u32>)>,
 }
 
-/// The lowercase host of a URL ("https://www.Example.com:80/x" → "example.com"), or of an
-/// outlet field that is itself a host name.
+/// The lowercase host of the document's URL ("https://www.Example.com:80/x" → "example.com"),
+/// else of an outlet field that is itself a host name (a file path has no host).
 #[must_use]
 pub fn host_of(doc: &Document) -> Option<String> {
-    let raw = doc
-        .url
-        .as_deref()
-        .map(|u| u.split_once("://").map_or(u, |(_, rest)| rest))
-        .or_else(|| doc.outlet.as_deref().filter(|o| o.contains('.') && !o.contains(char::is_whitespace)))?;
+    let from_url = doc.url.as_deref().and_then(|u| host_in(u.split_once("://").map_or(u, |(_, rest)| rest)));
+    from_url.or_else(|| {
+        doc.outlet.as_deref().filter(|o| o.contains('.') && !o.contains(char::is_whitespace)).and_then(host_in)
+    })
+}
+
+fn host_in(raw: &str) -> Option<String> {
     let host = raw.split(['/', '?', '#']).next()?;
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
     let host = host.split(':').next()?.trim_end_matches('.').to_ascii_lowercase();
@@ -205,6 +207,9 @@ mod tests {
         assert_eq!(host_of(&doc_at(None, Some("example.co.uk"))).as_deref(), Some("example.co.uk"));
         assert_eq!(host_of(&doc_at(None, Some("Central Africa Wire"))), None);
         assert_eq!(host_of(&doc_at(None, None)), None);
+        // A file read from disk has no host: the outlet, if it is one, still says it.
+        assert_eq!(host_of(&doc_at(Some("file:///data/a.html"), Some("example.ie"))).as_deref(), Some("example.ie"));
+        assert_eq!(host_of(&doc_at(Some("/data/a.html"), None)), None);
     }
 
     fn names(host: &str) -> (Option<String>, Vec<String>) {
