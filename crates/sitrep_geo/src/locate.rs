@@ -113,6 +113,7 @@ pub fn locate_events(doc: &mut Document) {
         .and_then(|d| d.place_span)
         .and_then(|ds| places.iter().find(|p| p.span.overlaps(ds)).copied());
     let mut locations = Vec::with_capacity(doc.events.len());
+    let mut story_place: Option<(&Place, usize)> = None;
     // Places coordinated with the event's own ("in Idlib and Hama provinces"): one more event
     // each, as ACLED codes one event per place.
     let mut more_places: Vec<Vec<Location>> = Vec::with_capacity(doc.events.len());
@@ -149,6 +150,15 @@ pub fn locate_events(doc: &mut Document) {
         }
         if chosen.is_none() {
             chosen = sentence.and_then(|s| place_of_context(doc, &places, s));
+        }
+        // The story goes on where its last placed event was ("…in Logar province. Later the force
+        // found a cache."): a release filed from the capital names the capital in its dateline,
+        // not where the operation it reports took place.
+        let here = sentence.and_then(|s| doc.sentence_at(s.start));
+        if chosen.is_none() {
+            chosen = story_place.filter(|(_, at)| here.is_some_and(|h| h >= *at && h - at <= STORY_SENTENCES)).map(|(p, _)| p);
+        } else if let (Some(p), Some(h)) = (chosen, here) {
+            story_place = Some((p, h));
         }
         let chosen = chosen.or(dateline_place);
         locations.push(chosen.map(|p| to_location(doc, p)));
@@ -281,6 +291,10 @@ fn contains(outer: &Place, inner: &Place) -> bool {
         _ => false,
     }
 }
+
+/// How many sentences after an event placed by its own words an unplaced event is still taken to
+/// be in the same place, before the dateline's.
+const STORY_SENTENCES: usize = 4;
 
 /// How many sentences back, within the event's paragraph, a place still sets the scene
 /// ("In Nahr-e Saraj district, Helmand province, a patrol … . Two suspected insurgents were

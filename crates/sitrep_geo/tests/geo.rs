@@ -241,6 +241,31 @@ fn places_not_tied_to_the_event_are_not_its_location_but_the_dateline_is() {
 }
 
 #[test]
+fn an_unplaced_event_goes_on_where_the_story_last_was_before_the_dateline() {
+    let text = "KABUL, March 3 (Reuters) - Afghan forces detained two men in Kandahar province on Monday. Later the force found a cache of rifles.";
+    let mut doc = annotated(text);
+    let cut = text.find(" - ").unwrap();
+    doc.dateline = Some(Dateline {
+        span: Span::new(0, cut),
+        place: Some("KABUL".into()),
+        place_span: Some(span_of(text, "KABUL")),
+        date: None,
+        agency: Some("Reuters".into()),
+    });
+    doc.places.clear();
+    doc.entities.clear();
+    test_gazetteer().annotate(&mut doc);
+    let first = span_of(text, "Afghan forces detained two men in Kandahar province on Monday.");
+    let second = span_of(text, "Later the force found a cache of rifles.");
+    doc.sentences = vec![Span::new(0, first.end), second];
+    doc.events.push(event(span_of(text, "detained"), first));
+    doc.events.push(event(span_of(text, "found"), second));
+    locate_events(&mut doc);
+    let names: Vec<&str> = doc.events.iter().map(|e| e.location.as_ref().map_or("", |l| l.name.as_str())).collect();
+    assert_eq!(names, ["Kandahar province", "Kandahar province"]);
+}
+
+#[test]
 fn gazetteer_loads_fast_enough_and_names_its_version() {
     let gaz = test_gazetteer();
     assert!(gaz.version().starts_with(sitrep_geo::SOURCE_LABEL));
