@@ -183,25 +183,28 @@ fn names_a_known_violent_event(s: &Sentence, lexicon: &Lexicon) -> bool {
         if trig.verb && !matches!(trig.sub, TriggerSub::Kill) || !violent_sub {
             return false;
         }
-        let w = word_at(&s.words, m.span.start);
-        // "the", then up to three modifiers ("the most recent terrorist attacks"), no punctuation between.
-        (1..=4).any(|k| {
-            w >= k
-                && s.lower_word_is(w - k, &["the", "this", "these", "that", "those"])
-                && !s.words[w - k + 1..w].iter().any(|x| x.punct || NEW_EVENT_MODIFIERS.iter().any(|n| x.span.of(s.text).eq_ignore_ascii_case(n)))
-        }) && !m.span.of(s.text).to_ascii_lowercase().ends_with("ed")
+        // Up to three modifiers between ("the most recent terrorist attacks").
+        definite_noun(s, m.span, 4)
     })
+}
+
+/// Whether the trigger at `span` is a noun after "the", "this" or "that" ("after the attack"), with up to
+/// `reach - 1` modifiers between and none saying it is another event ("the second attack"): a reference to
+/// an event the reader knows. A participle ("the detained") is no such noun.
+fn definite_noun(s: &Sentence, span: Span, reach: usize) -> bool {
+    let w = word_at(&s.words, span.start);
+    (1..=reach).any(|k| {
+        w >= k
+            && s.lower_word_is(w - k, &["the", "this", "these", "that", "those"])
+            && !s.words[w - k + 1..w].iter().any(|x| x.punct || NEW_EVENT_MODIFIERS.iter().any(|n| x.span.of(s.text).eq_ignore_ascii_case(n)))
+    }) && !span.of(s.text).to_ascii_lowercase().ends_with("ed")
 }
 
 /// Whether the sentence refers to an event already reported: "as a result of the attack", "in this
 /// ambush", "claimed responsibility for".
 fn refers_to_reported_event(s: &Sentence) -> bool {
     s.has_cue(CueKind::Aftermath)
-        || s.lex.iter().any(|m| {
-            let Entry::Trigger(_) = m.entry else { return false };
-            let w = word_at(&s.words, m.span.start);
-            w > 0 && s.lower_word_is(w - 1, &["the", "this", "that"]) && !s.words[w].span.of(s.text).ends_with("ed")
-        })
+        || s.lex.iter().any(|m| matches!(m.entry, Entry::Trigger(_)) && definite_noun(s, m.span, 1))
 }
 
 /// The most recent actor in `context` on the other side from an armed actor of `kind`: state or foreign
@@ -501,9 +504,7 @@ impl Events {
     /// Whether the candidate's trigger is used as a noun after "the" or "this" ("after the attack") and
     /// the event just reported has the same event type: a reference back, not a new event.
     fn refers_back(s: &Sentence, c: &Candidate, previous: Option<&Event>) -> bool {
-        let Some(previous) = previous else { return false };
-        let w = word_at(&s.words, c.trigger.start);
-        w > 0 && s.lower_word_is(w - 1, &["the", "this"]) && previous.event_type() == c.sub.event_type()
+        previous.is_some_and(|p| p.event_type() == c.sub.event_type()) && definite_noun(s, c.trigger, 1)
     }
 
     fn read_sentence<'a>(
