@@ -278,6 +278,23 @@ impl ActorDictionary {
         &self.countries
     }
 
+    /// The generic role ("military", "police", "rebels") an actor fills: its dictionary entry's, or that
+    /// of the generic phrase whose name template it was made from ("Police Forces of Syria").
+    #[must_use]
+    pub fn role_of(&self, a: &Actor) -> Option<&str> {
+        if let Some(id) = &a.actor_id {
+            return self.actor_by_id(id).and_then(|e| e.role.as_deref());
+        }
+        self.generics
+            .iter()
+            .find(|g| {
+                let stem = g.template.split("{country}").next().unwrap_or(&g.template);
+                let stem = stem.trim_end_matches([' ', '(']).trim_end_matches(" of");
+                !stem.is_empty() && a.name.starts_with(stem)
+            })
+            .and_then(|g| g.role.as_deref())
+    }
+
     #[must_use]
     pub fn actor_by_id(&self, id: &str) -> Option<&ActorEntry> {
         self.actors.iter().find(|a| a.id == id)
@@ -438,6 +455,23 @@ mod tests {
             .filter_map(|a| a.actor_id)
             .collect();
         assert_eq!(ids, ["SY-HTS", "SY-HTS", "SY-HTS"]);
+    }
+
+    #[test]
+    fn police_and_army_keep_their_role_whether_named_or_generic() {
+        let d = dict();
+        let roles: Vec<Option<String>> = ["Afghan National Police", "the police", "the army", "gunmen"]
+            .iter()
+            .map(|text| {
+                let m = d.find(text).into_iter().next().unwrap_or_else(|| panic!("{text} not found"));
+                let a = d.resolve(m, text, Some("AF"), Some("AF")).expect("resolves");
+                d.role_of(&a).map(str::to_owned)
+            })
+            .collect();
+        assert_eq!(roles[0].as_deref(), Some("police"));
+        assert_eq!(roles[1].as_deref(), Some("police"));
+        assert_eq!(roles[2].as_deref(), Some("military"));
+        assert_ne!(roles[3].as_deref(), Some("police"));
     }
 
     #[test]

@@ -213,10 +213,6 @@ fn opposing(context: &[Actor], kind: ActorKind) -> Option<&Actor> {
     context.iter().rev().find(|a| is_armed(a.kind) && is_official(a.kind) != is_official(kind))
 }
 
-/// An army or a foreign force (not the police): its arrests are part of armed conflict, not crime.
-fn is_military(a: &Actor) -> bool {
-    a.kind == ActorKind::ExternalForces || a.kind == ActorKind::StateForces && !a.name.starts_with("Police")
-}
 
 /// Weapon words that "seized", "captured" or "intercepted" takes: after it ("seized 12 rifles"), or
 /// before a passive one ("12 firearms and 108 rounds were seized").
@@ -499,6 +495,11 @@ impl Events {
             ev.notes = Some(notes_for(ev));
         }
         doc.events = events;
+    }
+
+    /// An army or a foreign force (not the police): its arrests are part of armed conflict, not crime.
+    fn is_military(&self, a: &Actor) -> bool {
+        a.kind == ActorKind::ExternalForces || a.kind == ActorKind::StateForces && self.actors.role_of(a) != Some("police")
     }
 
     /// Whether the candidate's trigger is used as a noun after "the" or "this" ("after the attack") and
@@ -787,7 +788,7 @@ impl Events {
             Needs::Political => {
                 let political = s.has_cue(CueKind::Political)
                     || s.political_doc
-                    || s.context.iter().any(is_military)
+                    || s.context.iter().any(|a| self.is_military(a))
                     || protest_context
                     || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces);
                 if !political {
@@ -864,7 +865,7 @@ impl Events {
                                     c.actor2 = c.actor2.or(c.actor1.take());
                                     // "Four men were detained during the operation": the force of the
                                     // operation just named made the arrests.
-                                    let force = s.context.iter().rev().find(|a| is_military(a)).cloned();
+                                    let force = s.context.iter().rev().find(|a| self.is_military(a)).cloned();
                                     c.actor1 = force.or_else(|| self.generic_actor("police", doc_country));
                                 }
                             }
