@@ -216,9 +216,8 @@ fn a_place_beside_a_town_is_located_at_the_town_as_district() {
     }
 }
 
-#[test]
-fn places_not_tied_to_the_event_are_not_its_location_but_the_dateline_is() {
-    let text = "KABUL, March 3 (Reuters) - U.S. soldiers shot a driver who ignored warnings.";
+/// `text` (which opens "KABUL, … - ") annotated with its dateline known, and where the dateline ends.
+fn annotated_with_kabul_dateline(text: &str) -> (Document, usize) {
     let mut doc = annotated(text);
     let cut = text.find(" - ").unwrap();
     doc.dateline = Some(Dateline {
@@ -232,6 +231,13 @@ fn places_not_tied_to_the_event_are_not_its_location_but_the_dateline_is() {
     doc.places.clear();
     doc.entities.clear();
     test_gazetteer().annotate(&mut doc);
+    (doc, cut)
+}
+
+#[test]
+fn places_not_tied_to_the_event_are_not_its_location_but_the_dateline_is() {
+    let text = "KABUL, March 3 (Reuters) - U.S. soldiers shot a driver who ignored warnings.";
+    let (mut doc, cut) = annotated_with_kabul_dateline(text);
     let sentence = Span::new(cut + 3, text.len());
     doc.events.push(event(span_of(text, "shot"), sentence));
     locate_events(&mut doc);
@@ -243,18 +249,7 @@ fn places_not_tied_to_the_event_are_not_its_location_but_the_dateline_is() {
 #[test]
 fn an_unplaced_event_goes_on_where_the_story_last_was_before_the_dateline() {
     let text = "KABUL, March 3 (Reuters) - Afghan forces detained two men in Kandahar province on Monday. Later the force found a cache of rifles.";
-    let mut doc = annotated(text);
-    let cut = text.find(" - ").unwrap();
-    doc.dateline = Some(Dateline {
-        span: Span::new(0, cut),
-        place: Some("KABUL".into()),
-        place_span: Some(span_of(text, "KABUL")),
-        date: None,
-        agency: Some("Reuters".into()),
-    });
-    doc.places.clear();
-    doc.entities.clear();
-    test_gazetteer().annotate(&mut doc);
+    let (mut doc, _) = annotated_with_kabul_dateline(text);
     let first = span_of(text, "Afghan forces detained two men in Kandahar province on Monday.");
     let second = span_of(text, "Later the force found a cache of rifles.");
     doc.sentences = vec![Span::new(0, first.end), second];
