@@ -1345,6 +1345,10 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     if verb && s.lower_word_is(tw0, &["detain", "nab"]) && !headline_case(s) {
         return true;
     }
+    // "demonstrated the need", "demonstrated that": showing something, not a street protest.
+    if verb && s.lower_word_is(tw0, &["demonstrated", "demonstrating"]) && s.lower_word_is(tw1 + 1, &["the", "a", "an", "that", "how", "its", "their", "his", "her", "our", "this", "what", "to", "some", "great", "strong"]) {
+        return true;
+    }
     // "didn't", "wasn't"
     for k in tw0.saturating_sub(4)..tw0 {
         let w = s.word(k);
@@ -1358,9 +1362,14 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
         if !c.kind.blocks_trigger() {
             return false;
         }
-        // In capitals, "MAY" is as often the month as the modal.
-        if all_caps && m.span.of(s.text).eq_ignore_ascii_case("may") {
-            return false;
+        // In capitals, "MAY" is as often the month as the modal; "On May 10," and "in May" are the month.
+        if m.span.of(s.text).eq_ignore_ascii_case("may") {
+            let w = word_at(&s.words, m.span.start);
+            let day_after = s.words.get(w + 1).is_some_and(|n| n.span.of(s.text).starts_with(|c: char| c.is_ascii_digit()));
+            let month_before = w > 0 && s.lower_word_is(w - 1, &["in", "on", "of", "since", "until", "by", "last", "early", "late", "mid", "next", "this", "during"]);
+            if all_caps || m.span.of(s.text).starts_with('M') && (day_after || month_before) {
+                return false;
+            }
         }
         match c.scope {
             Scope::Before(n) => {

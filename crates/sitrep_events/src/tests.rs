@@ -425,3 +425,16 @@ fn generic_attacks_in_a_record_and_bare_verbs_outside_headlines_are_no_event() {
     let doc = run(&ev, "Afghan Forces Detain Taliban Commander in Kunduz");
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Arrests]);
 }
+
+#[test]
+fn the_month_may_is_no_modal_and_people_who_demonstrated_protested() {
+    let ev = events();
+    let doc = run(&ev, "On May 10, ISIS shelled the Tiyas airbase with artillery.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ShellingArtilleryMissileAttack]);
+    assert!(run(&ev, "Officials said rebels may shell the airbase.").events.is_empty());
+    let doc = run(&ev, "Some 1,500 people demonstrated in Copenhagen on Saturday against the war.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::PeacefulProtest]);
+    assert!(run(&ev, "The minister demonstrated the new voting machines on Monday.").events.is_empty());
+    let doc = run(&ev, "The Islamic State stormed the hospital on Wednesday afternoon.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ArmedClash]);
+}
