@@ -247,6 +247,12 @@ const CONTEXT_SENTENCES: usize = 3;
 /// Verbs that say people were killed and nothing else: an armed victim of one was killed by someone.
 const KILL_VERBS: &[&str] = &["killed", "killing", "kills", "shot dead", "shot and killed", "resulted in the death of", "resulted in the deaths of"];
 
+/// Nouns for acts someone carries out: a killing "in an attack" or "during operations" had a perpetrator.
+const ACTS_WITH_A_PERPETRATOR: &[&str] = &[
+    "attack", "attacks", "ambush", "raid", "raids", "assault", "offensive", "operation", "operations", "fight", "fighting",
+    "clashes", "clash", "battle", "airstrike", "airstrikes", "shelling", "gunfight", "crossfire",
+];
+
 /// Killing words only people do on purpose: enough to code an attack with an unnamed perpetrator.
 const VIOLENT_WORDS: &[&str] = &[
     "murdered",
@@ -896,7 +902,18 @@ impl Events {
                 let shot_passive = word.eq_ignore_ascii_case("shot")
                     && follows_be(s, tw0, 1)
                     && !s.lower_word_is(word_at(&s.words, span.end), &["down", "to", "at"]);
-                let violent = shot_passive || VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
+                // "were killed in an attack in Diyarbakir", "killed during Friday's operations": the act
+                // named after the verb had a perpetrator, though the sentence names none.
+                let in_an_act = {
+                    let after = word_at(&s.words, span.end);
+                    (after..(after + 8).min(s.words.len())).any(|k| {
+                        s.lower_word_is(k, &["in", "during"])
+                            && (k + 1..(k + 5).min(s.words.len()))
+                                .take_while(|&j| !s.words[j].punct || s.words[j].span.of(s.text) == "'")
+                                .any(|j| s.lower_word_is(j, ACTS_WITH_A_PERPETRATOR))
+                    })
+                };
+                let violent = shot_passive || in_an_act || VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
                 let mut perpetrator = kind1.is_some_and(is_armed);
                 let explosive = instrument.flatten();
                 // Armed men killed and no killer named: the opposing force named just before killed them
@@ -1347,6 +1364,10 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     }
     // "demonstrated the need", "demonstrated that": showing something, not a street protest.
     if verb && s.lower_word_is(tw0, &["demonstrated", "demonstrating"]) && s.lower_word_is(tw1 + 1, &["the", "a", "an", "that", "how", "its", "their", "his", "her", "our", "this", "what", "to", "some", "great", "strong"]) {
+        return true;
+    }
+    // "No women or children were injured during the operation": a sentence that opens by saying no one.
+    if tw0 <= 8 && s.lower_word_is(0, &["no", "none", "nobody", "neither"]) && !s.words[..tw0].iter().any(|w| w.punct) {
         return true;
     }
     // "didn't", "wasn't"

@@ -438,3 +438,18 @@ fn the_month_may_is_no_modal_and_people_who_demonstrated_protested() {
     let doc = run(&ev, "The Islamic State stormed the hospital on Wednesday afternoon.");
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ArmedClash]);
 }
+
+#[test]
+fn a_killing_in_an_attack_or_during_operations_had_a_perpetrator() {
+    let ev = events();
+    let doc = run(&ev, "At least nine people were killed on Saturday in an attack in the city of Diyarbakir.");
+    assert_eq!(doc.events.iter().map(|e| (e.sub_event_type, e.civilian_targeting)).collect::<Vec<_>>(), [(SubEventType::Attack, true)]);
+    let doc = run(&ev, "At least two YPG fighters were killed during Friday's operations in Sere Kaniye.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ArmedClash]);
+    for text in [
+        "Two workers were killed in an accident during operations at the mine.",
+        "No women or children were injured or detained during the operation.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
