@@ -453,3 +453,12 @@ fn a_killing_in_an_attack_or_during_operations_had_a_perpetrator() {
         assert!(run(&ev, text).events.is_empty(), "{text}");
     }
 }
+
+#[test]
+fn an_aid_convoy_attacked_is_violence_against_civilians_a_military_convoy_a_clash() {
+    let ev = events();
+    let doc = run(&ev, "Gunmen attacked a convoy of trucks carrying food aid near Bambari, killing four drivers.");
+    assert_eq!(doc.events.iter().map(|e| (e.sub_event_type, e.civilian_targeting)).collect::<Vec<_>>(), [(SubEventType::Attack, true)]);
+    let doc = run(&ev, "Al-Shabaab militants attacked a military convoy near Afgoye on Monday.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ArmedClash]);
+}
