@@ -270,6 +270,9 @@ const VIOLENT_WORDS: &[&str] = &[
     "shot dead",
     "shot and killed",
     "hacked to death",
+    "shot to death",
+    "stabbed to death",
+    "beaten to death",
     "machinegunned",
     "machine-gunned",
 ];
@@ -530,6 +533,23 @@ impl Events {
             let m = matches[i];
             // "Syrian troops", "French soldiers": a nationality word gives a generic phrase its country.
             if let Hit::Demonym(_) = m.hit {
+                // "Syrian forces", "Turkish Forces": "forces" alone names no one, but after a nationality it is
+                // that country's army, read as "Syrian troops" would be.
+                let rest = &text[m.span.end..];
+                let forces = [" forces", " Forces", " FORCES"].iter().find_map(|f| rest.strip_prefix(f).map(|after| (f.len(), after)));
+                let troops = self.actors.generics().iter().position(|g| g.phrase == "troops");
+                let next_is_generic = matches.get(i + 1).is_some_and(|n| matches!(n.hit, Hit::Generic(_)) && n.span.start == m.span.end + 1);
+                if let (Some((len, after)), Some(gi), false) = (forces, troops, next_is_generic) {
+                    if !after.starts_with(char::is_alphanumeric) {
+                        let joined = Match { span: Span::new(m.span.start, m.span.end + len), hit: Hit::Generic(gi) };
+                        let country = self.actors.country_of(m.hit);
+                        if let Some(actor) = self.actors.resolve(joined, text, country, doc_country) {
+                            mentions.push(Mention { span: joined.span, actor, speaker: false });
+                            i += 1;
+                            continue;
+                        }
+                    }
+                }
                 if let Some(next) = matches.get(i + 1) {
                     let gap = &text[m.span.end..next.span.start];
                     if matches!(next.hit, Hit::Generic(_)) && gap.trim().is_empty() {

@@ -462,3 +462,14 @@ fn an_aid_convoy_attacked_is_violence_against_civilians_a_military_convoy_a_clas
     let doc = run(&ev, "Al-Shabaab militants attacked a military convoy near Afgoye on Monday.");
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ArmedClash]);
 }
+
+#[test]
+fn a_nationality_before_forces_names_that_countrys_army_and_shot_to_death_is_a_killing() {
+    let ev = events();
+    let doc = run(&ev, "Civilians were killed by Syrian forces in Homs.");
+    let e = doc.events.first().expect("an attack");
+    assert_eq!(e.actor1.as_ref().map(|a| (a.kind, a.country.as_deref())), Some((ActorKind::StateForces, Some("SY"))));
+    let doc = run(&ev, "A French aid worker was shot to death on Thursday in eastern Chad.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Attack]);
+    assert_eq!(doc.events[0].fatalities.as_ref().and_then(|f| f.low), Some(1));
+}
