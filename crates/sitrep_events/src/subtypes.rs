@@ -413,7 +413,7 @@ pub(crate) fn refine(
         && best_trigger == Some(TriggerSub::Kill)
         && is_attack_word(best.trigger.of(s.text))
         && best.actor1.as_ref().is_some_and(|a| is_armed(a.kind) && a.kind != ActorKind::StateForces)
-        && !best.actor2.as_ref().is_some_and(|a| a.kind == ActorKind::Civilians)
+        && best.actor2.as_ref().is_none_or(|a| a.kind != ActorKind::Civilians)
         && cues.iter().any(|(sp, c)| *c == SubtypeCue::MilitaryTarget && sp.start >= best.trigger.end && sp.start <= best.trigger.end + 40)
     {
         best.sub = SubEventType::ArmedClash;
