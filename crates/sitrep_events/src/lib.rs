@@ -538,8 +538,9 @@ impl Events {
                 let rest = &text[m.span.end..];
                 let forces = [" forces", " Forces", " FORCES"].iter().find_map(|f| rest.strip_prefix(f).map(|after| (f.len(), after)));
                 let troops = self.actors.generics().iter().position(|g| g.phrase == "troops");
-                let next_is_generic = matches.get(i + 1).is_some_and(|n| matches!(n.hit, Hit::Generic(_)) && n.span.start == m.span.end + 1);
-                if let (Some((len, after)), Some(gi), false) = (forces, troops, next_is_generic) {
+                // A longer phrase from "forces" on ("forces loyal to President Bashar al-Assad") is the actor.
+                let next_starts_inside = forces.is_some_and(|(len, _)| matches.get(i + 1).is_some_and(|n| n.span.start < m.span.end + len));
+                if let (Some((len, after)), Some(gi), false) = (forces, troops, next_starts_inside) {
                     if !after.starts_with(char::is_alphanumeric) {
                         let joined = Match { span: Span::new(m.span.start, m.span.end + len), hit: Hit::Generic(gi) };
                         let country = self.actors.country_of(m.hit);

@@ -469,6 +469,9 @@ fn a_nationality_before_forces_names_that_countrys_army_and_shot_to_death_is_a_k
     let doc = run(&ev, "Civilians were killed by Syrian forces in Homs.");
     let e = doc.events.first().expect("an attack");
     assert_eq!(e.actor1.as_ref().map(|a| (a.kind, a.country.as_deref())), Some((ActorKind::StateForces, Some("SY"))));
+    // A longer actor phrase from "forces" on keeps its own reading.
+    let doc = run(&ev, "Syrian forces loyal to President Bashar al-Assad killed dozens of rebel fighters near Homs.");
+    assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::ArmedClash]);
     let doc = run(&ev, "A French aid worker was shot to death on Thursday in eastern Chad.");
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Attack]);
     assert_eq!(doc.events[0].fatalities.as_ref().and_then(|f| f.low), Some(1));
