@@ -20,7 +20,7 @@ isaf_press_releases, merge, muc4, ner, plover_gsr, polnear, stance, traps, wikie
 Examples:\n  sitrep eval case2021_task2\n  sitrep eval geoparsing --errors /tmp/geo-errors.jsonl\n  \
 sitrep eval muc4 --data /path/to/muc4-test --json\n  sitrep eval all --check eval/thresholds.toml\n  \
 sitrep eval all --report eval/REPORT.md --ratchet eval/thresholds.toml\n\n\
-Exit codes: 0 scored; 2 usage or data error; 3 a figure fell below its floor in --check.")]
+Exit codes: 0 scored; 2 usage or data error; 3 in --check, a figure fell below its floor or a document\n  panicked or broke the contract.")]
 pub struct Args {
     /// A set (folder name in ../shared/data) or `all`.
     pub set: String,
@@ -34,7 +34,8 @@ pub struct Args {
     /// Write every false positive and false negative (document, span, reason) as JSON Lines.
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
-    /// Fail (exit 3) naming every figure below its floor in this thresholds file.
+    /// Fail (exit 3) naming every figure below its floor in this thresholds file, or when a document
+    /// panicked or broke the contract.
     #[arg(long, value_name = "FILE")]
     pub check: Option<PathBuf>,
     /// Tighten the floors in this thresholds file to the new intervals (never loosens).
@@ -80,6 +81,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     std::panic::set_hook(Box::new(|_| {}));
     let runner = Runner::new(pipeline, Some(html_ingest()), args.threads);
     let mut results: Vec<SetResult> = Vec::new();
+    let mut broken = 0usize;
     for set in &sets {
         let dir = match (&args.data, sets.len()) {
             (Some(d), 1) => d.clone(),
@@ -95,6 +97,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let started = std::time::Instant::now();
         let mut result = sitrep_eval::evaluate(set, &dir, &runner).with_context(|| format!("evaluating {set}"))?;
         let panics = runner.take_panics();
+        broken += panics.len();
         if !panics.is_empty() {
             eprintln!("sitrep eval: {set}: {} documents panicked or broke the contract; first: {}", panics.len(), panics[0]);
             result.notes.push(format!("{} documents panicked (scored as empty) or broke the contract; first: {}", panics.len(), panics[0]));
@@ -134,9 +137,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let th = Thresholds::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let bad = th.check(&results);
-        if !bad.is_empty() {
+        if !bad.is_empty() || broken > 0 {
             for b in &bad {
                 eprintln!("sitrep eval: below floor: {b}");
+            }
+            // A panic is scored as an empty output, which a floor may not notice: it fails the check by itself.
+            if broken > 0 {
+                eprintln!("sitrep eval: {broken} documents panicked or broke the contract (listed above)");
             }
             return Ok(ExitCode::from(EXIT_BELOW_FLOOR));
         }
