@@ -5,7 +5,7 @@
 
 use sitrep_core::{DatePrecision, Document, Event, Location};
 
-use crate::{combine, compatible, notes_for};
+use crate::{absorb, compatible, notes_for};
 
 /// Folds each event into an earlier one of the same sub-type, at the same place, on the same day,
 /// with compatible actors. Events without a day-precise date or a place are left alone: "the same
@@ -58,21 +58,12 @@ fn same_place(a: &Location, b: &Location) -> bool {
 }
 
 fn fold(into: &mut Event, from: Event) {
-    into.evidence.extend(from.evidence);
+    let civilians = from.civilian_targeting;
+    absorb(into, from);
+    // Tellings far apart in the story: their evidence is put back in text order.
     into.evidence.sort();
     into.evidence.dedup();
-    combine(&mut into.fatalities, from.fatalities);
-    combine(&mut into.injured, from.injured);
-    combine(&mut into.detained, from.detained);
-    if into.actor1.as_ref().is_none_or(|a| a.span.is_none()) && from.actor1.as_ref().is_some_and(|a| a.span.is_some()) {
-        into.actor1 = from.actor1;
-    }
-    if into.actor2.is_none() {
-        into.actor2 = from.actor2;
-    }
-    into.target = into.target.or(from.target);
-    into.instrument = into.instrument.or(from.instrument);
-    into.civilian_targeting |= from.civilian_targeting;
+    into.civilian_targeting |= civilians;
 }
 
 #[cfg(test)]

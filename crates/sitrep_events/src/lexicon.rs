@@ -182,7 +182,7 @@ pub struct Lexicon {
     exact_entries: Vec<Entry>,
 }
 
-fn rows<'a>(file: &'static str, text: &'a str, n: usize) -> Result<Vec<(usize, Vec<&'a str>)>, Error> {
+pub(crate) fn rows<'a>(file: &'static str, text: &'a str, n: usize) -> Result<Vec<(usize, Vec<&'a str>)>, Error> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
@@ -198,8 +198,61 @@ fn rows<'a>(file: &'static str, text: &'a str, n: usize) -> Result<Vec<(usize, V
     Ok(out)
 }
 
-fn bad(file: &'static str, line: usize, problem: String) -> Error {
+pub(crate) fn bad(file: &'static str, line: usize, problem: String) -> Error {
     Error::Data { file, line, problem }
+}
+
+/// The `sub` column of a trigger row (triggers.tsv, phrases.tsv).
+pub(crate) fn parse_sub(file: &'static str, line: usize, col: &str) -> Result<TriggerSub, Error> {
+    Ok(match col {
+        "kill" => TriggerSub::Kill,
+        "territory" => TriggerSub::Territory,
+        "capture" => TriggerSub::Capture,
+        "protest" => TriggerSub::Protest,
+        "riot" => TriggerSub::Riot,
+        other => TriggerSub::Fixed(SubEventType::parse(other).ok_or_else(|| bad(file, line, format!("unknown sub-type {other:?}")))?),
+    })
+}
+
+/// The `pos` column of a trigger row: a verb or a noun.
+pub(crate) fn parse_verb(file: &'static str, line: usize, col: &str) -> Result<bool, Error> {
+    match col {
+        "v" => Ok(true),
+        "n" => Ok(false),
+        other => Err(bad(file, line, format!("pos must be v or n, not {other:?}"))),
+    }
+}
+
+/// The `needs` column of a trigger row.
+pub(crate) fn parse_needs(file: &'static str, line: usize, col: &str) -> Result<Needs, Error> {
+    Ok(match col {
+        "-" => Needs::Nothing,
+        "armed" => Needs::Armed,
+        "instrument" => Needs::Instrument,
+        "political" => Needs::Political,
+        "agreed" => Needs::Agreed,
+        other => return Err(bad(file, line, format!("unknown needs {other:?}"))),
+    })
+}
+
+/// The `priority` column of a trigger row.
+pub(crate) fn parse_priority(file: &'static str, line: usize, col: &str) -> Result<u8, Error> {
+    col.parse().map_err(|_| bad(file, line, format!("priority must be 0-255, not {col:?}")))
+}
+
+/// A matcher over `patterns`: a DFA, built once at load and several times faster per sentence than the
+/// default NFA.
+pub(crate) fn dfa(patterns: &[String], case_insensitive: bool) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(case_insensitive)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)
+}
+
+/// Whether `hay[s..e]` is whole words: no word character touches either end.
+pub(crate) fn whole_words(hay: &str, s: usize, e: usize) -> bool {
+    hay[..s].chars().next_back().is_none_or(|c| !is_word_char(c)) && hay[e..].chars().next().is_none_or(|c| !is_word_char(c))
 }
 
 impl Lexicon {
@@ -224,30 +277,10 @@ impl Lexicon {
         let mut triggers = Vec::new();
         for (line, c) in rows("triggers.tsv", triggers_tsv, 5)? {
             let f = "triggers.tsv";
-            let sub = match c[1] {
-                "kill" => TriggerSub::Kill,
-                "territory" => TriggerSub::Territory,
-                "capture" => TriggerSub::Capture,
-                "protest" => TriggerSub::Protest,
-                "riot" => TriggerSub::Riot,
-                other => TriggerSub::Fixed(
-                    SubEventType::parse(other).ok_or_else(|| bad(f, line, format!("unknown sub-type {other:?}")))?,
-                ),
-            };
-            let verb = match c[2] {
-                "v" => true,
-                "n" => false,
-                other => return Err(bad(f, line, format!("pos must be v or n, not {other:?}"))),
-            };
-            let needs = match c[3] {
-                "-" => Needs::Nothing,
-                "armed" => Needs::Armed,
-                "instrument" => Needs::Instrument,
-                "political" => Needs::Political,
-                "agreed" => Needs::Agreed,
-                other => return Err(bad(f, line, format!("unknown needs {other:?}"))),
-            };
-            let priority = c[4].parse().map_err(|_| bad(f, line, format!("priority must be 0-255, not {:?}", c[4])))?;
+            let sub = parse_sub(f, line, c[1])?;
+            let verb = parse_verb(f, line, c[2])?;
+            let needs = parse_needs(f, line, c[3])?;
+            let priority = parse_priority(f, line, c[4])?;
             add(c[0], Entry::Trigger(triggers.len()));
             triggers.push(Trigger { sub, verb, needs, priority });
         }
@@ -275,13 +308,8 @@ impl Lexicon {
             };
             add(c[0], Entry::Cue(Cue { kind, scope }));
         }
-        let insensitive =
-            AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard)
-            // A DFA: built once at load, several times faster per sentence than the default NFA.
-            .kind(Some(AhoCorasickKind::DFA)).build(&ins_pats)?;
-        let exact = AhoCorasickBuilder::new().match_kind(MatchKind::Standard)
-            // A DFA: built once at load, several times faster per sentence than the default NFA.
-            .kind(Some(AhoCorasickKind::DFA)).build(&ex_pats)?;
+        let insensitive = dfa(&ins_pats, true)?;
+        let exact = dfa(&ex_pats, false)?;
         Ok(Self { triggers, insensitive, insensitive_entries: ins_entries, exact, exact_entries: ex_entries })
     }
 
@@ -289,12 +317,8 @@ impl Lexicon {
     pub fn find_in(&self, text: &str, span: Span) -> Vec<LexMatch> {
         let hay = &text[span.start..span.end];
         let mut out = Vec::new();
-        let bounded = |s: usize, e: usize| {
-            hay[..s].chars().next_back().is_none_or(|c| !is_word_char(c))
-                && hay[e..].chars().next().is_none_or(|c| !is_word_char(c))
-        };
         for m in self.insensitive.find_overlapping_iter(hay) {
-            if bounded(m.start(), m.end()) {
+            if whole_words(hay, m.start(), m.end()) {
                 out.push(LexMatch {
                     span: Span::new(m.start(), m.end()).shifted(span.start),
                     entry: self.insensitive_entries[m.pattern().as_usize()],
@@ -302,7 +326,7 @@ impl Lexicon {
             }
         }
         for m in self.exact.find_overlapping_iter(hay) {
-            if bounded(m.start(), m.end()) {
+            if whole_words(hay, m.start(), m.end()) {
                 out.push(LexMatch {
                     span: Span::new(m.start(), m.end()).shifted(span.start),
                     entry: self.exact_entries[m.pattern().as_usize()],

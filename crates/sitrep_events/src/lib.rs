@@ -48,6 +48,8 @@ pub struct Events {
     lexicon: Lexicon,
     actors: ActorDictionary,
     phrases: subtypes::Phrases,
+    /// The generic phrase "troops": a nationality before "forces" reads as one ("Syrian forces").
+    troops: Option<usize>,
 }
 
 impl std::fmt::Debug for Events {
@@ -359,6 +361,11 @@ impl Sentence<'_> {
         self.words.get(i).is_some_and(|w| options.iter().any(|o| w.span.of(self.text).eq_ignore_ascii_case(o)))
     }
 
+    /// The first crowd (protesters or rioters) the sentence names as taking part, not as a source.
+    fn crowd(&self) -> Option<&Mention> {
+        self.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters))
+    }
+
     fn has_cue(&self, kind: CueKind) -> bool {
         self.lex.iter().any(|m| matches!(m.entry, Entry::Cue(c) if c.kind == kind))
     }
@@ -383,7 +390,9 @@ impl Events {
     pub fn load() -> Result<Self, Error> {
         let mut lexicon = Lexicon::load()?;
         let phrases = subtypes::Phrases::load(&mut lexicon.triggers)?;
-        Ok(Self { lexicon, actors: ActorDictionary::load()?, phrases })
+        let actors = ActorDictionary::load()?;
+        let troops = actors.generics().iter().position(|g| g.phrase == "troops");
+        Ok(Self { lexicon, actors, phrases, troops })
     }
 
     #[must_use]
@@ -537,10 +546,9 @@ impl Events {
                 // that country's army, read as "Syrian troops" would be.
                 let rest = &text[m.span.end..];
                 let forces = [" forces", " Forces", " FORCES"].iter().find_map(|f| rest.strip_prefix(f).map(|after| (f.len(), after)));
-                let troops = self.actors.generics().iter().position(|g| g.phrase == "troops");
                 // A longer phrase from "forces" on ("forces loyal to President Bashar al-Assad") is the actor.
                 let next_starts_inside = forces.is_some_and(|(len, _)| matches.get(i + 1).is_some_and(|n| n.span.start < m.span.end + len));
-                if let (Some((len, after)), Some(gi), false) = (forces, troops, next_starts_inside) {
+                if let (Some((len, after)), Some(gi), false) = (forces, self.troops, next_starts_inside) {
                     if !after.starts_with(char::is_alphanumeric) {
                         let joined = Match { span: Span::new(m.span.start, m.span.end + len), hit: Hit::Generic(gi) };
                         let country = self.actors.country_of(m.hit);
@@ -655,6 +663,8 @@ impl Events {
         let mut fatal_kill = false;
         let mut arrests: Option<Candidate> = None;
         let blocked: Vec<bool> = triggers.iter().map(|(span, t)| trigger_blocked(s, *span, self.lexicon.triggers[*t].verb)).collect();
+        // Weapons that imply no sub-type (rifles, machine guns): a gunfight.
+        let gunfire = s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(None)));
         for (k, (span, t)) in triggers.iter().enumerate() {
             let trig = &self.lexicon.triggers[*t];
             if blocked[k] || tells_of_blocked_noun(s, &triggers, &blocked, k, &self.lexicon) || s.protest_only && trig.sub != TriggerSub::Protest {
@@ -667,7 +677,6 @@ impl Events {
             }
             let Some(mut c) = self.resolve_trigger(s, *span, trig, doc_country, protest_context) else { continue };
             // ACLED: explosives used within a gunfight between two armed sides are one battle.
-            let gunfire = s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(None)));
             if c.sub == SubEventType::ArmedClash && gunfire {
                 c.priority = c.priority.max(80);
             }
@@ -687,7 +696,6 @@ impl Events {
         }
         // ACLED: remote violence is one-sided. Rockets or grenades fired alongside small arms at (or by) a
         // force that can answer are part of a fight: an armed clash.
-        let gunfire = s.lex.iter().any(|m| matches!(m.entry, Entry::Instrument(None)));
         let force_involved = [&best.actor1, &best.actor2].into_iter().flatten().any(|a| is_official(a.kind));
         if matches!(best.sub, SubEventType::Grenade | SubEventType::ShellingArtilleryMissileAttack) && gunfire && force_involved {
             best.sub = SubEventType::ArmedClash;
@@ -722,7 +730,7 @@ impl Events {
         // "Stone-throwing protesters clashed with police": a crowd fighting the security forces is a
         // violent demonstration (ACLED), not a battle between armed groups.
         if best.sub.event_type() == EventType::Battles {
-            let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Protesters | ActorKind::Rioters));
+            let crowd = s.crowd();
             if let Some(crowd) = crowd {
                 let force = [best.actor1.take(), best.actor2.take()].into_iter().flatten().find(|a| is_armed(a.kind));
                 best.sub = SubEventType::ViolentDemonstration;
@@ -758,7 +766,8 @@ impl Events {
             (1..=3).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["launched"])) && doc_places_after(s, span)
         };
         // The phrase's head may follow the trigger: "rocket-propelled grenade attacks".
-        let head = &s.text[span.start..head_end(s, span)];
+        let head_end = head_end(s, span);
+        let head = &s.text[span.start..head_end];
         // "grenade attacks": a verb form right after a weapon word is the head noun of its phrase.
         // "for attacks against", "numerous attacks": after a preposition or a quantifier it is a noun too.
         let tw0 = word_at(&s.words, span.start);
@@ -772,7 +781,7 @@ impl Events {
             || tw0 > 0 && s.lower_word_is(tw0 - 1, &["for", "of", "in", "numerous", "several", "many", "multiple", "further", "future"]);
         // "Precision Air Strikes Kill Taliban Leader": the plural is the subject of one act's verb.
         let subject_of_act = {
-            let next = word_at(&s.words, head_end(s, span));
+            let next = word_at(&s.words, head_end);
             next < s.words.len() && ["kill", "kills", "killed", "hit", "hits", "wounded", "destroyed", "destroy", "destroys"].iter().any(|v| s.word(next).eq_ignore_ascii_case(v))
         };
         if act_noun && noun_use && !s.dated && plural(head) && !s.has_figures && !launched && !subject_of_act {
@@ -795,7 +804,7 @@ impl Events {
             Needs::Armed => {
                 // A mob burning shops is a riot: crowds count as the actor of property destruction.
                 let crowd = trig.sub == TriggerSub::Fixed(SubEventType::LootingPropertyDestruction)
-                    && s.mentions.iter().any(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                    && s.crowd().is_some();
                 // "12 firearms were seized", "the immigration service intercepted 12 guns": weapons are
                 // taken by the authorities, named or not.
                 let weapons_taken = trig.sub == TriggerSub::Capture && seized_weapons(s, span);
@@ -904,7 +913,7 @@ impl Events {
                                 c.priority = 34;
                                 return Some(c);
                             }
-                            let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                            let crowd = s.crowd();
                             if protest_context || (crowd.is_some() && !kind1.is_some_and(is_armed)) {
                                 c.sub = if protest_context { SubEventType::ViolentDemonstration } else { SubEventType::MobViolence };
                                 c.actor1 = crowd.map(|m| m.actor.clone()).or(c.actor1);
@@ -964,7 +973,7 @@ impl Events {
                     && kind1.is_some_and(is_official)
                     && kind2.is_none_or(|k| matches!(k, ActorKind::Rioters | ActorKind::Protesters | ActorKind::Civilians))
                 {
-                    let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                    let crowd = s.crowd();
                     c.sub = SubEventType::ViolentDemonstration;
                     c.actor2 = c.actor1.take();
                     c.actor1 = crowd.map(|m| m.actor.clone()).or_else(|| self.generic_actor("rioters", doc_country));
@@ -1095,7 +1104,7 @@ impl Events {
             }
             TriggerSub::Protest => return Some(self.protest(s, span, trig.priority, doc_country, false)),
             TriggerSub::Riot => {
-                let crowd = s.mentions.iter().find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Rioters | ActorKind::Protesters));
+                let crowd = s.crowd();
                 c.actor1 = crowd.map(|m| m.actor.clone()).or_else(|| self.generic_actor("rioters", doc_country));
                 c.actor2 = s.mentions.iter().find(|m| !m.speaker && (m.armed() || m.actor.kind == ActorKind::Civilians)).map(|m| m.actor.clone());
                 // Rioters fighting the police or the army: a violent demonstration; a mob turning on
@@ -1113,11 +1122,7 @@ impl Events {
 
     /// A protest, turned into intervention, excessive force or a riot by the cues in the sentence.
     fn protest(&self, s: &Sentence, span: Span, priority: u8, doc_country: Option<&str>, arrested: bool) -> Candidate {
-        let protesters = s
-            .mentions
-            .iter()
-            .find(|m| !m.speaker && matches!(m.actor.kind, ActorKind::Protesters | ActorKind::Rioters))
-            .map(|m| m.actor.clone());
+        let protesters = s.crowd().map(|m| m.actor.clone());
         let force = s.mentions.iter().find(|m| !m.speaker && is_armed(m.actor.kind)).map(|m| m.actor.clone());
         let mut c = Candidate {
             sub: SubEventType::PeacefulProtest,
@@ -1335,9 +1340,7 @@ fn background_in_time(s: &Sentence, doc_year: Option<i16>) -> bool {
         // "1,200" never reaches here; "2,000 people" has a comma. A number followed by a person noun is a count.
         let count = s.words.get(i + 1).is_some_and(|n| PERSON_NOUNS.iter().any(|p| n.span.of(s.text).eq_ignore_ascii_case(p)));
         let own_day = doc_year.is_none() && s.day_dates.iter().any(|d| d.contains(w.span));
-        // "for the first time since 2012" measures the event against the past; it does not recall it.
-        let first_since = i >= 3 && s.lower_word_is(i - 3, &["first"]) && s.lower_word_is(i - 2, &["time"]) && s.lower_word_is(i - 1, &["since"]);
-        !count && !own_day && !first_since && doc_year.is_none_or(|dy| year < dy)
+        !count && !own_day && !first_time_since(s, i) && doc_year.is_none_or(|dy| year < dy)
     })
 }
 
@@ -1354,6 +1357,12 @@ fn longest_triggers(lex: &[LexMatch]) -> Vec<(Span, usize)> {
     }
     kept.sort_by_key(|t| t.0.start);
     kept
+}
+
+/// "for the first time since 2012", the year at word `year`: the event is measured against the past, neither
+/// recalling it nor totalling over it.
+fn first_time_since(s: &Sentence, year: usize) -> bool {
+    year >= 3 && s.lower_word_is(year - 3, &["first"]) && s.lower_word_is(year - 2, &["time"]) && s.lower_word_is(year - 1, &["since"])
 }
 
 /// Whether most of the sentence's words are capitalised, as in a headline.
@@ -1514,10 +1523,12 @@ fn roles(s: &Sentence, span: Span, promote_after: bool) -> (Option<Actor>, Optio
         after.iter().copied().find(|m| {
             let wi = word_at(&s.words, m.span.start);
             let we = word_at(&s.words, m.span.end.saturating_sub(1));
-            let lead = (tw1..wi).map(|k| s.word(k).to_ascii_lowercase()).collect::<Vec<_>>().join(" ");
             let fire_after = s.lower_word_is(we + 1, &["firing", "fire", "shooting", "fired", "opened", "shot", "action", "crackdown"]);
             let clause = (1..=2).any(|k| wi >= k + tw1 && s.lower_word_is(wi - k, &["when", "as"]) && (k == 1 || s.lower_word_is(wi - 1, &["the"])));
-            let introduced = clause || matches!(lead.as_str(), "in" | "in the" | "during" | "during the");
+            // "in police firing", "during the police action": the force follows the trigger, after only those words.
+            let lead = wi.saturating_sub(tw1);
+            let preposition = (lead == 1 || lead == 2) && s.lower_word_is(tw1, &["in", "during"]) && (lead == 1 || s.lower_word_is(tw1 + 1, &["the"]));
+            let introduced = clause || preposition;
             is_official(m.actor.kind) && introduced && fire_after
         })
     });
@@ -1690,8 +1701,7 @@ fn build_event(s: &Sentence, c: Candidate, counts: [Option<Count>; 3]) -> Event 
             w[0].span.of(s.text).eq_ignore_ascii_case("since")
                 && w[1].span.of(s.text).len() == 4
                 && w[1].span.of(s.text).bytes().all(|b| b.is_ascii_digit())
-                // "for the first time since 2012" is one event, not a total.
-                && !(i >= 2 && s.lower_word_is(i - 2, &["first"]) && s.lower_word_is(i - 1, &["time"]))
+                && !first_time_since(s, i + 1)
         });
     let instrument = s
         .lex
@@ -1777,6 +1787,23 @@ fn combine(into: &mut Option<Count>, from: Option<Count>) {
     }
 }
 
+/// Adds a second telling of one event to the first: its evidence, its tolls (ACLED's conservative
+/// combination), and the actors, target and instrument the first left unnamed.
+fn absorb(into: &mut Event, from: Event) {
+    into.evidence.extend(from.evidence);
+    combine(&mut into.fatalities, from.fatalities);
+    combine(&mut into.injured, from.injured);
+    combine(&mut into.detained, from.detained);
+    if into.actor1.as_ref().is_none_or(|a| a.span.is_none()) && from.actor1.as_ref().is_some_and(|a| a.span.is_some()) {
+        into.actor1 = from.actor1;
+    }
+    if into.actor2.as_ref().is_none_or(|a| a.span.is_none()) && from.actor2.is_some() {
+        into.actor2 = from.actor2;
+    }
+    into.target = into.target.or(from.target);
+    into.instrument = into.instrument.or(from.instrument);
+}
+
 /// One event per thing that happened: a sentence continuing the previous event (same type, compatible actors,
 /// within three sentences) adds its evidence and counts; a sentence with only casualty figures right after an
 /// event adds them to it.
@@ -1796,23 +1823,7 @@ fn merge(text: &str, found: Vec<(usize, Event)>, pending: Vec<(usize, Span, [Opt
                     last.sub_event_type = SubEventType::Arrests;
                     last.trigger = ev.trigger;
                 }
-                last.evidence.extend(ev.evidence);
-                let [f, i, d] = [ev.fatalities, ev.injured, ev.detained];
-                combine(&mut last.fatalities, f);
-                combine(&mut last.injured, i);
-                combine(&mut last.detained, d);
-                if last.actor1.as_ref().is_none_or(|a| a.span.is_none()) && ev.actor1.as_ref().is_some_and(|a| a.span.is_some()) {
-                    last.actor1 = ev.actor1;
-                }
-                if last.actor2.as_ref().is_none_or(|a| a.span.is_none()) && ev.actor2.is_some() {
-                    last.actor2 = ev.actor2;
-                }
-                if last.target.is_none() {
-                    last.target = ev.target;
-                }
-                if last.instrument.is_none() {
-                    last.instrument = ev.instrument;
-                }
+                absorb(last, ev);
                 *last_si = si;
                 continue;
             }

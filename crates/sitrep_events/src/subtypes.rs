@@ -10,10 +10,10 @@
 //!   on a military post is a battle; a stun grenade at a protest is crowd control), with the words of
 //!   `data/subtype_cues.tsv`.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 use sitrep_core::{ActorKind, EventType, Span, SubEventType};
 
-use crate::lexicon::{is_word_char, CueKind, Entry, LexMatch, Needs, Trigger, TriggerSub};
+use crate::lexicon::{bad, dfa, parse_needs, parse_priority, parse_sub, parse_verb, rows, whole_words, CueKind, Entry, LexMatch, Trigger, TriggerSub};
 use crate::words::{word_at, words, Word};
 use crate::{is_armed, Candidate, Error, Events, Sentence};
 
@@ -59,44 +59,6 @@ pub(crate) struct Phrases {
     cue_kinds: Vec<SubtypeCue>,
 }
 
-fn parse_sub(s: &str) -> Option<TriggerSub> {
-    Some(match s {
-        "kill" => TriggerSub::Kill,
-        "territory" => TriggerSub::Territory,
-        "capture" => TriggerSub::Capture,
-        "protest" => TriggerSub::Protest,
-        "riot" => TriggerSub::Riot,
-        other => TriggerSub::Fixed(SubEventType::parse(other)?),
-    })
-}
-
-fn parse_needs(s: &str) -> Option<Needs> {
-    Some(match s {
-        "-" => Needs::Nothing,
-        "armed" => Needs::Armed,
-        "instrument" => Needs::Instrument,
-        "political" => Needs::Political,
-        "agreed" => Needs::Agreed,
-        _ => return None,
-    })
-}
-
-fn data_rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|(i, l)| (i, l.split('\t').collect()))
-}
-
-fn matcher(patterns: &[String]) -> Result<AhoCorasick, Error> {
-    Ok(AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)?)
-}
-
 impl Phrases {
     /// Parses the data files and appends one trigger per phrase rule to `triggers`.
     pub(crate) fn load(triggers: &mut Vec<Trigger>) -> Result<Self, Error> {
@@ -104,15 +66,11 @@ impl Phrases {
     }
 
     pub(crate) fn from_sources(phrases: &str, cues: &str, triggers: &mut Vec<Trigger>) -> Result<Self, Error> {
-        let bad = |file: &'static str, line: usize, problem: String| Error::Data { file, line, problem };
         let f = "phrases.tsv";
         let mut head_patterns: Vec<String> = Vec::new();
         let mut head_rules: Vec<Vec<usize>> = Vec::new();
         let mut rules = Vec::new();
-        for (line, c) in data_rows(phrases) {
-            if c.len() != 8 {
-                return Err(bad(f, line, format!("expected 8 TAB-separated columns, found {}", c.len())));
-            }
+        for (line, c) in rows(f, phrases, 8)? {
             let (before, passive) = match c[1] {
                 "after" => (false, false),
                 "before" => (true, true),
@@ -127,14 +85,10 @@ impl Phrases {
                     Object { words: o.split_whitespace().map(str::to_owned).collect(), exact }
                 })
                 .collect();
-            let sub = parse_sub(c[4]).ok_or_else(|| bad(f, line, format!("unknown sub-type {:?}", c[4])))?;
-            let verb = match c[5] {
-                "v" => true,
-                "n" => false,
-                other => return Err(bad(f, line, format!("pos must be v or n, not {other:?}"))),
-            };
-            let needs = parse_needs(c[6]).ok_or_else(|| bad(f, line, format!("unknown needs {:?}", c[6])))?;
-            let priority = c[7].parse().map_err(|_| bad(f, line, format!("priority must be 0-255, not {:?}", c[7])))?;
+            let sub = parse_sub(f, line, c[4])?;
+            let verb = parse_verb(f, line, c[5])?;
+            let needs = parse_needs(f, line, c[6])?;
+            let priority = parse_priority(f, line, c[7])?;
             for head in c[0].split('|') {
                 // The matcher reports one pattern per distinct head, so a head shared by rules is listed once.
                 match head_patterns.iter().position(|h| h.eq_ignore_ascii_case(head)) {
@@ -150,11 +104,8 @@ impl Phrases {
         }
         let mut cue_patterns = Vec::new();
         let mut cue_kinds = Vec::new();
-        for (line, c) in data_rows(cues) {
+        for (line, c) in rows("subtype_cues.tsv", cues, 2)? {
             let f = "subtype_cues.tsv";
-            if c.len() != 2 {
-                return Err(bad(f, line, format!("expected 2 TAB-separated columns, found {}", c.len())));
-            }
             let kind = match c[1] {
                 "unopposed" => SubtypeCue::Unopposed,
                 "withdrawal" => SubtypeCue::Withdrawal,
@@ -167,7 +118,7 @@ impl Phrases {
             cue_patterns.push(c[0].to_owned());
             cue_kinds.push(kind);
         }
-        Ok(Self { heads: matcher(&head_patterns)?, head_rules, rules, cues: matcher(&cue_patterns)?, cue_kinds })
+        Ok(Self { heads: dfa(&head_patterns, true)?, head_rules, rules, cues: dfa(&cue_patterns, true)?, cue_kinds })
     }
 
     /// Adds the phrasal triggers found in `text[span]` to `out` (kept sorted as the lexicon sorts it).
@@ -176,7 +127,7 @@ impl Phrases {
         let mut sentence_words: Option<Vec<Word>> = None;
         let mut added = false;
         for m in self.heads.find_overlapping_iter(hay) {
-            if !bounded(hay, m.start(), m.end()) {
+            if !whole_words(hay, m.start(), m.end()) {
                 continue;
             }
             let ws = sentence_words.get_or_insert_with(|| words(text, span));
@@ -213,14 +164,10 @@ impl Phrases {
         let hay = &text[span.start..span.end];
         self.cues
             .find_overlapping_iter(hay)
-            .filter(|m| bounded(hay, m.start(), m.end()))
+            .filter(|m| whole_words(hay, m.start(), m.end()))
             .map(|m| (Span::new(m.start(), m.end()).shifted(span.start), self.cue_kinds[m.pattern().as_usize()]))
             .collect()
     }
-}
-
-fn bounded(hay: &str, s: usize, e: usize) -> bool {
-    hay[..s].chars().next_back().is_none_or(|c| !is_word_char(c)) && hay[e..].chars().next().is_none_or(|c| !is_word_char(c))
 }
 
 const NEGATIONS: &[&str] = &["no", "not", "never", "without", "none", "nor"];
@@ -531,11 +478,7 @@ fn crowd_fought(s: &Sentence) -> bool {
 
 /// The days named by resolved, past time expressions inside an event's evidence.
 fn days_of(doc: &sitrep_core::Document, e: &sitrep_core::Event) -> Vec<sitrep_core::DateRange> {
-    doc.times
-        .iter()
-        .filter(|t| !t.future && t.range.start.is_some() && t.range.end.is_some() && e.evidence.iter().any(|sp| sp.contains(t.span)))
-        .map(|t| t.range.clone())
-        .collect()
+    e.evidence.iter().flat_map(|sp| crate::dates_in(doc, *sp)).collect()
 }
 
 /// Whether both events' evidence names places and no gazetteer region is shared between them.
