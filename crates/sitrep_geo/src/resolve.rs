@@ -566,10 +566,12 @@ impl Gazetteer {
                 *country_counts.entry(c).or_default() += 1;
             }
         }
-        let focus_country = country_counts
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .filter(|(cc, n)| **n >= 2 || country_counts.len() == 1 && cc.len() == 2)
+        // The countries in play, most named first (ties by code, so the order is deterministic).
+        let mut ranked: Vec<(&str, usize)> = country_counts.iter().map(|(c, n)| (*c, *n)).collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let focus_country = ranked
+            .first()
+            .filter(|(cc, n)| *n >= 2 || ranked.len() == 1 && cc.len() == 2)
             .and_then(|(cc, _)| self.country_place(cc))
             .map(|id| self.geo(id, 0.5));
 
@@ -701,9 +703,7 @@ impl Gazetteer {
             // ("Lowgar", "Paktia"), found by its skeleton among the regions of the countries in play.
             let region_cue = lex.admin.contains(&next) || before1 == "of" && lex.admin.contains(&before2);
             if region_cue {
-                let mut countries: Vec<(&str, usize)> = country_counts.iter().map(|(c, n)| (*c, *n)).collect();
-                countries.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-                let found_region = countries.iter().find_map(|(cc, _)| {
+                let found_region = ranked.iter().find_map(|(cc, _)| {
                     let cc: [u8; 2] = cc.as_bytes().try_into().ok()?;
                     self.region_variants.find(cc, span.of(text))
                 });
