@@ -231,8 +231,9 @@ fn strip_admin_words(name: &str) -> String {
         "Estado de ",
         "State of ",
     ];
-    const SUFFIXES: [&str; 10] = [
+    const SUFFIXES: [&str; 11] = [
         " Governorate",
+        " Strip",
         " Province",
         " Region",
         " Oblast",
@@ -311,7 +312,8 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
         country_place.insert(c.iso.clone(), i);
         b.add_key(&c.name, i, false);
         b.add_key(&w.name.common, i, false);
-        b.add_key(&w.name.official, i, true);
+        // The official name is the country's own ("Czech Republic" for Czechia), not a variant.
+        b.add_key(&w.name.official, i, false);
         for alt in &w.alt_spellings {
             if alt.chars().filter(|c| c.is_alphabetic()).count() >= 4 && is_latin(alt) {
                 b.add_key(alt, i, true);
@@ -565,6 +567,7 @@ mod tests {
         assert_eq!(strip_admin_words("Basra Governorate"), "Basra");
         assert_eq!(strip_admin_words("Muhafazat Karbala'"), "Karbala");
         assert_eq!(strip_admin_words("Helmand"), "Helmand");
+        assert_eq!(strip_admin_words("Gaza Strip"), "Gaza");
     }
 
     #[test]

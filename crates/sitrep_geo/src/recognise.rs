@@ -332,6 +332,13 @@ impl Gazetteer {
             let mut j = i;
             while j < toks.len() && j < i + 10 {
                 let tj = toks[j];
+                // "Democratic People's Republic of Korea": a possessive inside a name goes on
+                // to the name's end; a name never ends on it ("London's" is London).
+                let possessive_s = j > i
+                    && tj.span.of(text) == "s"
+                    && !tj.space_before
+                    && matches!(toks[j - 1].span.of(text), "'" | "’")
+                    && !toks[j - 1].space_before;
                 if j > i {
                     if tj.newline_before || doc.is_removed(tj.span) {
                         break;
@@ -339,6 +346,7 @@ impl Gazetteer {
                     let s = tj.span.of(text);
                     if tj.word {
                         if !is_cap(s)
+                            && !possessive_s
                             && !CONNECTORS.contains(&s)
                             && !lex.admin.contains(s)
                             && !s.chars().all(|c| c.is_ascii_digit())
@@ -357,7 +365,7 @@ impl Gazetteer {
                     || (j > 0 && toks[j - 1].word && toks[j - 1].span.len() == 1)
                     || self.lex.aliases.get(&key).is_some_and(|(_, needs)| *needs)
                     || self.lex.period_closed.contains(&key) && text[t.span.start..tj.span.start].contains('.');
-                if tj.word || period_ok {
+                if (tj.word || period_ok) && !possessive_s {
                     // Plurals of demonyms name the people of the country too ("Palestinians").
                     let demonym_key = if lex.demonyms.contains_key(&key) {
                         Some(key.clone())

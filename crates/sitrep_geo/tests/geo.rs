@@ -861,3 +861,22 @@ fn country_points_land_near_geonames_own_points() {
         assert!(km < 161.0, "{name} is {km:.0} km from GeoNames' point ({}, {})", geo.lat, geo.lon);
     }
 }
+
+#[test]
+fn official_and_possessive_country_names_are_the_country_not_their_parts() {
+    let doc = annotated(
+        "The minister flew from the Czech Republic to the Democratic People's Republic of Korea. London's mayor stayed.",
+    );
+    let cz = place(&doc, "Czech Republic").and_then(|p| p.geo.as_ref()).expect("Czech Republic placed whole");
+    assert_eq!(cz.country.as_deref(), Some("CZ"));
+    let kp = place(&doc, "Democratic People's Republic of Korea").and_then(|p| p.geo.as_ref()).expect("DPRK whole");
+    assert_eq!(kp.country.as_deref(), Some("KP"), "not South Korea through 'Republic of Korea'");
+    assert!(place(&doc, "London").is_some(), "the possessive is not part of the name");
+}
+
+#[test]
+fn gaza_is_the_strip_not_a_mozambican_province() {
+    let doc = annotated("Militants in Gaza fired rockets on Monday, European diplomats said.");
+    let gaza = place(&doc, "Gaza").and_then(|p| p.geo.as_ref()).expect("Gaza placed");
+    assert_eq!(gaza.country.as_deref(), Some("PS"));
+}

@@ -59,7 +59,7 @@ pub struct Article {
     pub text: String,
     pub toponyms: Vec<Toponym>,
     /// The article's address and outlet where the file gives them (LGL's and TR-News'
-    /// `<url>` and `<domain>`), as ingest fills them for a real article.
+    /// `<url>` and `<domain>`, GeoWebNews' `<link>`), as ingest fills them for a real article.
     pub url: Option<String>,
     pub outlet: Option<String>,
 }
@@ -157,7 +157,7 @@ pub fn parse(corpus: Corpus, path: &Path) -> Result<(Vec<Article>, usize)> {
             toponyms.push(Toponym { start, end, phrase, is_toponym, geonames_id, coords });
         }
         let meta = |name: &str| child_text(art, name).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        articles.push(Article { corpus, id, text, toponyms, url: meta("url"), outlet: meta("domain") });
+        articles.push(Article { corpus, id, text, toponyms, url: meta("url").or_else(|| meta("link")), outlet: meta("domain") });
     }
     Ok((articles, unanchored))
 }
@@ -460,10 +460,11 @@ mod tests {
             }
         }
         assert!(arts.iter().flat_map(|a| &a.toponyms).filter(|t| !t.is_toponym).count() > 100);
-        // LGL gives every article's address and outlet; GeoWebNews gives none.
+        // LGL gives every article's address and outlet; GeoWebNews its address only.
         let lgl: Vec<&Article> = arts.iter().filter(|a| a.corpus == Corpus::Lgl).collect();
         assert!(lgl.iter().all(|a| a.url.as_deref().is_some_and(|u| u.starts_with("http")) && a.outlet.is_some()));
         assert_eq!(lgl[0].document().outlet, lgl[0].outlet);
-        assert!(arts.iter().filter(|a| a.corpus == Corpus::GeoWebNews).all(|a| a.url.is_none()));
+        let gwn: Vec<&Article> = arts.iter().filter(|a| a.corpus == Corpus::GeoWebNews).collect();
+        assert!(gwn.iter().all(|a| a.url.as_deref().is_some_and(|u| u.starts_with("http")) && a.outlet.is_none()));
     }
 }
