@@ -48,6 +48,8 @@ pub struct Lexicon {
     /// A broad English word list: in all-capitals text a gazetteer name that is one of these
     /// needs stronger evidence than a preposition.
     pub caps_words: HashSet<String>,
+    /// Residents' name endings and the place-name ending each replaces ("ians" → "a").
+    pub residents: Vec<(String, String)>,
     /// Folded demonym → country code.
     pub demonyms: HashMap<String, String>,
     /// Folded alias → (target, whether the text must write it with its final period).
@@ -103,6 +105,11 @@ impl Lexicon {
         let mut lex = Self::default();
         for line in data_lines(CONTEXT_WORDS) {
             let Some((cat, word)) = line.split_once('\t') else { continue };
+            if cat == "residents" {
+                let (ending, restored) = word.trim().split_once(':').unwrap_or((word.trim(), ""));
+                lex.residents.push((ending.to_owned(), restored.to_owned()));
+                continue;
+            }
             let set = match cat {
                 "title" => &mut lex.title,
                 "calendar" => &mut lex.calendar,

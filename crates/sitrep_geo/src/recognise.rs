@@ -295,6 +295,46 @@ impl Gazetteer {
 
     /// Finds the toponyms in `doc`'s content (outside removed ranges).
     #[allow(clippy::too_many_lines)] // the context rules read best side by side
+    /// The place whose people a name the gazetteer lacks calls by its ending ("Ohioans" →
+    /// Ohio, "Londoners" → London): a country, a first-order region, or a town by its own
+    /// name, of 20,000 or more (100,000 for "-ers": surnames end so too, "Stowers"). Words
+    /// English uses otherwise ("Republicans", "Rangers") name none.
+    pub(crate) fn residents_place(&self, key: &str) -> Option<u32> {
+        let lex = &self.lex;
+        if lex.is_word(key) {
+            return None;
+        }
+        lex.residents.iter().find_map(|(ending, restored)| {
+            let stem = key.strip_suffix(ending.as_str())?;
+            let name = format!("{stem}{restored}");
+            if name.chars().count() < 4 || lex.english.contains(&name) || lex.common.contains(&name) {
+                return None;
+            }
+            let min_town: u64 = if ending.starts_with("er") { 100_000 } else { 20_000 };
+            let rank = |kind: PlaceKind| match kind {
+                PlaceKind::Country => 3,
+                PlaceKind::Admin1 => 2,
+                _ => 1,
+            };
+            self.index
+                .lookup(&name)
+                .filter(|&(id, alternate)| {
+                    let p = self.place(id);
+                    !alternate
+                        && match p.kind {
+                            PlaceKind::Country | PlaceKind::Admin1 => true,
+                            PlaceKind::City => p.population >= min_town,
+                            PlaceKind::Admin2 | PlaceKind::Continent => false,
+                        }
+                })
+                .max_by_key(|&(id, _)| {
+                    let p = self.place(id);
+                    (rank(p.kind), p.population, std::cmp::Reverse(id))
+                })
+                .map(|(id, _)| id)
+        })
+    }
+
     pub(crate) fn recognise(&self, doc: &Document, toks: &[Tok]) -> Vec<Mention> {
         let text = &doc.text;
         let lex = &self.lex;
@@ -394,6 +434,10 @@ impl Gazetteer {
                         }
                     } else if !cands.is_empty() && (tj.word || period_ok) {
                         shorter = best.replace((j, key.clone(), cands, false));
+                    } else if tj.word {
+                        if let Some(id) = self.residents_place(&key) {
+                            shorter = best.replace((j, key.clone(), vec![(id, false)], true));
+                        }
                     }
                 }
                 // Abbreviations go on through their periods ("N.C.", "W.Va.", "Conn.").
@@ -593,7 +637,13 @@ impl Gazetteer {
                 // The tagger's types veto a town, not a named region or a big city: "Anderson
                 // County" inside "the Anderson County Sheriff's Office" is still a place, and a
                 // tagger calling "Jordan" NORP or "West Bank" ORG is less sure than the gazetteer.
-                if let Some((e, kind)) = ner {
+                // "Mt. Pleasant" with "Mt." tagged a person: the tagger saw only part of the
+                // gazetteer's longer name, so its type says nothing about the whole.
+                let tagger_saw_a_part = !single
+                    && ner.is_some_and(|(e, _)| {
+                        doc.entities[e].mentions.iter().filter(|m| m.overlaps(span)).all(|m| span.contains(*m) && *m != span)
+                    });
+                if let Some((e, kind)) = ner.filter(|_| !tagger_saw_a_part) {
                     let known = region || strong;
                     let inside = doc.entities[e].mentions.iter().any(|m| m.contains(span) && *m != span);
                     let veto = match kind {

@@ -880,3 +880,23 @@ fn gaza_is_the_strip_not_a_mozambican_province() {
     let gaza = place(&doc, "Gaza").and_then(|p| p.geo.as_ref()).expect("Gaza placed");
     assert_eq!(gaza.country.as_deref(), Some("PS"));
 }
+
+#[test]
+fn residents_names_are_their_place_and_surnames_are_not() {
+    let doc = annotated("Ohioans, Texans and Iowans voted, Londoners stayed home and Dagestani rebels fought.");
+    for (name, admin1) in [("Ohioans", "Ohio"), ("Texans", "Texas"), ("Iowans", "Iowa"), ("Dagestani", "Dagestan")] {
+        let geo = place(&doc, name).and_then(|p| p.geo.as_ref()).unwrap_or_else(|| panic!("{name} not placed"));
+        assert_eq!(geo.admin1.as_deref(), Some(admin1), "{name}");
+    }
+    assert_eq!(place(&doc, "Londoners").and_then(|p| p.geo.as_ref()).and_then(|g| g.country.as_deref()), Some("GB"));
+    let doc = annotated("Republicans met the Rangers, and Mr. Stowers and Mr. Boken spoke.");
+    assert!(doc.places.is_empty(), "{:?}", doc.places.iter().map(|p| doc.slice(p.span)).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_name_the_tagger_saw_only_part_of_is_still_a_place() {
+    // The tagger reads "Mt." like "Mr.".
+    let doc = annotated("The band from Mt. Pleasant won the state prize on Friday.");
+    let geo = place(&doc, "Mt. Pleasant").and_then(|p| p.geo.as_ref()).expect("Mt. Pleasant placed");
+    assert_eq!(geo.country.as_deref(), Some("US"));
+}
