@@ -37,6 +37,8 @@ pub struct Lexicon {
     pub notplace: HashSet<String>,
     pub landmark: HashSet<String>,
     pub placenoun: HashSet<String>,
+    /// Nouns after "X's" that only a place has ("Joliet's mayor").
+    pub possessed: HashSet<String>,
     /// Municipal offices after "City" ("City Marshal", "City Manager"): "City" is theirs.
     pub office: HashSet<String>,
     /// The last word of a natural feature's name ("Red River", "Swat Valley").
@@ -124,6 +126,7 @@ impl Lexicon {
                 "notplace" => &mut lex.notplace,
                 "landmark" => &mut lex.landmark,
                 "placenoun" => &mut lex.placenoun,
+                "possessed" => &mut lex.possessed,
                 "office" => &mut lex.office,
                 "feature" => &mut lex.feature,
                 "street" => &mut lex.street,

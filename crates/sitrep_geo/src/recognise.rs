@@ -569,8 +569,17 @@ impl Gazetteer {
                 }
             });
             // "Chicopee residents", "Roselle police": a lowercase place noun after the name.
-            let place_noun =
-                next_word.is_some_and(|n| n.space_before && !is_cap(next_str)) && lex.placenoun.contains(&next_lower);
+            // "Joliet's building inspector", "Kabul's governor": the same after a possessive,
+            // the noun or the word after it.
+            let place_noun = (next_word.is_some_and(|n| n.space_before && !is_cap(next_str))
+                && lex.placenoun.contains(&next_lower))
+                || (possessive_after && {
+                    let after: Vec<&Tok> =
+                        toks[end + 1..].iter().filter(|t| t.word && t.space_before).take(2).collect();
+                    after.iter().take_while(|t| !t.newline_before && !is_cap(t.span.of(text))).any(|t| {
+                        lex.possessed.contains(&t.span.of(text).to_lowercase())
+                    })
+                });
             let place_cue =
                 container_after || (locative_before && !possessive_after) || (coordinated && !possessive_after);
             let mut weak_start = false;
@@ -674,11 +683,13 @@ impl Gazetteer {
                                         || lex.english.contains(&next_lower)))
                                 && !known
                         }
-                        EntityKind::Norp => !demonym && !known,
+                        // "An Alton funeral director … in Alton": the tagger's group name
+                        // gives way to a place cue, as its person does.
+                        EntityKind::Norp => !demonym && !known && !place_cue,
                         _ => false,
                     };
                     if veto {
-                        vetoed_by_tagger = matches!(kind, EntityKind::Person | EntityKind::Org)
+                        vetoed_by_tagger = matches!(kind, EntityKind::Person | EntityKind::Org | EntityKind::Norp)
                             && doc.entities[e].mentions.contains(&span);
                         break 'r true;
                     }

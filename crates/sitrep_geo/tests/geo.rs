@@ -900,3 +900,38 @@ fn a_name_the_tagger_saw_only_part_of_is_still_a_place() {
     let geo = place(&doc, "Mt. Pleasant").and_then(|p| p.geo.as_ref()).expect("Mt. Pleasant placed");
     assert_eq!(geo.country.as_deref(), Some("US"));
 }
+
+#[test]
+fn a_place_cue_or_a_place_only_noun_overrules_the_taggers_group_or_person() {
+    let tagged = |text: &str, name: &str, kind: EntityKind| {
+        let mut doc = Document::from_text("t", text);
+        let mentions: Vec<Span> = text.match_indices(name).map(|(s, _)| Span::new(s, s + name.len())).collect();
+        doc.entities.push(Entity {
+            id: "E1".into(),
+            kind,
+            canonical: name.into(),
+            mentions,
+            title: None,
+            actor_id: None,
+            geo: None,
+        });
+        test_gazetteer().annotate(&mut doc);
+        assert_spans(&doc);
+        doc
+    };
+    // The tagger calls "Alton" a group; "in Alton" settles it for every mention.
+    let doc = tagged(
+        "An Alton funeral director has been charged. The warrant was filed for his home in Alton.",
+        "Alton",
+        EntityKind::Norp,
+    );
+    assert_eq!(doc.places.iter().filter(|p| doc.slice(p.span) == "Alton").count(), 2);
+    let doc = tagged(
+        "Casino sprinklers were off. Joliet's building inspector says the system was disconnected.",
+        "Joliet",
+        EntityKind::Person,
+    );
+    assert!(place(&doc, "Joliet").is_some());
+    let doc = tagged("An autopsy commissioned by Clark's family found eight bullets.", "Clark", EntityKind::Person);
+    assert!(place(&doc, "Clark").is_none(), "people have families too");
+}
