@@ -37,6 +37,8 @@ pub struct Lexicon {
     pub notplace: HashSet<String>,
     pub landmark: HashSet<String>,
     pub placenoun: HashSet<String>,
+    /// Place nouns in apposition before a name ("the Syrian capital Damascus").
+    pub appositive: HashSet<String>,
     /// Nouns after "X's" that only a place has ("Joliet's mayor").
     pub possessed: HashSet<String>,
     /// Municipal offices after "City" ("City Marshal", "City Manager"): "City" is theirs.
@@ -127,6 +129,7 @@ impl Lexicon {
                 "landmark" => &mut lex.landmark,
                 "placenoun" => &mut lex.placenoun,
                 "possessed" => &mut lex.possessed,
+                "appositive" => &mut lex.appositive,
                 "office" => &mut lex.office,
                 "feature" => &mut lex.feature,
                 "street" => &mut lex.street,

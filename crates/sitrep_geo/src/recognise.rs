@@ -504,9 +504,30 @@ impl Gazetteer {
             let ner = entity_at(span).map(|e| (e, doc.entities[e].kind));
             let ner_place = matches!(ner, Some((_, EntityKind::Gpe | EntityKind::Loc)));
             let prev_lower = prev_word.map(lower).unwrap_or_default();
-            let locative_before = prev_word
-                .is_some_and(|p| p + 1 == i || (p + 2 == i && toks[i - 1].span.of(text) == "the"))
-                && (lex.locative.contains(&prev_lower) || lex.direction.contains(&prev_lower));
+            let locative_word = |k: usize| {
+                let w = lower(k);
+                lex.locative.contains(&w) || lex.direction.contains(&w)
+            };
+            // "in the Damascus suburbs", "in the Kabul area": the article may stand between
+            // when the name modifies a noun of places ("in the White House" is a building).
+            let modifies_noun = next_word.is_some_and(|n| {
+                n.space_before
+                    && !is_cap(next_str)
+                    && (lex.possessed.contains(&next_lower)
+                        || lex.placenoun.contains(&next_lower)
+                        || lex.admin.contains(&next_lower)
+                        || lex.subplace.contains(&next_lower))
+            });
+            let word_before_article = prev_word
+                .filter(|&p| p + 1 == i && prev_lower == "the" && modifies_noun)
+                .and_then(|p| (0..p).rev().find(|&k| toks[k].word).filter(|&k| k + 1 == p));
+            let locative_before = prev_word.is_some_and(|p| p + 1 == i && locative_word(p))
+                || word_before_article.is_some_and(locative_word);
+            // "the Syrian capital Damascus", "the town Kidal": a lowercase place noun in
+            // apposition ("City Council" is no city called Council).
+            let appositive_before = prev_word.is_some_and(|p| {
+                p + 1 == i && lex.appositive.contains(&prev_lower) && !is_cap(toks[p].span.of(text))
+            }) && !lex.is_word(&key);
             let comma_after = next.is_some_and(|n| n.span.of(text) == ",");
             let admin_after = next_word.is_some_and(|n| !n.newline_before) && lex.admin.contains(&next_lower);
             // "New York Gov. Andrew Cuomo": a governor's title names the state.
@@ -580,8 +601,9 @@ impl Gazetteer {
                         lex.possessed.contains(&t.span.of(text).to_lowercase())
                     })
                 });
-            let place_cue =
-                container_after || (locative_before && !possessive_after) || (coordinated && !possessive_after);
+            let place_cue = container_after
+                || ((locative_before || appositive_before) && !possessive_after)
+                || (coordinated && !possessive_after);
             let mut weak_start = false;
             let mut vetoed_by_tagger = false;
             let reject = 'r: {
@@ -670,7 +692,8 @@ impl Gazetteer {
                             // County man" use the name as a place; "Arkansas Gov. Mike
                             // Huckabee" holds a region before the title.
                             let county = !single && key.rsplit(' ').next().is_some_and(|w| lex.admin.contains(w));
-                            let region_before_title = region
+                            // ("Manila Archbishop Luis Tagle": a big city before a title too.)
+                            let region_before_title = (region || strong)
                                 && inside
                                 && (lex.follower.contains(&next_lower) || lex.title.contains(&next_lower));
                             !(place_cue || (division && alone) || county || place_noun || region_before_title)
@@ -756,6 +779,7 @@ impl Gazetteer {
                     let ns = n.span.of(text);
                     // Only a region survives an unknown capitalised word after it ("Texas
                     // Rangers"); a town does not ("Eugene Hasenfus").
+                    // A big city before a title too ("Manila Archbishop Luis Tagle").
                     // A place before an institution word is still a place ("Fargo Police
                     // Chief", "Tarrant County Public Health"), also a few capitalised words
                     // ahead ("Springfield Science Museum", "Woodstock General Hospital").
@@ -779,6 +803,7 @@ impl Gazetteer {
                         && !lex.follower.contains(&next_lower)
                         && !lex.calendar.contains(&next_lower)
                         && !lex.admin.contains(&next_lower)
+                        && !(strong && lex.title.contains(&next_lower))
                         && !demonym
                     {
                         break 'r true;

@@ -935,3 +935,32 @@ fn a_place_cue_or_a_place_only_noun_overrules_the_taggers_group_or_person() {
     let doc = tagged("An autopsy commissioned by Clark's family found eight bullets.", "Clark", EntityKind::Person);
     assert!(place(&doc, "Clark").is_none(), "people have families too");
 }
+
+#[test]
+fn an_article_apposition_or_title_keeps_a_big_city_a_place_against_the_tagger() {
+    let tagged = |text: &str, name: &str| {
+        let mut doc = Document::from_text("t", text);
+        let mentions: Vec<Span> = text.match_indices(name).map(|(s, _)| Span::new(s, s + name.len())).collect();
+        doc.entities.push(Entity {
+            id: "E1".into(),
+            kind: EntityKind::Person,
+            canonical: name.into(),
+            mentions,
+            title: None,
+            actor_id: None,
+            geo: None,
+        });
+        test_gazetteer().annotate(&mut doc);
+        assert_spans(&doc);
+        doc
+    };
+    // The tagger took "Damascus" for a person in both; the article and the apposition say otherwise.
+    let doc = tagged("Protests began in the Damascus suburbs. The army secured the Syrian capital Damascus.", "Damascus");
+    assert_eq!(doc.places.iter().filter(|p| doc.slice(p.span) == "Damascus").count(), 2);
+    // The article counts only before a noun of places: "in the White House" is a building.
+    let doc = tagged("A Democrat in the White House met Obama.", "White House");
+    assert!(place(&doc, "White House").is_none());
+    let text = "Manila Archbishop Luis Antonio Cardinal Tagle urged the faithful.";
+    let doc = tagged(text, "Manila Archbishop Luis Antonio Cardinal Tagle");
+    assert!(place(&doc, "Manila").is_some());
+}
