@@ -41,12 +41,17 @@ impl Outline {
         })
     }
 
-    /// The centroid (lat, lon) of the largest polygon: the mainland, not the islands and
-    /// overseas territories that pull an all-parts centroid out to sea (Alaska and Hawaii).
+    /// The centroid (lat, lon) of the mainland: the largest polygon, when it holds most of
+    /// the territory (not the islands and overseas territories that pull an all-parts
+    /// centroid out to sea, Alaska and Hawaii). An archipelago (the Philippines, Indonesia)
+    /// has no mainland.
     pub(crate) fn mainland_centroid(&self) -> Option<(f64, f64)> {
-        self.outer_rings()
-            .filter_map(|ring| ring_centroid(ring))
+        let parts: Vec<(f64, f64, f64)> = self.outer_rings().filter_map(|ring| ring_centroid(ring)).collect();
+        let total: f64 = parts.iter().map(|p| p.0).sum();
+        parts
+            .into_iter()
             .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|largest| largest.0 > total / 2.0)
             .map(|(_, lat, lon)| (lat, lon))
     }
 }
@@ -136,6 +141,19 @@ mod tests {
         );
         let (lat, lon) = o.mainland_centroid().unwrap();
         assert!((lat - 5.0).abs() < 1e-9 && (lon - 5.0).abs() < 1e-9, "{lat},{lon}");
+    }
+
+    #[test]
+    fn an_archipelago_has_no_mainland() {
+        // Three islands of 4, 3 and 3 square degrees: the largest holds 40%.
+        let o = outline(
+            r#"{"features":[{"geometry":{"type":"MultiPolygon","coordinates":[
+                [[[0,0],[2,0],[2,2],[0,2],[0,0]]],
+                [[[5,0],[8,0],[8,1],[5,1],[5,0]]],
+                [[[10,0],[13,0],[13,1],[10,1],[10,0]]]]}}]}"#,
+        );
+        assert_eq!(o.mainland_centroid(), None);
+        assert_eq!(country_point((1.0, 6.0), Some(&o)), (1.0, 6.0));
     }
 
     #[test]
