@@ -620,6 +620,10 @@ impl Gazetteer {
                         || lex.english.contains(&key)
                         || lex.common.contains(&key)
                         || lex.direction.contains(&key));
+                // An agency after the dateline's place ("Moscow, SANA -") is no place either.
+                if lex.notplace.contains(&key) {
+                    break 'r true;
+                }
                 if in_dateline {
                     break 'r false;
                 }

@@ -716,9 +716,24 @@ impl Gazetteer {
             // Parent: a place named just after ("X in Y", "X, Y", "X of Y"), else the nearest in
             // the sentence, else the dateline's, else the document's country.
             let sentence = sentence_bounds(doc, toks, i);
+            // ("al-Tanf area controlled by the US in southern Syria": the US is no container.)
+            let contains_cue = |between: &str| {
+                let between = between.to_lowercase();
+                let mut words: Vec<&str> = between.split_whitespace().collect();
+                while words.last().is_some_and(|w| *w == "the" || lex.direction.contains(*w)) {
+                    words.pop();
+                }
+                between.trim_end().ends_with(',')
+                    || words.last().is_some_and(|w| matches!(*w, "in" | "of" | "near" | "outside" | "at"))
+            };
             let after = places
                 .iter()
-                .filter(|f| f.0.start >= span.end && f.0.start <= span.end + 40 && f.0.end <= sentence.end)
+                .filter(|f| {
+                    f.0.start >= span.end
+                        && f.0.start <= span.end + 40
+                        && f.0.end <= sentence.end
+                        && contains_cue(&text[span.end..f.0.start])
+                })
                 .min_by_key(|f| f.0.start);
             let nearest = places.iter().filter(|f| sentence.contains(f.0)).min_by_key(|f| {
                 if f.0.start >= span.end {

@@ -964,3 +964,13 @@ fn an_article_apposition_or_title_keeps_a_big_city_a_place_against_the_tagger() 
     let doc = tagged(text, "Manila Archbishop Luis Antonio Cardinal Tagle");
     assert!(place(&doc, "Manila").is_some());
 }
+
+#[test]
+fn an_unknown_place_takes_its_container_not_the_country_that_controls_it() {
+    let doc = annotated(
+        "Moscow, SANA - Russia objects to heavy weapons sent to al-Tanf area controlled by the US in southern Syria.",
+    );
+    assert!(doc.places.iter().all(|p| doc.slice(p.span) != "SANA"), "the agency is no Sanaa");
+    let tanf = doc.places.iter().find(|p| doc.slice(p.span).ends_with("Tanf")).and_then(|p| p.geo.as_ref());
+    assert_eq!(tanf.and_then(|g| g.country.as_deref()), Some("SY"), "{tanf:?}");
+}
