@@ -14,6 +14,24 @@ fn annotated(text: &str) -> Document {
     doc
 }
 
+/// `text` annotated after the entity tagger called every occurrence of `name` one `kind` entity.
+fn tagged(text: &str, name: &str, kind: EntityKind) -> Document {
+    let mut doc = Document::from_text("t", text);
+    let mentions: Vec<Span> = text.match_indices(name).map(|(s, _)| Span::new(s, s + name.len())).collect();
+    doc.entities.push(Entity {
+        id: "E1".into(),
+        kind,
+        canonical: name.into(),
+        mentions,
+        title: None,
+        actor_id: None,
+        geo: None,
+    });
+    test_gazetteer().annotate(&mut doc);
+    assert_spans(&doc);
+    doc
+}
+
 fn place<'a>(doc: &'a Document, surface: &str) -> Option<&'a sitrep_core::Place> {
     doc.places.iter().find(|p| doc.slice(p.span) == surface)
 }
@@ -903,22 +921,6 @@ fn a_name_the_tagger_saw_only_part_of_is_still_a_place() {
 
 #[test]
 fn a_place_cue_or_a_place_only_noun_overrules_the_taggers_group_or_person() {
-    let tagged = |text: &str, name: &str, kind: EntityKind| {
-        let mut doc = Document::from_text("t", text);
-        let mentions: Vec<Span> = text.match_indices(name).map(|(s, _)| Span::new(s, s + name.len())).collect();
-        doc.entities.push(Entity {
-            id: "E1".into(),
-            kind,
-            canonical: name.into(),
-            mentions,
-            title: None,
-            actor_id: None,
-            geo: None,
-        });
-        test_gazetteer().annotate(&mut doc);
-        assert_spans(&doc);
-        doc
-    };
     // The tagger calls "Alton" a group; "in Alton" settles it for every mention.
     let doc = tagged(
         "An Alton funeral director has been charged. The warrant was filed for his home in Alton.",
@@ -938,30 +940,14 @@ fn a_place_cue_or_a_place_only_noun_overrules_the_taggers_group_or_person() {
 
 #[test]
 fn an_article_apposition_or_title_keeps_a_big_city_a_place_against_the_tagger() {
-    let tagged = |text: &str, name: &str| {
-        let mut doc = Document::from_text("t", text);
-        let mentions: Vec<Span> = text.match_indices(name).map(|(s, _)| Span::new(s, s + name.len())).collect();
-        doc.entities.push(Entity {
-            id: "E1".into(),
-            kind: EntityKind::Person,
-            canonical: name.into(),
-            mentions,
-            title: None,
-            actor_id: None,
-            geo: None,
-        });
-        test_gazetteer().annotate(&mut doc);
-        assert_spans(&doc);
-        doc
-    };
     // The tagger took "Damascus" for a person in both; the article and the apposition say otherwise.
-    let doc = tagged("Protests began in the Damascus suburbs. The army secured the Syrian capital Damascus.", "Damascus");
+    let doc = tagged("Protests began in the Damascus suburbs. The army secured the Syrian capital Damascus.", "Damascus", EntityKind::Person);
     assert_eq!(doc.places.iter().filter(|p| doc.slice(p.span) == "Damascus").count(), 2);
     // The article counts only before a noun of places: "in the White House" is a building.
-    let doc = tagged("A Democrat in the White House met Obama.", "White House");
+    let doc = tagged("A Democrat in the White House met Obama.", "White House", EntityKind::Person);
     assert!(place(&doc, "White House").is_none());
     let text = "Manila Archbishop Luis Antonio Cardinal Tagle urged the faithful.";
-    let doc = tagged(text, "Manila Archbishop Luis Antonio Cardinal Tagle");
+    let doc = tagged(text, "Manila Archbishop Luis Antonio Cardinal Tagle", EntityKind::Person);
     assert!(place(&doc, "Manila").is_some());
 }
 
