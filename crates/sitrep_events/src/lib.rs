@@ -95,6 +95,82 @@ fn follows_be(s: &Sentence, tw0: usize, reach: usize) -> bool {
     (1..=reach).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being"]))
 }
 
+/// Adverbs of a wound or of its reporting that may stand between "was" and "shot" ("was fatally shot",
+/// "were reportedly shot"); "was mostly shot in the desert" (a film) stays out.
+const SHOOTING_ADVERBS: &[&str] = &["fatally", "mortally", "critically", "seriously", "gravely", "badly", "reportedly", "allegedly", "repeatedly"];
+
+/// "Was shot", "was fatally shot": someone shot the subject.
+fn shot_in_the_passive(s: &Sentence, tw0: usize) -> bool {
+    follows_be(s, tw0, 1) || tw0 >= 1 && s.lower_word_is(tw0 - 1, SHOOTING_ADVERBS) && follows_be(s, tw0 - 1, 1)
+}
+
+/// "Two gunmen fatally shot a candidate": "fatally shot" with a person after it is a killing only people do;
+/// "fatally shot himself" (a suicide or an accident) and "fatally shot a bear" are not.
+fn fatally_shot_someone(s: &Sentence, span: Span) -> bool {
+    let tw0 = word_at(&s.words, span.start);
+    if tw0 == 0 || !s.lower_word_is(tw0 - 1, &["fatally", "mortally"]) {
+        return false;
+    }
+    let next = word_at(&s.words, span.end);
+    if s.lower_word_is(next, &["himself", "herself", "themselves", "itself", "oneself"]) {
+        return false;
+    }
+    let object = next..(next + 5).min(s.words.len());
+    object.clone().take_while(|&i| !s.words[i].punct).any(|i| PERSON_NOUNS.iter().any(|p| s.word(i).eq_ignore_ascii_case(p)))
+        || s.persons.iter().chain(s.mentions.iter().filter(|m| !m.speaker).map(|m| &m.span)).any(|p| {
+            let w = word_at(&s.words, p.start);
+            object.contains(&w)
+        })
+}
+
+/// Words after "captured" that say it was filmed or won, not seized: "captured on camera", "captured by
+/// surveillance cameras", "captured by photographers", "captured the imagination", "captured 19 seats".
+const NOT_SEIZED: &[&str] = &[
+    "camera", "cameras", "photograph", "photographs", "photo", "photos", "photographer", "photographers", "film", "films",
+    "video", "videos", "footage", "picture", "pictures", "image", "images", "surveillance", "lens", "imagination",
+    "attention", "hearts", "votes", "seats", "title", "medal",
+];
+
+fn capture_not_seizing(s: &Sentence, span: Span) -> bool {
+    let wi = word_at(&s.words, span.end);
+    (wi..(wi + 4).min(s.words.len())).any(|i| NOT_SEIZED.iter().any(|x| s.word(i).eq_ignore_ascii_case(x)))
+}
+
+/// "Hambali was captured in Thailand", "They were captured during a raid": a passive capture whose subject,
+/// right before the form of "be", is a person (a named one, a pronoun, a person noun or a civilian actor
+/// phrase). With a political context it is an arrest, as "was arrested" would be.
+fn person_captured(s: &Sentence, span: Span) -> bool {
+    let tw0 = word_at(&s.words, span.start);
+    // "was captured", "was later captured", "had been captured".
+    let Some(be) = (1..=2).map(|k| tw0.wrapping_sub(k)).find(|&b| b < tw0 && s.lower_word_is(b, &["was", "were", "been", "being"])) else {
+        return false;
+    };
+    if be + 2 == tw0 && !s.word(be + 1).to_ascii_lowercase().ends_with("ly") && !s.lower_word_is(be + 1, &["later", "also", "then", "subsequently", "eventually", "finally"]) {
+        return false;
+    }
+    // The subject ends right before "was" (or "had"/"have" before "been").
+    let mut subj = be;
+    while subj > 0 && s.lower_word_is(subj - 1, &["had", "has", "have", "reportedly", "also"]) {
+        subj -= 1;
+    }
+    if subj == 0 || capture_not_seizing(s, span) {
+        return false;
+    }
+    let last = subj - 1;
+    let end = s.words[last].span.end;
+    // "Hicks, 26, was captured": an age between the name and the verb.
+    let age = s.words[last].punct
+        && last >= 2
+        && s.word(last - 1).bytes().all(|b| b.is_ascii_digit())
+        && s.words[last - 2].punct;
+    let end = if age { s.words[last - 2].span.start } else { end };
+    let head = if age { last.saturating_sub(3) } else { last };
+    s.lower_word_is(head, &["he", "she", "they"])
+        || PERSON_NOUNS.iter().any(|p| s.word(head).eq_ignore_ascii_case(p))
+        || s.persons.iter().any(|p| p.end == end)
+        || s.mentions.iter().any(|m| !m.speaker && m.span.end == end && m.actor.kind == ActorKind::Civilians)
+}
+
 const fn is_violent(t: EventType) -> bool {
     matches!(t, EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians)
 }
@@ -515,6 +591,16 @@ impl Events {
         doc.events = events;
     }
 
+    /// Whether an arrest in the sentence is political (militants, protesters, opposition, an army's operation),
+    /// not ordinary crime.
+    fn political(&self, s: &Sentence, protest_context: bool) -> bool {
+        s.has_cue(CueKind::Political)
+            || s.political_doc
+            || s.context.iter().any(|a| self.is_military(a))
+            || protest_context
+            || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces)
+    }
+
     /// An army or a foreign force (not the police): its arrests are part of armed conflict, not crime.
     fn is_military(&self, a: &Actor) -> bool {
         a.kind == ActorKind::ExternalForces || a.kind == ActorKind::StateForces && self.actors.role_of(a) != Some("police")
@@ -808,7 +894,10 @@ impl Events {
                 // "12 firearms were seized", "the immigration service intercepted 12 guns": weapons are
                 // taken by the authorities, named or not.
                 let weapons_taken = trig.sub == TriggerSub::Capture && seized_weapons(s, span);
-                if !any_armed && !crowd && !weapons_taken {
+                // "Al-Sabawi was captured in a raid": a person taken, by no one named, is arrested as "was
+                // arrested" would be: in a political context.
+                let person_taken = trig.sub == TriggerSub::Capture && person_captured(s, span) && self.political(s, protest_context);
+                if !any_armed && !crowd && !weapons_taken && !person_taken {
                     return None;
                 }
             }
@@ -822,12 +911,7 @@ impl Events {
                 }
             }
             Needs::Political => {
-                let political = s.has_cue(CueKind::Political)
-                    || s.political_doc
-                    || s.context.iter().any(|a| self.is_military(a))
-                    || protest_context
-                    || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces);
-                if !political {
+                if !self.political(s, protest_context) {
                     return None;
                 }
             }
@@ -930,8 +1014,8 @@ impl Events {
                 // "Bertie Rice was shot in the chest": someone shot him.
                 let tw0 = word_at(&s.words, span.start);
                 let shot_passive = word.eq_ignore_ascii_case("shot")
-                    && follows_be(s, tw0, 1)
-                    && !s.lower_word_is(word_at(&s.words, span.end), &["down", "to", "at"]);
+                    && (shot_in_the_passive(s, tw0) || fatally_shot_someone(s, span))
+                    && !s.lower_word_is(word_at(&s.words, span.end), &["down", "to", "at", "up"]);
                 // "were killed in an attack in Diyarbakir", "killed during Friday's operations": the act
                 // named after the verb had a perpetrator, though the sentence names none.
                 let in_an_act = {
@@ -1055,9 +1139,8 @@ impl Events {
                 let armed_subject = s.mentions.iter().any(|m| {
                     m.span.end <= span.start && !m.speaker && m.armed() && !is_official(m.actor.kind)
                 });
-                let pictured = after.iter().any(|w| ["camera", "photograph", "photo", "film", "video", "footage", "picture"].iter().any(|x| w.eq_ignore_ascii_case(x)));
                 // "Captured on camera" is filmed, not seized.
-                if pictured {
+                if capture_not_seizing(s, span) {
                     return None;
                 }
                 if weapons {
@@ -1081,6 +1164,13 @@ impl Events {
                     if c.actor2.is_none() {
                         c.actor2 = s.mentions.iter().rev().find(|m| m.span.end <= span.start && !m.speaker && m.armed()).map(|m| m.actor.clone());
                     }
+                    c.priority = 40;
+                } else if passive && kind1.is_none() && person_captured(s, span) && self.political(s, protest_context) {
+                    // "Hambali was captured in Thailand": held by the forces of the operation named before,
+                    // else by the police, as an agentless "was arrested" is.
+                    c.sub = SubEventType::Arrests;
+                    c.actor2 = c.actor2.or(c.actor1.take());
+                    c.actor1 = s.context.iter().rev().find(|a| self.is_military(a)).cloned().or_else(|| self.generic_actor("police", doc_country));
                     c.priority = 40;
                 } else if people {
                     c.sub = match kind1 {

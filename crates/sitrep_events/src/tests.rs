@@ -476,3 +476,49 @@ fn a_nationality_before_forces_names_that_countrys_army_and_shot_to_death_is_a_k
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Attack]);
     assert_eq!(doc.events[0].fatalities.as_ref().and_then(|f| f.low), Some(1));
 }
+
+#[test]
+fn a_person_captured_in_a_political_story_is_arrested_a_fugitive_or_a_photo_is_not() {
+    let ev = events();
+    let doc = run(&ev, "Separatist rebels attacked a checkpoint near Quetta on Sunday. He was captured during a raid in Turbat on Monday.");
+    let arrest = doc.events.iter().find(|e| e.sub_event_type == SubEventType::Arrests).expect("the capture is an arrest");
+    assert_eq!(doc.slice(arrest.trigger.unwrap()), "captured");
+    assert_eq!(arrest.actor1.as_ref().unwrap().kind, ActorKind::StateForces);
+    for text in [
+        "He was captured in Lyon on Monday after two years on the run.",
+        "The activist was captured by surveillance cameras entering the ministry in Minsk.",
+        "The wolf suspected of killing sheep was captured in the hills above Grenoble.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}: {:#?}", run(&ev, text).events);
+    }
+}
+
+#[test]
+fn fatally_shot_is_a_killing_unless_self_inflicted_or_an_animal() {
+    let ev = events();
+    for text in [
+        "The candidate was fatally shot outside his office in Lagos on Friday.",
+        "Two men on a motorcycle fatally shot a journalist in Karachi on Friday.",
+    ] {
+        let doc = run(&ev, text);
+        assert_eq!(doc.events.len(), 1, "{text}");
+        assert_eq!(doc.events[0].sub_event_type, SubEventType::Attack, "{text}");
+    }
+    for text in [
+        "A hunter fatally shot himself while cleaning his rifle at his cabin on Sunday.",
+        "A park ranger fatally shot a bear near the campsite on Sunday.",
+        "The final scene was mostly shot in the desert outside Marrakesh.",
+        "Oil prices shot up in London on Monday.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn a_hyphenated_explosive_is_the_instrument_a_demolition_is_no_event() {
+    let ev = events();
+    let doc = run(&ev, "A driver detonated his explosives-laden car at a police checkpoint in Baghdad on Monday.");
+    assert_eq!(doc.events.len(), 1);
+    assert_eq!(doc.events[0].event_type(), EventType::ExplosionsRemoteViolence);
+    assert!(run(&ev, "Engineers detonated explosive charges to demolish the old stadium on Sunday.").events.is_empty());
+}
