@@ -95,6 +95,20 @@ fn follows_be(s: &Sentence, tw0: usize, reach: usize) -> bool {
     (1..=reach).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being"]))
 }
 
+/// Whether `a2` is `a1` named again as an acronym in brackets right after it ("the Syrian Arab Army (SAA)"),
+/// or an ally of it ("backed by", "alongside", "in coordination with").
+fn same_side_named_again(s: &Sentence, a1: &Actor, a2: &Actor) -> bool {
+    let (Some(s1), Some(s2)) = (a1.span, a2.span) else { return false };
+    if s1.end <= s2.start && s.text[s1.end..s2.start].trim() == "(" && s.text[s2.end..].trim_start().starts_with(')') {
+        return true;
+    }
+    let w = word_at(&s.words, s2.start);
+    (w.saturating_sub(4)..w).any(|k| {
+        let by = s.lower_word_is(k, &["backed", "supported", "assisted", "aided", "joined"]) && s.lower_word_is(k + 1, &["by"]);
+        (by || s.lower_word_is(k, &["alongside", "coordination"])) && !s.words[k..w].iter().any(|x| x.punct && x.span.of(s.text) != "-")
+    })
+}
+
 /// Adverbs of a wound or of its reporting that may stand between "was" and "shot" ("was fatally shot",
 /// "were reportedly shot"); "was mostly shot in the desert" (a film) stays out.
 const SHOOTING_ADVERBS: &[&str] = &["fatally", "mortally", "critically", "seriously", "gravely", "badly", "reportedly", "allegedly", "repeatedly"];
@@ -794,6 +808,11 @@ impl Events {
                 best.actor1 = best.actor2.as_ref().and_then(|f| opposing(&s.context, f.kind)).cloned().or_else(|| self.unidentified(doc_country));
             }
         }
+        // "The Syrian Arab Army (SAA), backed by the Desert Hawks Brigade, launched an assault": the acronym
+        // and the ally are actor1's side, not its opponent.
+        if best.actor1.as_ref().zip(best.actor2.as_ref()).is_some_and(|(a1, a2)| same_side_named_again(s, a1, a2)) {
+            best.actor2 = None;
+        }
         // Two units of one state force "clashing" is a misread role (the victims and the force that found them).
         if best.sub == SubEventType::ArmedClash
             && best.actor1.as_ref().zip(best.actor2.as_ref()).is_some_and(|(a, b)| {
@@ -1115,7 +1134,10 @@ impl Events {
                         "hill", "airport", "control", "headquarters", "outpost", "checkpoint", "territory", "capital",
                         "region", "province", "border", "crossing", "garrison", "stronghold", "neighborhood",
                         "neighbourhood", "neighborhoods", "suburb", "suburbs", "countryside", "towns", "island",
-                        "roadblock", "roadblocks", "port", "hilltop",
+                        "roadblock", "roadblocks", "port", "hilltop", "strongholds", "bridge", "bridges", "peak", "peaks", "heights",
+                        "hills", "posts", "outposts", "airbase", "barracks", "enclave", "enclaves", "cities", "districts",
+                        "provinces", "regions", "mountain", "mountains", "valley", "bases", "checkpoints", "oilfield",
+                        "oilfields", "depot",
                     ]
                     .iter()
                     .any(|x| w.eq_ignore_ascii_case(x))

@@ -522,3 +522,30 @@ fn a_hyphenated_explosive_is_the_instrument_a_demolition_is_no_event() {
     assert_eq!(doc.events[0].event_type(), EventType::ExplosionsRemoteViolence);
     assert!(run(&ev, "Engineers detonated explosive charges to demolish the old stadium on Sunday.").events.is_empty());
 }
+
+#[test]
+fn an_acronym_or_an_ally_is_actor1s_side_and_an_air_force_strikes() {
+    let ev = events();
+    let doc = run(&ev, "The Syrian Arab Army (SAA) launched a new assault near Aleppo on Thursday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::ArmedClash);
+    assert!(doc.events[0].actor2.is_none());
+    let doc = run(&ev, "The Russian Air Force struck rebel positions near Idlib on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::AirDroneStrike);
+    for text in [
+        "Fighter jets struck a dramatic pose over the crowd at the air show on Sunday.",
+        "Air force jets targeted by budget cuts will be retired next year, the ministry said.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn a_bridge_or_strongholds_captured_by_an_armed_group_is_territory() {
+    let ev = events();
+    let doc = run(&ev, "Rebels captured the bridge over the river north of Goma on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::NonStateActorOvertakesTerritory);
+    assert!(run(&ev, "Army engineers captured the rainwater in new cisterns near Kabul on Monday.").events.is_empty());
+}
