@@ -345,6 +345,12 @@ const ACTS_WITH_A_PERPETRATOR: &[&str] = &[
     "clashes", "clash", "battle", "airstrike", "airstrikes", "shelling", "gunfight", "crossfire",
 ];
 
+/// Things, not people, that can be "killed": "the bill was killed in the senate".
+const THINGS_KILLED: &[&str] = &[
+    "bill", "bills", "plan", "plans", "deal", "proposal", "proposals", "measure", "project", "legislation", "motion", "idea",
+    "talks", "story", "amendment", "initiative", "reform", "merger",
+];
+
 /// Killing words only people do on purpose: enough to code an attack with an unnamed perpetrator.
 const VIOLENT_WORDS: &[&str] = &[
     "murdered",
@@ -1046,6 +1052,12 @@ impl Events {
                                 .any(|j| s.lower_word_is(j, ACTS_WITH_A_PERPETRATOR))
                     })
                 };
+                // "The reform bill was killed in the senate": a thing killed is no one killed (the subject's
+                // head right before "was", or before "was reportedly").
+                let be = (1..=2).map(|k| tw0.wrapping_sub(k)).find(|&b| b < tw0 && s.lower_word_is(b, &["was", "were"]));
+                if be.is_some_and(|b| b > 0 && s.lower_word_is(b - 1, THINGS_KILLED)) {
+                    return None;
+                }
                 let violent = shot_passive || in_an_act || VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
                 let mut perpetrator = kind1.is_some_and(is_armed);
                 let explosive = instrument.flatten();
@@ -1627,6 +1639,19 @@ fn roles(s: &Sentence, span: Span, promote_after: bool) -> (Option<Actor>, Optio
     let agent = after.iter().copied().find(|m| {
         let wi = word_at(&s.words, m.span.start);
         (1..=3).any(|k| wi >= k && s.lower_word_is(wi - k, &["by"])) && wi <= word_at(&s.words, span.end) + 6
+    });
+    // "was killed yesterday at a filling station in the village by unknown gunmen": in a passive, an armed
+    // agent after "by" further on in the same clause.
+    let agent = agent.or_else(|| {
+        let tw1 = word_at(&s.words, span.end);
+        after.iter().copied().filter(|_| passive).find(|m| {
+            let wi = word_at(&s.words, m.span.start);
+            m.armed()
+                && wi >= tw1
+                && wi <= tw1 + 14
+                && (1..=3).any(|k| wi >= k && s.lower_word_is(wi - k, &["by"]))
+                && !s.words[tw1..wi].iter().any(|w| w.punct && w.span.of(s.text) != "-")
+        })
     });
     // "was killed in police firing", "died when the police opened fire": the force whose firing it
     // was is the agent.

@@ -549,3 +549,13 @@ fn a_bridge_or_strongholds_captured_by_an_armed_group_is_territory() {
     assert_eq!(doc.events[0].sub_event_type, SubEventType::NonStateActorOvertakesTerritory);
     assert!(run(&ev, "Army engineers captured the rainwater in new cisterns near Kabul on Monday.").events.is_empty());
 }
+
+#[test]
+fn an_armed_agent_late_in_a_passive_clause_is_the_killer_a_bill_killed_is_no_one() {
+    let ev = events();
+    let doc = run(&ev, "The chairman was killed on Monday at a filling station near the market by unknown gunmen.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Attack);
+    assert!(doc.events[0].actor1.as_ref().unwrap().span.is_some(), "the gunmen named are actor1");
+    assert!(run(&ev, "The reform bill was killed in the senate on Tuesday by rebel lawmakers of the ruling party.").events.is_empty());
+}
