@@ -142,7 +142,8 @@ fn fatally_shot_someone(s: &Sentence, span: Span) -> bool {
 const NOT_SEIZED: &[&str] = &[
     "camera", "cameras", "photograph", "photographs", "photo", "photos", "photographer", "photographers", "film", "films",
     "video", "videos", "footage", "picture", "pictures", "image", "images", "surveillance", "lens", "imagination",
-    "attention", "hearts", "votes", "seats", "title", "medal",
+    "attention", "hearts", "votes", "seats", "title", "medal", "mood", "spirit", "essence", "feeling", "interest", "market",
+    "moment",
 ];
 
 fn capture_not_seizing(s: &Sentence, span: Span) -> bool {
@@ -1177,6 +1178,11 @@ impl Events {
                 if capture_not_seizing(s, span) {
                     return None;
                 }
+                // "Capturing this commander degrades the Taliban's capabilities": a gerund opening the sentence
+                // names the act as a topic; "…advanced, capturing the airbase" tells it.
+                if word.to_ascii_lowercase().ends_with("ing") && !s.words[..tw0].iter().any(|w| !w.punct) {
+                    return None;
+                }
                 if weapons {
                     c.sub = SubEventType::DisruptedWeaponsUse;
                     if !kind1.is_some_and(is_armed) {
@@ -1500,7 +1506,7 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     let tw0 = word_at(&s.words, span.start);
     let tw1 = word_at(&s.words, span.end.saturating_sub(1));
     // "to attack", "to retake": an intention.
-    if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["to"]) && !(tw0 > 1 && s.lower_word_is(tw0 - 2, &["led", "due", "according", "lead", "leading"])) {
+    if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["to"]) && !(tw0 > 1 && s.lower_word_is(tw0 - 2, &["led", "due", "according", "lead", "leading", "managed", "manages"])) {
         return true;
     }
     // "The assault force", "an attack helicopter", "assault rifles": the noun names a unit or a weapon.

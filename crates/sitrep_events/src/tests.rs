@@ -559,3 +559,24 @@ fn an_armed_agent_late_in_a_passive_clause_is_the_killer_a_bill_killed_is_no_one
     assert!(doc.events[0].actor1.as_ref().unwrap().span.is_some(), "the gunmen named are actor1");
     assert!(run(&ev, "The reform bill was killed in the senate on Tuesday by rebel lawmakers of the ruling party.").events.is_empty());
 }
+
+#[test]
+fn present_and_participle_captures_are_events_a_gerund_topic_or_a_mood_is_not() {
+    let ev = events();
+    for text in [
+        "Rebels advanced into the province on Monday, capturing the airbase near the border.",
+        "Rebels Captures Town Of Kidal",
+    ] {
+        let doc = run(&ev, text);
+        assert_eq!(doc.events.len(), 1, "{text}: {:#?}", doc.events);
+        assert_eq!(doc.events[0].sub_event_type, SubEventType::NonStateActorOvertakesTerritory, "{text}");
+    }
+    assert_eq!(run(&ev, "Rebels managed to attack the army base near Kidal on Monday.").events.len(), 1, "'managed to' tells the act");
+    for text in [
+        "Capturing this Taliban commander degrades the group's capabilities, the colonel said.",
+        "Rebel songs are capturing the mood of young people in Bamako this summer.",
+        "The army plans to capture the town of Kidal before the rains.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}: {:#?}", run(&ev, text).events);
+    }
+}
