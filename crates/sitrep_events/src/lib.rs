@@ -1501,6 +1501,13 @@ fn headline_case(s: &Sentence) -> bool {
     !words.is_empty() && words.iter().filter(|w| w.starts_with(char::is_uppercase)).count() * 10 >= words.len() * 7
 }
 
+/// Verbs of a protest's purpose: people who "demonstrated to demand" protested; people who "demonstrated to
+/// the delegates how" showed something.
+const PROTEST_PURPOSES: &[&str] = &[
+    "demand", "protest", "denounce", "condemn", "call", "press", "urge", "mark", "oppose", "support", "express", "voice",
+    "reject", "commemorate", "mourn", "show", "seek",
+];
+
 /// Whether a cue in scope says the trigger did not (or not yet) happen.
 fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     let tw0 = word_at(&s.words, span.start);
@@ -1523,7 +1530,13 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
         return true;
     }
     // "demonstrated the need", "demonstrated that": showing something, not a street protest.
-    if verb && s.lower_word_is(tw0, &["demonstrated", "demonstrating"]) && s.lower_word_is(tw1 + 1, &["the", "a", "an", "that", "how", "its", "their", "his", "her", "our", "this", "what", "to", "some", "great", "strong"]) {
+    // "demonstrated to demand his release" is a protest with its purpose.
+    let purpose = s.lower_word_is(tw1 + 1, &["to"]) && s.lower_word_is(tw1 + 2, PROTEST_PURPOSES);
+    if verb
+        && !purpose
+        && s.lower_word_is(tw0, &["demonstrated", "demonstrating"])
+        && s.lower_word_is(tw1 + 1, &["the", "a", "an", "that", "how", "its", "their", "his", "her", "our", "this", "what", "to", "some", "great", "strong"])
+    {
         return true;
     }
     // "No women or children were injured during the operation": a sentence that opens by saying no one.

@@ -580,3 +580,21 @@ fn present_and_participle_captures_are_events_a_gerund_topic_or_a_mood_is_not() 
         assert!(run(&ev, text).events.is_empty(), "{text}: {:#?}", run(&ev, text).events);
     }
 }
+
+#[test]
+fn people_who_demonstrated_to_demand_protested_and_a_car_that_detonated_is_a_bomb() {
+    let ev = events();
+    let doc = run(&ev, "Dozens of people demonstrated to demand his release in Awja on Friday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::PeacefulProtest);
+    assert!(run(&ev, "The minister demonstrated to the delegates how the new voting machines work.").events.is_empty());
+    let doc = run(&ev, "A car parked near the market in the Baiyaa district detonated at about 10 a.m., wounding two people.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::RemoteExplosiveLandmineIed);
+    for text in [
+        "A truck carrying fireworks exploded on the highway near Naples on Monday.",
+        "An old car parked outside the garage exploded after its fuel line caught fire on Monday.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
