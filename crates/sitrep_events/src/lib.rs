@@ -143,7 +143,7 @@ const NOT_SEIZED: &[&str] = &[
     "camera", "cameras", "photograph", "photographs", "photo", "photos", "photographer", "photographers", "film", "films",
     "video", "videos", "footage", "picture", "pictures", "image", "images", "surveillance", "lens", "imagination",
     "attention", "hearts", "votes", "seats", "title", "medal", "mood", "spirit", "essence", "feeling", "interest", "market",
-    "moment",
+    "moment", "share",
 ];
 
 fn capture_not_seizing(s: &Sentence, span: Span) -> bool {

@@ -598,3 +598,12 @@ fn people_who_demonstrated_to_demand_protested_and_a_car_that_detonated_is_a_bom
         assert!(run(&ev, text).events.is_empty(), "{text}");
     }
 }
+
+#[test]
+fn a_relative_or_a_rank_captured_by_a_force_is_a_person_taken() {
+    let ev = events();
+    let doc = run(&ev, "Soldiers captured his younger brother during a raid near Quetta on Saturday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
+    assert!(run(&ev, "Sales forces captured a larger share of the market in Lagos last quarter.").events.is_empty());
+}
