@@ -95,6 +95,97 @@ fn follows_be(s: &Sentence, tw0: usize, reach: usize) -> bool {
     (1..=reach).any(|k| tw0 >= k && s.lower_word_is(tw0 - k, &["was", "were", "been", "being"]))
 }
 
+/// Whether `a2` is `a1` named again as an acronym in brackets right after it ("the Syrian Arab Army (SAA)"),
+/// or an ally of it ("backed by", "alongside", "in coordination with").
+fn same_side_named_again(s: &Sentence, a1: &Actor, a2: &Actor) -> bool {
+    let (Some(s1), Some(s2)) = (a1.span, a2.span) else { return false };
+    if s1.end <= s2.start && s.text[s1.end..s2.start].trim() == "(" && s.text[s2.end..].trim_start().starts_with(')') {
+        return true;
+    }
+    let w = word_at(&s.words, s2.start);
+    (w.saturating_sub(4)..w).any(|k| {
+        let by = s.lower_word_is(k, &["backed", "supported", "assisted", "aided", "joined"]) && s.lower_word_is(k + 1, &["by"]);
+        (by || s.lower_word_is(k, &["alongside", "coordination"])) && !s.words[k..w].iter().any(|x| x.punct && x.span.of(s.text) != "-")
+    })
+}
+
+/// Adverbs of a wound or of its reporting that may stand between "was" and "shot" ("was fatally shot",
+/// "were reportedly shot"); "was mostly shot in the desert" (a film) stays out.
+const SHOOTING_ADVERBS: &[&str] = &["fatally", "mortally", "critically", "seriously", "gravely", "badly", "reportedly", "allegedly", "repeatedly"];
+
+/// "Was shot", "was fatally shot": someone shot the subject.
+fn shot_in_the_passive(s: &Sentence, tw0: usize) -> bool {
+    follows_be(s, tw0, 1) || tw0 >= 1 && s.lower_word_is(tw0 - 1, SHOOTING_ADVERBS) && follows_be(s, tw0 - 1, 1)
+}
+
+/// "Two gunmen fatally shot a candidate": "fatally shot" with a person after it is a killing only people do;
+/// "fatally shot himself" (a suicide or an accident) and "fatally shot a bear" are not.
+fn fatally_shot_someone(s: &Sentence, span: Span) -> bool {
+    let tw0 = word_at(&s.words, span.start);
+    if tw0 == 0 || !s.lower_word_is(tw0 - 1, &["fatally", "mortally"]) {
+        return false;
+    }
+    let next = word_at(&s.words, span.end);
+    if s.lower_word_is(next, &["himself", "herself", "themselves", "itself", "oneself"]) {
+        return false;
+    }
+    let object = next..(next + 5).min(s.words.len());
+    object.clone().take_while(|&i| !s.words[i].punct).any(|i| PERSON_NOUNS.iter().any(|p| s.word(i).eq_ignore_ascii_case(p)))
+        || s.persons.iter().chain(s.mentions.iter().filter(|m| !m.speaker).map(|m| &m.span)).any(|p| {
+            let w = word_at(&s.words, p.start);
+            object.contains(&w)
+        })
+}
+
+/// Words after "captured" that say it was filmed or won, not seized: "captured on camera", "captured by
+/// surveillance cameras", "captured by photographers", "captured the imagination", "captured 19 seats".
+const NOT_SEIZED: &[&str] = &[
+    "camera", "cameras", "photograph", "photographs", "photo", "photos", "photographer", "photographers", "film", "films",
+    "video", "videos", "footage", "picture", "pictures", "image", "images", "surveillance", "lens", "imagination",
+    "attention", "hearts", "votes", "seats", "title", "medal", "mood", "spirit", "essence", "feeling", "interest", "market",
+    "moment", "share",
+];
+
+fn capture_not_seizing(s: &Sentence, span: Span) -> bool {
+    let wi = word_at(&s.words, span.end);
+    (wi..(wi + 4).min(s.words.len())).any(|i| NOT_SEIZED.iter().any(|x| s.word(i).eq_ignore_ascii_case(x)))
+}
+
+/// "Hambali was captured in Thailand", "They were captured during a raid": a passive capture whose subject,
+/// right before the form of "be", is a person (a named one, a pronoun, a person noun or a civilian actor
+/// phrase). With a political context it is an arrest, as "was arrested" would be.
+fn person_captured(s: &Sentence, span: Span) -> bool {
+    let tw0 = word_at(&s.words, span.start);
+    // "was captured", "was later captured", "had been captured".
+    let Some(be) = (1..=2).map(|k| tw0.wrapping_sub(k)).find(|&b| b < tw0 && s.lower_word_is(b, &["was", "were", "been", "being"])) else {
+        return false;
+    };
+    if be + 2 == tw0 && !s.word(be + 1).to_ascii_lowercase().ends_with("ly") && !s.lower_word_is(be + 1, &["later", "also", "then", "subsequently", "eventually", "finally"]) {
+        return false;
+    }
+    // The subject ends right before "was" (or "had"/"have" before "been").
+    let mut subj = be;
+    while subj > 0 && s.lower_word_is(subj - 1, &["had", "has", "have", "reportedly", "also"]) {
+        subj -= 1;
+    }
+    if subj == 0 || capture_not_seizing(s, span) {
+        return false;
+    }
+    let last = subj - 1;
+    let end = s.words[last].span.end;
+    // "Hicks, 26, was captured": an age between the name and the verb.
+    let age = s.words[last].punct
+        && last >= 2
+        && s.word(last - 1).bytes().all(|b| b.is_ascii_digit())
+        && s.words[last - 2].punct;
+    let end = if age { s.words[last - 2].span.start } else { end };
+    let head = if age { last.saturating_sub(3) } else { last };
+    s.lower_word_is(head, &["he", "she", "they"])
+        || PERSON_NOUNS.iter().any(|p| s.word(head).eq_ignore_ascii_case(p))
+        || s.persons.iter().any(|p| p.end == end)
+        || s.mentions.iter().any(|m| !m.speaker && m.span.end == end && m.actor.kind == ActorKind::Civilians)
+}
+
 const fn is_violent(t: EventType) -> bool {
     matches!(t, EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians)
 }
@@ -253,6 +344,12 @@ const KILL_VERBS: &[&str] = &["killed", "killing", "kills", "shot dead", "shot a
 const ACTS_WITH_A_PERPETRATOR: &[&str] = &[
     "attack", "attacks", "ambush", "raid", "raids", "assault", "offensive", "operation", "operations", "fight", "fighting",
     "clashes", "clash", "battle", "airstrike", "airstrikes", "shelling", "gunfight", "crossfire",
+];
+
+/// Things, not people, that can be "killed": "the bill was killed in the senate".
+const THINGS_KILLED: &[&str] = &[
+    "bill", "bills", "plan", "plans", "deal", "proposal", "proposals", "measure", "project", "legislation", "motion", "idea",
+    "talks", "story", "amendment", "initiative", "reform", "merger",
 ];
 
 /// Killing words only people do on purpose: enough to code an attack with an unnamed perpetrator.
@@ -515,6 +612,16 @@ impl Events {
         doc.events = events;
     }
 
+    /// Whether an arrest in the sentence is political (militants, protesters, opposition, an army's operation),
+    /// not ordinary crime.
+    fn political(&self, s: &Sentence, protest_context: bool) -> bool {
+        s.has_cue(CueKind::Political)
+            || s.political_doc
+            || s.context.iter().any(|a| self.is_military(a))
+            || protest_context
+            || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces)
+    }
+
     /// An army or a foreign force (not the police): its arrests are part of armed conflict, not crime.
     fn is_military(&self, a: &Actor) -> bool {
         a.kind == ActorKind::ExternalForces || a.kind == ActorKind::StateForces && self.actors.role_of(a) != Some("police")
@@ -708,6 +815,11 @@ impl Events {
                 best.actor1 = best.actor2.as_ref().and_then(|f| opposing(&s.context, f.kind)).cloned().or_else(|| self.unidentified(doc_country));
             }
         }
+        // "The Syrian Arab Army (SAA), backed by the Desert Hawks Brigade, launched an assault": the acronym
+        // and the ally are actor1's side, not its opponent.
+        if best.actor1.as_ref().zip(best.actor2.as_ref()).is_some_and(|(a1, a2)| same_side_named_again(s, a1, a2)) {
+            best.actor2 = None;
+        }
         // Two units of one state force "clashing" is a misread role (the victims and the force that found them).
         if best.sub == SubEventType::ArmedClash
             && best.actor1.as_ref().zip(best.actor2.as_ref()).is_some_and(|(a, b)| {
@@ -808,7 +920,10 @@ impl Events {
                 // "12 firearms were seized", "the immigration service intercepted 12 guns": weapons are
                 // taken by the authorities, named or not.
                 let weapons_taken = trig.sub == TriggerSub::Capture && seized_weapons(s, span);
-                if !any_armed && !crowd && !weapons_taken {
+                // "Al-Sabawi was captured in a raid": a person taken, by no one named, is arrested as "was
+                // arrested" would be: in a political context.
+                let person_taken = trig.sub == TriggerSub::Capture && person_captured(s, span) && self.political(s, protest_context);
+                if !any_armed && !crowd && !weapons_taken && !person_taken {
                     return None;
                 }
             }
@@ -822,12 +937,7 @@ impl Events {
                 }
             }
             Needs::Political => {
-                let political = s.has_cue(CueKind::Political)
-                    || s.political_doc
-                    || s.context.iter().any(|a| self.is_military(a))
-                    || protest_context
-                    || s.mentions.iter().any(|m| !m.speaker && m.armed() && m.actor.kind != ActorKind::StateForces);
-                if !political {
+                if !self.political(s, protest_context) {
                     return None;
                 }
             }
@@ -930,8 +1040,8 @@ impl Events {
                 // "Bertie Rice was shot in the chest": someone shot him.
                 let tw0 = word_at(&s.words, span.start);
                 let shot_passive = word.eq_ignore_ascii_case("shot")
-                    && follows_be(s, tw0, 1)
-                    && !s.lower_word_is(word_at(&s.words, span.end), &["down", "to", "at"]);
+                    && (shot_in_the_passive(s, tw0) || fatally_shot_someone(s, span))
+                    && !s.lower_word_is(word_at(&s.words, span.end), &["down", "to", "at", "up"]);
                 // "were killed in an attack in Diyarbakir", "killed during Friday's operations": the act
                 // named after the verb had a perpetrator, though the sentence names none.
                 let in_an_act = {
@@ -943,6 +1053,12 @@ impl Events {
                                 .any(|j| s.lower_word_is(j, ACTS_WITH_A_PERPETRATOR))
                     })
                 };
+                // "The reform bill was killed in the senate": a thing killed is no one killed (the subject's
+                // head right before "was", or before "was reportedly").
+                let be = (1..=2).map(|k| tw0.wrapping_sub(k)).find(|&b| b < tw0 && s.lower_word_is(b, &["was", "were"]));
+                if be.is_some_and(|b| b > 0 && s.lower_word_is(b - 1, THINGS_KILLED)) {
+                    return None;
+                }
                 let violent = shot_passive || in_an_act || VIOLENT_WORDS.iter().any(|v| word.eq_ignore_ascii_case(v));
                 let mut perpetrator = kind1.is_some_and(is_armed);
                 let explosive = instrument.flatten();
@@ -1031,7 +1147,10 @@ impl Events {
                         "hill", "airport", "control", "headquarters", "outpost", "checkpoint", "territory", "capital",
                         "region", "province", "border", "crossing", "garrison", "stronghold", "neighborhood",
                         "neighbourhood", "neighborhoods", "suburb", "suburbs", "countryside", "towns", "island",
-                        "roadblock", "roadblocks", "port", "hilltop",
+                        "roadblock", "roadblocks", "port", "hilltop", "strongholds", "bridge", "bridges", "peak", "peaks", "heights",
+                        "hills", "posts", "outposts", "airbase", "barracks", "enclave", "enclaves", "cities", "districts",
+                        "provinces", "regions", "mountain", "mountains", "valley", "bases", "checkpoints", "oilfield",
+                        "oilfields", "depot",
                     ]
                     .iter()
                     .any(|x| w.eq_ignore_ascii_case(x))
@@ -1055,9 +1174,13 @@ impl Events {
                 let armed_subject = s.mentions.iter().any(|m| {
                     m.span.end <= span.start && !m.speaker && m.armed() && !is_official(m.actor.kind)
                 });
-                let pictured = after.iter().any(|w| ["camera", "photograph", "photo", "film", "video", "footage", "picture"].iter().any(|x| w.eq_ignore_ascii_case(x)));
                 // "Captured on camera" is filmed, not seized.
-                if pictured {
+                if capture_not_seizing(s, span) {
+                    return None;
+                }
+                // "Capturing this commander degrades the Taliban's capabilities": a gerund opening the sentence
+                // names the act as a topic; "…advanced, capturing the airbase" tells it.
+                if word.to_ascii_lowercase().ends_with("ing") && !s.words[..tw0].iter().any(|w| !w.punct) {
                     return None;
                 }
                 if weapons {
@@ -1081,6 +1204,13 @@ impl Events {
                     if c.actor2.is_none() {
                         c.actor2 = s.mentions.iter().rev().find(|m| m.span.end <= span.start && !m.speaker && m.armed()).map(|m| m.actor.clone());
                     }
+                    c.priority = 40;
+                } else if passive && kind1.is_none() && person_captured(s, span) && self.political(s, protest_context) {
+                    // "Hambali was captured in Thailand": held by the forces of the operation named before,
+                    // else by the police, as an agentless "was arrested" is.
+                    c.sub = SubEventType::Arrests;
+                    c.actor2 = c.actor2.or(c.actor1.take());
+                    c.actor1 = s.context.iter().rev().find(|a| self.is_military(a)).cloned().or_else(|| self.generic_actor("police", doc_country));
                     c.priority = 40;
                 } else if people {
                     c.sub = match kind1 {
@@ -1371,12 +1501,19 @@ fn headline_case(s: &Sentence) -> bool {
     !words.is_empty() && words.iter().filter(|w| w.starts_with(char::is_uppercase)).count() * 10 >= words.len() * 7
 }
 
+/// Verbs of a protest's purpose: people who "demonstrated to demand" protested; people who "demonstrated to
+/// the delegates how" showed something.
+const PROTEST_PURPOSES: &[&str] = &[
+    "demand", "protest", "denounce", "condemn", "call", "press", "urge", "mark", "oppose", "support", "express", "voice",
+    "reject", "commemorate", "mourn", "show", "seek",
+];
+
 /// Whether a cue in scope says the trigger did not (or not yet) happen.
 fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
     let tw0 = word_at(&s.words, span.start);
     let tw1 = word_at(&s.words, span.end.saturating_sub(1));
     // "to attack", "to retake": an intention.
-    if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["to"]) && !(tw0 > 1 && s.lower_word_is(tw0 - 2, &["led", "due", "according", "lead", "leading"])) {
+    if verb && tw0 > 0 && s.lower_word_is(tw0 - 1, &["to"]) && !(tw0 > 1 && s.lower_word_is(tw0 - 2, &["led", "due", "according", "lead", "leading", "managed", "manages"])) {
         return true;
     }
     // "The assault force", "an attack helicopter", "assault rifles": the noun names a unit or a weapon.
@@ -1393,7 +1530,13 @@ fn trigger_blocked(s: &Sentence, span: Span, verb: bool) -> bool {
         return true;
     }
     // "demonstrated the need", "demonstrated that": showing something, not a street protest.
-    if verb && s.lower_word_is(tw0, &["demonstrated", "demonstrating"]) && s.lower_word_is(tw1 + 1, &["the", "a", "an", "that", "how", "its", "their", "his", "her", "our", "this", "what", "to", "some", "great", "strong"]) {
+    // "demonstrated to demand his release" is a protest with its purpose.
+    let purpose = s.lower_word_is(tw1 + 1, &["to"]) && s.lower_word_is(tw1 + 2, PROTEST_PURPOSES);
+    if verb
+        && !purpose
+        && s.lower_word_is(tw0, &["demonstrated", "demonstrating"])
+        && s.lower_word_is(tw1 + 1, &["the", "a", "an", "that", "how", "its", "their", "his", "her", "our", "this", "what", "to", "some", "great", "strong"])
+    {
         return true;
     }
     // "No women or children were injured during the operation": a sentence that opens by saying no one.
@@ -1515,6 +1658,19 @@ fn roles(s: &Sentence, span: Span, promote_after: bool) -> (Option<Actor>, Optio
     let agent = after.iter().copied().find(|m| {
         let wi = word_at(&s.words, m.span.start);
         (1..=3).any(|k| wi >= k && s.lower_word_is(wi - k, &["by"])) && wi <= word_at(&s.words, span.end) + 6
+    });
+    // "was killed yesterday at a filling station in the village by unknown gunmen": in a passive, an armed
+    // agent after "by" further on in the same clause.
+    let agent = agent.or_else(|| {
+        let tw1 = word_at(&s.words, span.end);
+        after.iter().copied().filter(|_| passive).find(|m| {
+            let wi = word_at(&s.words, m.span.start);
+            m.armed()
+                && wi >= tw1
+                && wi <= tw1 + 14
+                && (1..=3).any(|k| wi >= k && s.lower_word_is(wi - k, &["by"]))
+                && !s.words[tw1..wi].iter().any(|w| w.punct && w.span.of(s.text) != "-")
+        })
     });
     // "was killed in police firing", "died when the police opened fire": the force whose firing it
     // was is the agent.

@@ -476,3 +476,134 @@ fn a_nationality_before_forces_names_that_countrys_army_and_shot_to_death_is_a_k
     assert_eq!(doc.events.iter().map(|e| e.sub_event_type).collect::<Vec<_>>(), [SubEventType::Attack]);
     assert_eq!(doc.events[0].fatalities.as_ref().and_then(|f| f.low), Some(1));
 }
+
+#[test]
+fn a_person_captured_in_a_political_story_is_arrested_a_fugitive_or_a_photo_is_not() {
+    let ev = events();
+    let doc = run(&ev, "Separatist rebels attacked a checkpoint near Quetta on Sunday. He was captured during a raid in Turbat on Monday.");
+    let arrest = doc.events.iter().find(|e| e.sub_event_type == SubEventType::Arrests).expect("the capture is an arrest");
+    assert_eq!(doc.slice(arrest.trigger.unwrap()), "captured");
+    assert_eq!(arrest.actor1.as_ref().unwrap().kind, ActorKind::StateForces);
+    for text in [
+        "He was captured in Lyon on Monday after two years on the run.",
+        "The activist was captured by surveillance cameras entering the ministry in Minsk.",
+        "The wolf suspected of killing sheep was captured in the hills above Grenoble.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}: {:#?}", run(&ev, text).events);
+    }
+}
+
+#[test]
+fn fatally_shot_is_a_killing_unless_self_inflicted_or_an_animal() {
+    let ev = events();
+    for text in [
+        "The candidate was fatally shot outside his office in Lagos on Friday.",
+        "Two men on a motorcycle fatally shot a journalist in Karachi on Friday.",
+    ] {
+        let doc = run(&ev, text);
+        assert_eq!(doc.events.len(), 1, "{text}");
+        assert_eq!(doc.events[0].sub_event_type, SubEventType::Attack, "{text}");
+    }
+    for text in [
+        "A hunter fatally shot himself while cleaning his rifle at his cabin on Sunday.",
+        "A park ranger fatally shot a bear near the campsite on Sunday.",
+        "The final scene was mostly shot in the desert outside Marrakesh.",
+        "Oil prices shot up in London on Monday.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn a_hyphenated_explosive_is_the_instrument_a_demolition_is_no_event() {
+    let ev = events();
+    let doc = run(&ev, "A driver detonated his explosives-laden car at a police checkpoint in Baghdad on Monday.");
+    assert_eq!(doc.events.len(), 1);
+    assert_eq!(doc.events[0].event_type(), EventType::ExplosionsRemoteViolence);
+    assert!(run(&ev, "Engineers detonated explosive charges to demolish the old stadium on Sunday.").events.is_empty());
+}
+
+#[test]
+fn an_acronym_or_an_ally_is_actor1s_side_and_an_air_force_strikes() {
+    let ev = events();
+    let doc = run(&ev, "The Syrian Arab Army (SAA) launched a new assault near Aleppo on Thursday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::ArmedClash);
+    assert!(doc.events[0].actor2.is_none());
+    let doc = run(&ev, "The Russian Air Force struck rebel positions near Idlib on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::AirDroneStrike);
+    for text in [
+        "Fighter jets struck a dramatic pose over the crowd at the air show on Sunday.",
+        "Air force jets targeted by budget cuts will be retired next year, the ministry said.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn a_bridge_or_strongholds_captured_by_an_armed_group_is_territory() {
+    let ev = events();
+    let doc = run(&ev, "Rebels captured the bridge over the river north of Goma on Monday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::NonStateActorOvertakesTerritory);
+    assert!(run(&ev, "Army engineers captured the rainwater in new cisterns near Kabul on Monday.").events.is_empty());
+}
+
+#[test]
+fn an_armed_agent_late_in_a_passive_clause_is_the_killer_a_bill_killed_is_no_one() {
+    let ev = events();
+    let doc = run(&ev, "The chairman was killed on Monday at a filling station near the market by unknown gunmen.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Attack);
+    assert!(doc.events[0].actor1.as_ref().unwrap().span.is_some(), "the gunmen named are actor1");
+    assert!(run(&ev, "The reform bill was killed in the senate on Tuesday by rebel lawmakers of the ruling party.").events.is_empty());
+}
+
+#[test]
+fn present_and_participle_captures_are_events_a_gerund_topic_or_a_mood_is_not() {
+    let ev = events();
+    for text in [
+        "Rebels advanced into the province on Monday, capturing the airbase near the border.",
+        "Rebels Captures Town Of Kidal",
+    ] {
+        let doc = run(&ev, text);
+        assert_eq!(doc.events.len(), 1, "{text}: {:#?}", doc.events);
+        assert_eq!(doc.events[0].sub_event_type, SubEventType::NonStateActorOvertakesTerritory, "{text}");
+    }
+    assert_eq!(run(&ev, "Rebels managed to attack the army base near Kidal on Monday.").events.len(), 1, "'managed to' tells the act");
+    for text in [
+        "Capturing this Taliban commander degrades the group's capabilities, the colonel said.",
+        "Rebel songs are capturing the mood of young people in Bamako this summer.",
+        "The army plans to capture the town of Kidal before the rains.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}: {:#?}", run(&ev, text).events);
+    }
+}
+
+#[test]
+fn people_who_demonstrated_to_demand_protested_and_a_car_that_detonated_is_a_bomb() {
+    let ev = events();
+    let doc = run(&ev, "Dozens of people demonstrated to demand his release in Awja on Friday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::PeacefulProtest);
+    assert!(run(&ev, "The minister demonstrated to the delegates how the new voting machines work.").events.is_empty());
+    let doc = run(&ev, "A car parked near the market in the Baiyaa district detonated at about 10 a.m., wounding two people.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::RemoteExplosiveLandmineIed);
+    for text in [
+        "A truck carrying fireworks exploded on the highway near Naples on Monday.",
+        "An old car parked outside the garage exploded after its fuel line caught fire on Monday.",
+    ] {
+        assert!(run(&ev, text).events.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn a_relative_or_a_rank_captured_by_a_force_is_a_person_taken() {
+    let ev = events();
+    let doc = run(&ev, "Soldiers captured his younger brother during a raid near Quetta on Saturday.");
+    assert_eq!(doc.events.len(), 1, "{:#?}", doc.events);
+    assert_eq!(doc.events[0].sub_event_type, SubEventType::Arrests);
+    assert!(run(&ev, "Sales forces captured a larger share of the market in Lagos last quarter.").events.is_empty());
+}
