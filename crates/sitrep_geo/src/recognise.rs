@@ -627,6 +627,12 @@ impl Gazetteer {
                 if in_dateline {
                     break 'r false;
                 }
+                // "Missing Ill. man found": a state abbreviation written with the period it
+                // needs is the state, even where its letters spell an English word.
+                let abbreviation = span.of(text).ends_with('.') && lex.aliases.get(&key).is_some_and(|(_, needs)| *needs);
+                if abbreviation && !t.sentence_start && !caps {
+                    break 'r false;
+                }
                 if caps && !demonym {
                     if let Some(reject) =
                         self.caps_evidence(doc, toks, i, end, &key, &cands, locative_before, &mentions)

@@ -960,3 +960,11 @@ fn an_unknown_place_takes_its_container_not_the_country_that_controls_it() {
     let tanf = doc.places.iter().find(|p| doc.slice(p.span).ends_with("Tanf")).and_then(|p| p.geo.as_ref());
     assert_eq!(tanf.and_then(|g| g.country.as_deref()), Some("SY"), "{tanf:?}");
 }
+
+#[test]
+fn a_state_abbreviation_with_its_period_is_the_state_though_it_spells_a_word() {
+    let doc = annotated("Missing Ill. man found in stolen car sunk in lake.");
+    let ill = place(&doc, "Ill.").and_then(|p| p.geo.as_ref()).expect("Ill. placed");
+    assert_eq!(ill.admin1.as_deref(), Some("Illinois"));
+    assert!(place(&annotated("He fell ill. Doctors came."), "ill.").is_none());
+}
