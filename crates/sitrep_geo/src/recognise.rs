@@ -706,7 +706,16 @@ impl Gazetteer {
                             let region_before_title = (region || strong)
                                 && inside
                                 && (lex.follower.contains(&next_lower) || lex.title.contains(&next_lower));
-                            !(place_cue || (division && alone) || county || place_noun || region_before_title)
+                            // "Hardline Saudi clerics": a demonym modifying a lowercase noun
+                            // is no person's name, whatever the tagger's span.
+                            let demonym_modifier =
+                                demonym && next_word.is_some_and(|n| n.space_before && !is_cap(next_str));
+                            !(place_cue
+                                || (division && alone)
+                                || county
+                                || place_noun
+                                || region_before_title
+                                || demonym_modifier)
                         }
                         EntityKind::Org => {
                             !((place_cue || (is_all_caps(surface) && dash_after)) && !inside)

@@ -968,3 +968,10 @@ fn a_state_abbreviation_with_its_period_is_the_state_though_it_spells_a_word() {
     assert_eq!(ill.admin1.as_deref(), Some("Illinois"));
     assert!(place(&annotated("He fell ill. Doctors came."), "ill.").is_none());
 }
+
+#[test]
+fn a_demonym_before_a_lowercase_noun_is_no_persons_name() {
+    let doc = tagged("Hardline Saudi clerics urge a ban on music.", "Hardline Saudi", EntityKind::Person);
+    let saudi = place(&doc, "Saudi").and_then(|p| p.geo.as_ref()).expect("Saudi placed");
+    assert_eq!(saudi.country.as_deref(), Some("SA"));
+}
