@@ -975,3 +975,10 @@ fn a_demonym_before_a_lowercase_noun_is_no_persons_name() {
     let saudi = place(&doc, "Saudi").and_then(|p| p.geo.as_ref()).expect("Saudi placed");
     assert_eq!(saudi.country.as_deref(), Some("SA"));
 }
+
+#[test]
+fn a_service_member_named_by_home_town_keeps_the_town() {
+    let text = "Mourners buried the 28-year-old Manchester Marine killed last week.";
+    let doc = tagged(text, "Manchester Marine", EntityKind::Person);
+    assert!(place(&doc, "Manchester").is_some());
+}
