@@ -96,6 +96,20 @@ impl TextBuilder {
     }
 }
 
+
+/// Personal and possessive pronouns: mentions a coreference layer adds, which no named-entity
+/// gold annotates.
+#[must_use]
+pub fn is_pronoun(word: &str) -> bool {
+    const PRONOUNS: &[&str] = &[
+        "he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me", "his", "hers", "its", "their",
+        "theirs", "our", "ours", "my", "mine", "your", "yours", "himself", "herself", "themselves", "itself",
+    ];
+    // "US" is a country, "us" a pronoun: capitals beyond the first letter are a name.
+    let shouting = word.chars().skip(1).any(char::is_uppercase);
+    !shouting && PRONOUNS.contains(&word.to_lowercase().as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,17 +143,4 @@ mod tests {
         assert!(half_overlap((0, 10), (5, 100)));
         assert!(!half_overlap((0, 10), (6, 100)));
     }
-}
-
-/// Personal and possessive pronouns: mentions a coreference layer adds, which no named-entity
-/// gold annotates.
-#[must_use]
-pub fn is_pronoun(word: &str) -> bool {
-    const PRONOUNS: &[&str] = &[
-        "he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me", "his", "hers", "its", "their",
-        "theirs", "our", "ours", "my", "mine", "your", "yours", "himself", "herself", "themselves", "itself",
-    ];
-    // "US" is a country, "us" a pronoun: capitals beyond the first letter are a name.
-    let shouting = word.chars().skip(1).any(char::is_uppercase);
-    !shouting && PRONOUNS.contains(&word.to_lowercase().as_str())
 }

@@ -61,7 +61,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 eprintln!("sitrep: no place in the gazetteer answers to {name:?}");
                 return Ok(ExitCode::from(1));
             }
-            found.sort_by(|a, b| b.population.cmp(&a.population));
+            found.sort_by_key(|c| std::cmp::Reverse(c.population));
             println!("kind\tcountry\tadmin1\tpopulation\tgeonames_id\tlat\tlon\tname");
             for c in found {
                 let g = &c.geo;
