@@ -7,8 +7,8 @@ use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 use crate::lexicon::owner_words;
 
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
-/// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
-/// target, not where the event happened.)
+/// ("from" and "to" are left out: "tunneled in from X", "marched to X" name an origin or a goal,
+/// not where the event happened; "on" ties only a town or smaller: see `best_in`.)
 const TIES: [&str; 20] = [
     "in",
     "near",
@@ -156,7 +156,9 @@ pub fn locate_events(doc: &mut Document) {
         // not where the operation it reports took place.
         let here = sentence.and_then(|s| doc.sentence_at(s.start));
         if chosen.is_none() {
-            chosen = story_place.filter(|(_, at)| here.is_some_and(|h| h >= *at && h - at <= STORY_SENTENCES)).map(|(p, _)| p);
+            chosen = story_place
+                .filter(|(_, at)| here.is_some_and(|h| h >= *at && h - at <= STORY_SENTENCES))
+                .map(|(p, _)| p);
         } else if let (Some(p), Some(h)) = (chosen, here) {
             story_place = Some((p, h));
         }
@@ -332,29 +334,24 @@ fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
 }
 
 /// The place inside `within` most tied to `anchor`: nearest, with a strong preference for one
-/// introduced by a locative word, and for the more specific of "X, Y" pairs.
+/// introduced by a locative word, and for the more specific of two places named together
+/// ("Alexandria, Louisiana", "Baghdad's neighborhood of Karrada", "Kinsibba in Jabal al-Akrad").
 fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span) -> Option<&'a Place> {
     let text = &doc.text;
     let inside: Vec<&Place> = places.iter().copied().filter(|p| within.contains(p.span)).collect();
-    inside
+    let scored: Vec<(&Place, f64)> = inside
         .iter()
         .copied()
         .filter(|p| {
-            // "Alexandria, Louisiana": the container after the comma is not the event's place.
-            !inside.iter().any(|q| q.span.end < p.span.start && text[q.span.end..p.span.start].trim() == ",")
-        })
-        .filter(|p| {
-            // A district subplace wins over its own parent beside it.
+            // A district subplace wins over its own parent named with it ("Aleppo's Salaheddine
+            // district", "Pul-e Alam district"), tied or not; beyond a comma only when tied
+            // (`situates`): "in southern Aleppo, seizing the Ramouseh district" is in Aleppo.
             !inside.iter().any(|q| {
                 q.span != p.span
-                    && q.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::District)
-                    && p.geo
-                        .as_ref()
-                        .zip(q.geo.as_ref())
-                        .is_some_and(|(a, b)| a.geonames_id == b.geonames_id && a.name == b.name)
-                    && (q.span.overlaps(p.span)
-                        || q.span.end.abs_diff(p.span.start) < 20
-                        || p.span.end.abs_diff(q.span.start) < 20)
+                    && is_subplace(q)
+                    && same_geo(p, q)
+                    && (q.span.end.abs_diff(p.span.start) < 20 || p.span.end.abs_diff(q.span.start) < 20)
+                    && !between(text, p.span, q.span).contains(',')
             })
         })
         .filter_map(|p| {
@@ -387,7 +384,14 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             let after = text[p.span.end..].strip_prefix("'s").or_else(|| text[p.span.end..].strip_prefix("’s"));
             let possessive_head =
                 after.is_some_and(|rest| rest.trim_start().chars().next().is_none_or(|c| !c.is_lowercase()));
-            let tied = object || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
+            // "an assault on Souran", "patrolling on Jolo" happened there; "the war on Iraq",
+            // "pressure on South Korea", "action on Africa" name a country or region as a
+            // target or topic.
+            let on_town = before == "on"
+                && p.geo.as_ref().is_some_and(|g| {
+                    matches!(g.precision, GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City)
+                });
+            let tied = object || on_town || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
             // "near the U.S. embassy", "the embassies of the PRC", "the Communist Party of
             // Chile": a country that owns the thing named is not where the event was.
             if p.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::Country) && owned(text, p, within) {
@@ -415,8 +419,165 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                 .is_some_and(|phrase| inside.iter().any(|q| q.span.end <= phrase && q.span.end + 20 >= phrase));
             Some((p, specific - distance - if reference { 1_000.0 } else { 0.0 }))
         })
+        .collect();
+    // Of two tied places named together, the one that only says where the other is gives way.
+    scored
+        .iter()
+        .filter(|(p, _)| !scored.iter().any(|(q, _)| q.span != p.span && situates(text, p, q)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(p, _)| p)
+        .map(|(p, _)| *p)
+}
+
+/// Whether `outer`, named beside `inner`, only says where `inner` is: "Alexandria, Louisiana",
+/// "Tripoli, northern Lebanon", "Kinsibba in Jabal al-Akrad", "the Mayo district of Pattani
+/// province", "Baghdad's northern neighborhood of Hurriyah", "the Los Angeles suburb of
+/// Rosemead", "Pakistan's largest city, Karachi", "Abu Ghraib, on the western edge of Baghdad";
+/// or a district the gazetteer lacks resolved to `outer` beside it ("Aleppo's Salaheddine
+/// district").
+fn situates(text: &str, outer: &Place, inner: &Place) -> bool {
+    if outer.span.overlaps(inner.span) {
+        return false;
+    }
+    let district_of_outer = is_subplace(inner)
+        && same_geo(outer, inner)
+        && (inner.span.end.abs_diff(outer.span.start) < 20 || outer.span.end.abs_diff(inner.span.start) < 20);
+    if district_of_outer {
+        return true;
+    }
+    if inner.span.start < outer.span.start {
+        pair_inner(text, inner, outer) == Some(Inner::First)
+    } else {
+        pair_inner(text, outer, inner) == Some(Inner::Second)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inner {
+    First,
+    Second,
+}
+
+/// Which of two places named one after the other (`first` before `second`) is held by the
+/// other, when the words between say so.
+fn pair_inner(text: &str, first: &Place, second: &Place) -> Option<Inner> {
+    let words = LocateWords::get();
+    let raw = between(text, first.span, second.span);
+    if raw.contains([';', '.', '(', ')']) && !raw.trim_start().starts_with(',') {
+        return None;
+    }
+    let qualifier = |w: &String| QUALIFIERS.contains(&w.as_str()) || w == "rural";
+    let level = |p: &Place| {
+        p.geo.as_ref().map_or(0, |g| match g.precision {
+            GeoPrecision::Point | GeoPrecision::District => 1,
+            GeoPrecision::City => 2,
+            GeoPrecision::Region => 3,
+            GeoPrecision::Country => 4,
+        })
+    };
+    // "Outer's Inner", "Outer's northern Inner province", "Outer's northern neighborhood of
+    // Inner", "Outer's largest city, Inner".
+    if let Some(rest) = raw.strip_prefix("'s").or_else(|| raw.strip_prefix("’s")) {
+        let gap = words_of(rest);
+        if rest.contains([';', '.', '(', ')']) || gap.len() > 4 {
+            return None;
+        }
+        if gap.iter().all(qualifier) && !rest.contains(',') {
+            return Some(Inner::Second);
+        }
+        let lower = rest.split_whitespace().all(|w| w.chars().next().is_some_and(|c| !c.is_uppercase()));
+        let kind_then_of = gap
+            .iter()
+            .rposition(|w| w == "of")
+            .is_some_and(|at| at >= 1 && words.kind.contains(&gap[at - 1]) && gap[at + 1..].iter().all(qualifier));
+        let kind_then_comma = rest.trim_end().ends_with(',') && gap.last().is_some_and(|w| words.kind.contains(w));
+        return (lower && (kind_then_of || kind_then_comma)).then_some(Inner::Second);
+    }
+    let gap = words_of(raw);
+    if gap.len() > 10 {
+        return None;
+    }
+    let link = gap.iter().rposition(|w| w == "in" || w == "of");
+    let tail_qualifies = link.is_some_and(|at| gap[at + 1..].iter().all(qualifier));
+    if raw.trim_start().starts_with(',') {
+        // "Tripoli, northern Lebanon", "Lashkar Gah, the capital of Helmand", "Sadr City, a
+        // mainly Shiite neighborhood of Baghdad", "San Alberto, in northern Cesar", "Abu Ghraib,
+        // on the western edge of Baghdad", "Jolo, 940 km (580 miles) south of Manila".
+        let qualifiers = gap.iter().all(qualifier);
+        let apposition = tail_qualifies
+            && link.is_some_and(|at| {
+                (1..=5).contains(&at)
+                    && words.kind.contains(&gap[at - 1])
+                    && gap[..at - 1].iter().enumerate().all(|(k, w)| k > 0 || matches!(w.as_str(), "a" | "an" | "the"))
+            });
+        // "East of Baquba, in Balad Ruz": a bare "in" after a comma holds the first place only
+        // when the second is of a wider level.
+        let wider_after_in = tail_qualifies && link == Some(0) && level(first) < level(second);
+        let position = matches!(gap.last().map(String::as_str), Some("of" | "from"))
+            && gap.iter().all(|w| words.position.contains(w) || w.starts_with(|c: char| c.is_ascii_digit()));
+        return (qualifiers || apposition || wider_after_in || position).then_some(Inner::First);
+    }
+    if raw.contains([',', ';', '.', '(', ')']) || !tail_qualifies || gap.len() > 6 {
+        return None;
+    }
+    let at = link?;
+    // "Kinsibba in Jabal al-Akrad", "Veraval in Gujarat state".
+    if gap[at] == "in" {
+        return (at == 0 || gap[..at].iter().all(|w| words.kind.contains(w))).then_some(Inner::First);
+    }
+    // "X district of Y": the kind names the held place. A kind that names follow as a suffix
+    // holds the first ("the Mayo district of Pattani province", "the Shaab neighborhood of
+    // Baghdad"); another holds the second ("the West Bank city of Nablus", "the Sinai resorts
+    // of Taba") unless the places' own levels say otherwise ("the Harare township of
+    // Highfield" is Highfield either way; "the Kajaki town of Helmand province" is Kajaki).
+    if at == 0 || !gap[..at].iter().all(|w| words.kind.contains(w)) {
+        return None;
+    }
+    if words.suffix.contains(&gap[at - 1]) {
+        return Some(Inner::First);
+    }
+    Some(if level(first) < level(second) { Inner::First } else { Inner::Second })
+}
+
+/// The lowercase words of `s`, punctuation dropped ("(30 km)" → "30", "km").
+fn words_of(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty() && *w != "-")
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The word lists of `data/locate_words.tsv`.
+struct LocateWords {
+    kind: HashSet<String>,
+    suffix: HashSet<String>,
+    position: HashSet<String>,
+}
+
+impl LocateWords {
+    fn get() -> &'static Self {
+        static WORDS: std::sync::OnceLock<LocateWords> = std::sync::OnceLock::new();
+        WORDS.get_or_init(|| {
+            let mut words = Self { kind: HashSet::new(), suffix: HashSet::new(), position: HashSet::new() };
+            for line in include_str!("../data/locate_words.tsv").lines() {
+                if line.starts_with('#') {
+                    continue;
+                }
+                let Some((category, word)) = line.split_once('\t') else { continue };
+                if category == "suffix" {
+                    words.suffix.insert(word.trim().to_owned());
+                    words.kind.insert(word.trim().to_owned());
+                    continue;
+                }
+                let set = match category {
+                    "kind" => &mut words.kind,
+                    "position" => &mut words.position,
+                    _ => continue,
+                };
+                set.insert(word.trim().to_owned());
+            }
+            words
+        })
+    }
 }
 
 /// Whether the country `p` is named as the owner of a thing: the word after it ("U.S.
@@ -447,6 +608,17 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
         w = before.next().unwrap_or_default();
     }
     w == "of" && before.next().is_some_and(|n| owner.contains(&n))
+}
+
+/// The text between two spans, empty when they overlap.
+fn between(text: &str, a: Span, b: Span) -> &str {
+    let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
+    text.get(first.end..second.start).unwrap_or("")
+}
+
+/// Whether two places resolved to the same gazetteer place.
+fn same_geo(a: &Place, b: &Place) -> bool {
+    a.geo.as_ref().zip(b.geo.as_ref()).is_some_and(|(a, b)| a.geonames_id == b.geonames_id && a.name == b.name)
 }
 
 fn is_subplace(p: &Place) -> bool {
@@ -493,7 +665,16 @@ fn distance_phrase_start(text: &str, at: usize, floor: usize) -> Option<usize> {
     // A unit within the next few words, after a number ("30 km", "20 miles (30 km)").
     let rest: Vec<&(usize, String)> = it.take(6).collect();
     let unit = rest.iter().position(|(_, w)| UNITS.contains(&w.as_str()))?;
-    let number = rest[unit + 1..].iter().position(|(_, w)| w.starts_with(|c: char| c.is_ascii_digit()))? + unit + 1;
+    let is_number = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+    let mut number = rest[unit + 1..].iter().position(|(_, w)| is_number(w))? + unit + 1;
+    // "24 kilometres (15 miles)": the phrase opens at the first measure, not the parenthesis.
+    for (k, (_, w)) in rest.iter().enumerate().skip(number + 1) {
+        if is_number(w) {
+            number = k;
+        } else if !UNITS.contains(&w.as_str()) {
+            break;
+        }
+    }
     // The phrase opens at its number, or at "about"/"some" before it.
     let mut open = rest[number].0;
     if let Some((s, w)) = rest.get(number + 1) {

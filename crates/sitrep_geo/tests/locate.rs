@@ -1,0 +1,103 @@
+//! Which place an event's own clause ties it to (`locate_events`), on invented sentences.
+
+use sitrep_core::check::assert_spans;
+use sitrep_core::{Document, Event, Span, SubEventType};
+use sitrep_geo::{locate_events, test_gazetteer};
+
+fn span_of(text: &str, needle: &str) -> Span {
+    let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
+    Span::new(start, start + needle.len())
+}
+
+/// The name of the place `locate_events` gives the one event triggered by `trigger` in the
+/// one-sentence `text`, or `None`.
+fn located(text: &str, trigger: &str) -> Option<String> {
+    let mut doc = Document::from_text("t", text);
+    test_gazetteer().annotate(&mut doc);
+    let event = Event::new("V1", SubEventType::Attack, span_of(text, trigger), vec![Span::new(0, text.len())]);
+    doc.events.push(event);
+    locate_events(&mut doc);
+    assert_spans(&doc);
+    doc.events[0].location.as_ref().map(|l| l.name.clone())
+}
+
+#[test]
+fn the_place_a_container_names_by_its_kind_is_the_events_place() {
+    let cases = [
+        (
+            "Police detonated two bombs found on Monday in Manila's neighboring province of Pampanga.",
+            "detonated",
+            "Pampanga",
+        ),
+        ("Gunmen shot a shopkeeper in the Los Angeles suburb of Rosemead on Friday.", "shot", "Rosemead"),
+        ("A car bomb exploded in Baghdad's northern neighborhood of Kadhimiyah on Sunday.", "exploded", "Kadhimiyah"),
+        ("Rebels shot dead five villagers in India's northeastern state of Assam.", "shot", "Assam"),
+        ("A bomb killed two soldiers in the West Bank city of Nablus on Tuesday.", "killed", "Nablus"),
+    ];
+    for (text, trigger, want) in cases {
+        assert_eq!(located(text, trigger).as_deref(), Some(want), "{text}");
+    }
+}
+
+#[test]
+fn a_name_with_its_own_kind_before_of_is_held_by_the_place_after() {
+    let cases = [
+        ("A teacher was shot in the Mayo district of Pattani province on Friday.", "shot", "Mayo"),
+        ("Militants detonated a mine in Alishir district of Khost on Sunday.", "detonated", "Alishir"),
+    ];
+    for (text, trigger, want) in cases {
+        assert_eq!(located(text, trigger).as_deref(), Some(want), "{text}");
+    }
+}
+
+#[test]
+fn a_place_that_only_says_where_the_first_one_is_gives_way() {
+    let cases = [
+        (
+            "In Abu Ghraib, on the western edge of Baghdad, troops clashed with residents on Sunday.",
+            "clashed",
+            "Abu Ghraib",
+        ),
+        (
+            "Troops captured five men on Jolo, about 940 kilometers (580 miles) south of Manila, last week.",
+            "captured",
+            "Jolo",
+        ),
+        (
+            "Fighting centred on Panjwayi district, 24 kilometres (15 miles) west of Kandahar city, killed ten.",
+            "killed",
+            "Panjwayi",
+        ),
+        (
+            "A truck bomb wounded forty people in Lashkar Gah, the capital of Helmand, on Wednesday.",
+            "wounded",
+            "Lashkar Gah",
+        ),
+        ("Police patrolled the streets of Veraval in Gujarat state after the riots.", "patrolled", "Veraval"),
+        (
+            "Gunmen dragged six farmers from their homes in San Alberto, in northern Cesar province.",
+            "dragged",
+            "San Alberto",
+        ),
+    ];
+    for (text, trigger, want) in cases {
+        assert_eq!(located(text, trigger).as_deref(), Some(want), "{text}");
+    }
+}
+
+#[test]
+fn a_district_beyond_a_comma_that_the_clause_does_not_tie_leaves_its_parent_the_place() {
+    let text = "Rebels launched an attack on troops in southern Aleppo, seizing the Ramouseh district.";
+    assert_eq!(located(text, "attack").as_deref(), Some("Aleppo"));
+    // Named together, the district wins over its parent as before.
+    let text = "Artillery shelled houses in Aleppo's Salaheddine district overnight.";
+    assert_eq!(located(text, "shelled").as_deref(), Some("Salaheddine"));
+}
+
+#[test]
+fn on_ties_a_town_but_not_a_country_it_names_as_a_target_or_topic() {
+    let text = "Rebels launched their second assault on Souran after failing to take the town.";
+    assert_eq!(located(text, "assault").as_deref(), Some("Souran"));
+    let text = "Students protested against the war on Iraq outside the embassy.";
+    assert_eq!(located(text, "protested"), None);
+}
