@@ -391,7 +391,21 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                 && p.geo.as_ref().is_some_and(|g| {
                     matches!(g.precision, GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City)
                 });
-            let tied = object || on_town || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
+            // "not far from Grozny", "two miles away from X".
+            let far_from = before == "from" && {
+                let head = words_of(text.get(within.start.min(p.span.start)..p.span.start).unwrap_or(""));
+                head.len() >= 2 && matches!(head[head.len() - 2].as_str(), "far" | "away")
+            };
+            let tied = object
+                || on_town
+                || far_from
+                || TIES.contains(&before.as_str())
+                || NEAR.contains(&before.as_str())
+                || modifies_site(text, p, within);
+            // "in Abuja's International Conference Centre": a possessor a locative preposition
+            // ties is where the named site is.
+            let possessive_head =
+                possessive_head && !matches!(before.as_str(), "in" | "at" | "near" | "outside" | "inside");
             // "near the U.S. embassy", "the embassies of the PRC", "the Communist Party of
             // Chile": a country that owns the thing named is not where the event was.
             if p.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::Country) && owned(text, p, within) {
@@ -484,13 +498,15 @@ fn pair_inner(text: &str, first: &Place, second: &Place) -> Option<Inner> {
         if gap.iter().all(qualifier) && !rest.contains(',') {
             return Some(Inner::Second);
         }
-        let lower = rest.split_whitespace().all(|w| w.chars().next().is_some_and(|c| !c.is_uppercase()));
+        // "Baghdad's mainly Shiite neighborhood of Kamaliya", "Dagestan's regional capital
+        // Makhachkala".
         let kind_then_of = gap
             .iter()
             .rposition(|w| w == "of")
             .is_some_and(|at| at >= 1 && words.kind.contains(&gap[at - 1]) && gap[at + 1..].iter().all(qualifier));
-        let kind_then_comma = rest.trim_end().ends_with(',') && gap.last().is_some_and(|w| words.kind.contains(w));
-        return (lower && (kind_then_of || kind_then_comma)).then_some(Inner::Second);
+        let ends_with_kind = gap.last().is_some_and(|w| words.kind.contains(w))
+            && rest.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_lowercase) || w.ends_with(','));
+        return (kind_then_of || ends_with_kind).then_some(Inner::Second);
     }
     let gap = words_of(raw);
     if gap.len() > 10 {
@@ -512,8 +528,13 @@ fn pair_inner(text: &str, first: &Place, second: &Place) -> Option<Inner> {
         // "East of Baquba, in Balad Ruz": a bare "in" after a comma holds the first place only
         // when the second is of a wider level.
         let wider_after_in = tail_qualifies && link == Some(0) && level(first) < level(second);
-        let position = matches!(gap.last().map(String::as_str), Some("of" | "from"))
-            && gap.iter().all(|w| words.position.contains(w) || w.starts_with(|c: char| c.is_ascii_digit()));
+        let position = matches!(gap.last().map(String::as_str), Some("of" | "from" | "near" | "outside"))
+            && gap.iter().all(|w| {
+                words.position.contains(w)
+                    || words.kind.contains(w)
+                    || qualifier(w)
+                    || w.starts_with(|c: char| c.is_ascii_digit())
+            });
         return (qualifiers || apposition || wider_after_in || position).then_some(Inner::First);
     }
     if raw.contains([',', ';', '.', '(', ')']) || !tail_qualifies || gap.len() > 6 {
@@ -551,13 +572,23 @@ struct LocateWords {
     kind: HashSet<String>,
     suffix: HashSet<String>,
     position: HashSet<String>,
+    adjective: HashSet<String>,
+    site: HashSet<String>,
+    determiner: HashSet<String>,
 }
 
 impl LocateWords {
     fn get() -> &'static Self {
         static WORDS: std::sync::OnceLock<LocateWords> = std::sync::OnceLock::new();
         WORDS.get_or_init(|| {
-            let mut words = Self { kind: HashSet::new(), suffix: HashSet::new(), position: HashSet::new() };
+            let mut words = Self {
+                kind: HashSet::new(),
+                suffix: HashSet::new(),
+                position: HashSet::new(),
+                adjective: HashSet::new(),
+                site: HashSet::new(),
+                determiner: HashSet::new(),
+            };
             for line in include_str!("../data/locate_words.tsv").lines() {
                 if line.starts_with('#') {
                     continue;
@@ -571,6 +602,9 @@ impl LocateWords {
                 let set = match category {
                     "kind" => &mut words.kind,
                     "position" => &mut words.position,
+                    "adjective" => &mut words.adjective,
+                    "site" => &mut words.site,
+                    "determiner" => &mut words.determiner,
                     _ => continue,
                 };
                 set.insert(word.trim().to_owned());
@@ -691,11 +725,13 @@ fn last_word_before(text: &str, at: usize, floor: usize) -> String {
     // "in the northern city of X" ties through "of"; "in northern Syria", "in the south of X"
     // through the preposition before the qualifiers.
     let mut words = before.rsplit(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).peekable();
+    let lexicon = LocateWords::get();
     // "in Iraq's northern Nineveh province": the possessor's preposition ties the place.
     let mut skipped_possessive = false;
-    for _ in 0..5 {
-        let Some(w) = words.next() else { return String::new() };
-        let w = w.to_lowercase();
+    let mut skipped_kind = false;
+    for _ in 0..7 {
+        let Some(word) = words.next() else { return String::new() };
+        let w = word.to_lowercase();
         if w == "s" && !skipped_possessive {
             // Skip the possessor itself too: one capitalised word (or a hyphenated one).
             skipped_possessive = true;
@@ -704,11 +740,79 @@ fn last_word_before(text: &str, at: usize, floor: usize) -> String {
             }
             continue;
         }
+        // "in southern and western Baghdad", "in north and central Aceh".
+        if w == "and" && words.peek().is_some_and(|p| QUALIFIERS.contains(&p.to_lowercase().as_str())) {
+            continue;
+        }
+        // "in divided Mostar", "in Serb-held Vogosca".
+        if lexicon.adjective.contains(&w) || HELD.iter().any(|suffix| w.len() > suffix.len() && w.ends_with(suffix)) {
+            continue;
+        }
+        // "the centre of the Georgian capital Tbilisi": a people's name between the article and
+        // the kind of place.
+        if skipped_kind
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && words.peek().is_some_and(|p| p.eq_ignore_ascii_case("the"))
+        {
+            continue;
+        }
         if !QUALIFIERS.contains(&w.as_str()) {
             return w;
         }
+        skipped_kind = w != "the" && LocateWords::get().kind.contains(&w);
     }
     String::new()
+}
+
+/// Endings of compound adjectives that do not break a place's tie ("rebel-held", "Kurdish-
+/// controlled").
+const HELD: [&str; 8] =
+    ["-held", "-controlled", "-occupied", "-dominated", "-populated", "-run", "-besieged", "-plagued"];
+
+/// Whether `p` names where a site is, in a noun phrase opened by a determiner: "his Tokyo
+/// apartment", "an upscale Baghdad restaurant", "a cramped West Bank refugee camp". A country
+/// before a noun names an owner ("the U.S. base"), never this.
+fn modifies_site(text: &str, p: &Place, within: Span) -> bool {
+    // A district the recogniser built from "X neighborhood" already names the site.
+    if p.geo.as_ref().is_none_or(|g| g.precision == GeoPrecision::Country) || is_subplace(p) {
+        return false;
+    }
+    let lexicon = LocateWords::get();
+    let rest = text.get(p.span.end..within.end.max(p.span.end)).unwrap_or("");
+    if !rest.starts_with(' ') {
+        return false;
+    }
+    let next: Vec<&str> = rest.split_whitespace().take(3).collect();
+    let clean = |w: &str| w.trim_end_matches(|c: char| !c.is_alphanumeric()).to_owned();
+    let lower = |w: &str| w.chars().next().is_some_and(char::is_lowercase);
+    // "the Tijuana district of La Presa" pairs two places (`pair_inner`); no site is named.
+    // "the Karnak temple in Luxor", "a busy Baghdad square in the neighbourhood of X": the text
+    // goes on to say where the site is.
+    let site_at = |k: usize| {
+        next.get(k).is_some_and(|w| lower(w) && lexicon.site.contains(&clean(w)))
+            && next.get(k + 1).is_none_or(|after| !matches!(*after, "of" | "in" | "at" | "near"))
+    };
+    let site = site_at(0) || next.first().is_some_and(|w| lower(w) && w.chars().all(char::is_alphabetic)) && site_at(1);
+    if !site {
+        return false;
+    }
+    let head = text.get(within.start.min(p.span.start)..p.span.start).unwrap_or("");
+    let mut before = head.rsplit(char::is_whitespace).filter(|w| !w.is_empty());
+    // Up to two adjectives between the determiner and the place: "a posh", "his central".
+    for _ in 0..3 {
+        let Some(w) = before.next() else { return false };
+        let w = w.to_lowercase();
+        if lexicon.determiner.contains(&w) {
+            return true;
+        }
+        let adjective = QUALIFIERS.contains(&w.as_str())
+            || lexicon.adjective.contains(&w)
+            || HELD.iter().any(|suffix| w.len() > suffix.len() && w.ends_with(suffix));
+        if !adjective {
+            return false;
+        }
+    }
+    false
 }
 
 fn to_location(doc: &Document, p: &Place) -> Location {

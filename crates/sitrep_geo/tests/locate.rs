@@ -101,3 +101,37 @@ fn on_ties_a_town_but_not_a_country_it_names_as_a_target_or_topic() {
     let text = "Students protested against the war on Iraq outside the embassy.";
     assert_eq!(located(text, "protested"), None);
 }
+
+#[test]
+fn adjectives_coordinated_directions_and_peoples_names_do_not_break_a_tie() {
+    let cases = [
+        ("A sniper shot a driver in divided Mostar on Sunday.", "shot", "Mostar"),
+        ("In Serb-held Vogosca, north of Sarajevo, an officer was shot in the arm.", "shot", "Vogosca"),
+        ("Two car bombs detonated in southern and western Baghdad on Monday.", "detonated", "Baghdad"),
+        ("Thousands demonstrated in the centre of the Georgian capital Tbilisi on Tuesday.", "demonstrated", "Tbilisi"),
+        ("Rebels shot down a fighter jet not far from Grozny on Saturday.", "shot", "Grozny"),
+        ("About a hundred students demonstrated in Abuja's International Conference Centre.", "demonstrated", "Abuja"),
+        (
+            "Five women were killed at a wedding in the village of Sayadan, forty miles north of Kabul.",
+            "killed",
+            "Sayadan",
+        ),
+    ];
+    for (text, trigger, want) in cases {
+        assert_eq!(located(text, trigger).as_deref(), Some(want), "{text}");
+    }
+}
+
+#[test]
+fn a_place_naming_where_a_site_is_ties_the_event_after_a_determiner() {
+    let cases = [
+        ("The judge was shot dead after leaving his central Tehran office.", "shot", Some("Tehran")),
+        ("The owner of a posh Sofia restaurant was shot dead last month.", "shot", Some("Sofia")),
+        ("Gunmen stormed two buildings in a residential Baghdad compound.", "stormed", Some("Baghdad")),
+        // No determiner: a destination, not where it happened.
+        ("The two men were captured by police on their way to Sarajevo airport.", "captured", None),
+    ];
+    for (text, trigger, want) in cases {
+        assert_eq!(located(text, trigger).as_deref(), want, "{text}");
+    }
+}
