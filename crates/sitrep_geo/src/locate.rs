@@ -319,8 +319,15 @@ fn place_of_context<'a>(doc: &Document, places: &[&'a Place], sentence: Span) ->
 fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
     let s = sentence.of(text);
     let rel = anchor.start.saturating_sub(sentence.start);
-    let is_break =
-        |i: usize, c: char| c == ';' || c == '—' || (c == ',' && s[i + 1..].trim_start().starts_with("while "));
+    // " -- " and " – " set off an aside as the em dash does: "in Bajaur -- another of
+    // Pakistan's seven tribal districts".
+    let is_break = |i: usize, c: char| {
+        c == ';'
+            || c == '—'
+            || (c == '–' && s[..i].ends_with(' '))
+            || (c == '-' && s[i + 1..].starts_with('-') && s[..i].ends_with(' '))
+            || (c == ',' && s[i + 1..].trim_start().starts_with("while "))
+    };
     let start = s
         .char_indices()
         .filter(|&(i, c)| i < rel && is_break(i, c))
@@ -338,7 +345,15 @@ fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
 /// ("Alexandria, Louisiana", "Baghdad's neighborhood of Karrada", "Kinsibba in Jabal al-Akrad").
 fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span) -> Option<&'a Place> {
     let text = &doc.text;
-    let inside: Vec<&Place> = places.iter().copied().filter(|p| within.contains(p.span)).collect();
+    let inside: Vec<&Place> = places
+        .iter()
+        .copied()
+        .filter(|p| within.contains(p.span))
+        // "the U.S.-led war", "Syria-linked clashes": a compound adjective, not a place of the event.
+        .filter(|p| !compound_adjective(text, p.span))
+        // "…marched through Salonika, where … in France": a relative clause about something else.
+        .filter(|p| relative_clause(text, within, p.span).is_none_or(|clause| clause.contains(anchor)))
+        .collect();
     let scored: Vec<(&Place, f64)> = inside
         .iter()
         .copied()
@@ -401,7 +416,7 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                 || far_from
                 || TIES.contains(&before.as_str())
                 || NEAR.contains(&before.as_str())
-                || modifies_site(text, p, within);
+                || modifies_site(text, p, within, &inside);
             // "in Abuja's International Conference Centre": a possessor a locative preposition
             // ties is where the named site is.
             let possessive_head =
@@ -575,6 +590,8 @@ struct LocateWords {
     adjective: HashSet<String>,
     site: HashSet<String>,
     determiner: HashSet<String>,
+    compound: HashSet<String>,
+    event: HashSet<String>,
 }
 
 impl LocateWords {
@@ -588,6 +605,8 @@ impl LocateWords {
                 adjective: HashSet::new(),
                 site: HashSet::new(),
                 determiner: HashSet::new(),
+                compound: HashSet::new(),
+                event: HashSet::new(),
             };
             for line in include_str!("../data/locate_words.tsv").lines() {
                 if line.starts_with('#') {
@@ -605,6 +624,8 @@ impl LocateWords {
                     "adjective" => &mut words.adjective,
                     "site" => &mut words.site,
                     "determiner" => &mut words.determiner,
+                    "compound" => &mut words.compound,
+                    "event" => &mut words.event,
                     _ => continue,
                 };
                 set.insert(word.trim().to_owned());
@@ -622,7 +643,11 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
     // Only the word right after it, past spaces alone: "in Syria, officials said" owns nothing.
     let after = &text[p.span.end..within.end.max(p.span.end)];
     let rest = after.trim_start();
-    let next = if rest.len() < after.len() {
+    // "Singapore's embassy", "Pakistan's parliament": the thing the country owns.
+    let possessed = after.strip_prefix("'s").or_else(|| after.strip_prefix("’s")).map(str::trim_start);
+    let next = if let Some(possessed) = possessed {
+        possessed.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
+    } else if rest.len() < after.len() {
         rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
     } else if let Some(compound) = after.strip_prefix(['-', '‐']) {
         // "the U.S.-led invasion", "Saudi-backed forces": a compound's second part.
@@ -642,6 +667,41 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
         w = before.next().unwrap_or_default();
     }
     w == "of" && before.next().is_some_and(|n| owner.contains(&n))
+}
+
+/// Whether the place at `span` is the first part of a compound adjective: "the U.S.-led war",
+/// "Syria-linked clashes", "U.S.-born" (not "Port-au-Prince", whose hyphen goes on into a name).
+fn compound_adjective(text: &str, span: Span) -> bool {
+    let Some(rest) = text[span.end..].strip_prefix(['-', '‐']) else { return false };
+    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+    LocateWords::get().compound.contains(&word)
+}
+
+/// Relative pronouns that open a clause about the noun before the comma.
+const RELATIVE: [&str; 4] = ["where", "which", "who", "whose"];
+
+/// The relative clause inside `within` that holds `span`, if any: from ", where|which|who|whose"
+/// before it to the next comma, semicolon or dash (or the end of `within`).
+fn relative_clause(text: &str, within: Span, span: Span) -> Option<Span> {
+    let head = text.get(within.start..span.start)?;
+    let (comma, rest) = head.rmatch_indices(',').find_map(|(i, _)| {
+        let rest = head[i + 1..].trim_start();
+        let word = rest.split(|c: char| !c.is_alphabetic()).next()?;
+        RELATIVE.contains(&word).then_some((i, rest))
+    })?;
+    // "the clashes, which took place in X", "the air raids, which hit X": a clause about the
+    // event itself says where it was.
+    let antecedent = head[..comma].rsplit(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).unwrap_or("");
+    if LocateWords::get().event.contains(&antecedent.to_lowercase()) {
+        return None;
+    }
+    // No clause break between the pronoun and the place.
+    if rest.contains([',', ';', '—', '–']) || rest.contains("--") {
+        return None;
+    }
+    let tail = text.get(span.end..within.end)?;
+    let end = tail.find([',', ';', '—', '–']).map_or(within.end, |i| span.end + i);
+    Some(Span::new(within.start + comma, end))
 }
 
 /// The text between two spans, empty when they overlap.
@@ -772,7 +832,7 @@ const HELD: [&str; 8] =
 /// Whether `p` names where a site is, in a noun phrase opened by a determiner: "his Tokyo
 /// apartment", "an upscale Baghdad restaurant", "a cramped West Bank refugee camp". A country
 /// before a noun names an owner ("the U.S. base"), never this.
-fn modifies_site(text: &str, p: &Place, within: Span) -> bool {
+fn modifies_site(text: &str, p: &Place, within: Span, places: &[&Place]) -> bool {
     // A district the recogniser built from "X neighborhood" already names the site.
     if p.geo.as_ref().is_none_or(|g| g.precision == GeoPrecision::Country) || is_subplace(p) {
         return false;
@@ -787,10 +847,19 @@ fn modifies_site(text: &str, p: &Place, within: Span) -> bool {
     let lower = |w: &str| w.chars().next().is_some_and(char::is_lowercase);
     // "the Tijuana district of La Presa" pairs two places (`pair_inner`); no site is named.
     // "the Karnak temple in Luxor", "a busy Baghdad square in the neighbourhood of X": the text
-    // goes on to say where the site is.
+    // goes on to say where the site is (a place follows the preposition closely; "his Tehran
+    // office in August" names none).
+    let located_after = |k: usize| {
+        next.get(k + 1).is_some_and(|after| matches!(*after, "of" | "in" | "at" | "near")) && {
+            let from = p.span.end;
+            let to = rest.find(next[k + 1]).map_or(from, |i| from + i);
+            places.iter().any(|q| q.span.start > to && q.span.start <= to + 40 && q.span.start < within.end)
+        }
+    };
     let site_at = |k: usize| {
         next.get(k).is_some_and(|w| lower(w) && lexicon.site.contains(&clean(w)))
-            && next.get(k + 1).is_none_or(|after| !matches!(*after, "of" | "in" | "at" | "near"))
+            && next.get(k + 1).is_none_or(|after| *after != "of")
+            && !located_after(k)
     };
     let site = site_at(0) || next.first().is_some_and(|w| lower(w) && w.chars().all(char::is_alphabetic)) && site_at(1);
     if !site {

@@ -135,3 +135,29 @@ fn a_place_naming_where_a_site_is_ties_the_event_after_a_determiner() {
         assert_eq!(located(text, trigger).as_deref(), want, "{text}");
     }
 }
+
+#[test]
+fn a_relative_clause_about_something_else_names_no_place_of_the_event() {
+    let text = "Protesters marched through the streets of Salonika, where organisers said a rally was held in France.";
+    assert_eq!(located(text, "marched").as_deref(), Some("Salonika"));
+    let text = "A pilot was shot dead by militants, whose leaders are hiding in Turkey.";
+    assert_eq!(located(text, "shot"), None);
+    // A clause about the event itself says where it was.
+    let text = "Nine militants were killed during the clashes, which took place near a roundabout in Aleppo.";
+    assert_eq!(located(text, "killed").as_deref(), Some("Aleppo"));
+}
+
+#[test]
+fn compound_adjectives_owned_things_and_asides_are_no_place_of_the_event() {
+    let text = "At least 23 people have been killed since Sunday in Syria-linked clashes.";
+    assert_eq!(located(text, "killed"), None);
+    let text = "Hundreds of Filipinos demonstrated in front of Singapore's embassy on Friday.";
+    assert_eq!(located(text, "demonstrated"), None);
+    let text = "Gunmen killed three policemen in Quetta -- one of Pakistan's most violent cities.";
+    assert_eq!(located(text, "killed").as_deref(), Some("Quetta"));
+    let text = "Troops clashed with rebels in Syria -- fighting was also reported in Aleppo later.";
+    assert_eq!(located(text, "clashed").as_deref(), Some("Syria"));
+    // A hyphen that goes on into a name is part of the name.
+    let text = "Police shot at rebels occupying a station in Port-au-Prince last week.";
+    assert!(located(text, "shot").is_some_and(|name| name.starts_with("Port")));
+}
