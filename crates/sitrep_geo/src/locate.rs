@@ -411,7 +411,31 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                 let head = words_of(text.get(within.start.min(p.span.start)..p.span.start).unwrap_or(""));
                 head.len() >= 2 && matches!(head[head.len() - 2].as_str(), "far" | "away")
             };
+            let lexicon = LocateWords::get();
+            // "police patrolled central Tokyo", "rebels captured the capital, Brazzaville": the
+            // verb's object is where it happened, whichever event reads the sentence.
+            // "captured Savoy nobles", "hit a U.S. plane": a place before a noun only modifies it
+            // ("patrolled New Delhi on Wednesday", "captured Ambon city" are the place itself).
+            let modifies_noun = text[p.span.end..within.end.max(p.span.end)].strip_prefix(' ').is_some_and(|rest| {
+                let next: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+                next.starts_with(char::is_lowercase)
+                    && !FOLLOWERS.contains(&next.as_str())
+                    && !lexicon.kind.contains(&next)
+                    && !lexicon.site.contains(&next)
+            });
+            let verb_object = lexicon.verb.contains(&before) && (!modifies_noun || is_subplace(p));
+            // "According to a military source in Aleppo, troops …": the report's frame is the
+            // event's place only when its own clause names none.
+            let frame = according_to(text, within, p.span).is_some_and(|frame| !frame.contains(anchor));
+            // "in support of Kyungu", "in solidarity with X": a topic, not a place of the event.
+            if before == "of" || before == "with" {
+                let head = words_of(text.get(within.start.min(p.span.start)..p.span.start).unwrap_or(""));
+                if head.len() >= 2 && lexicon.topic.contains(&head[head.len() - 2]) {
+                    return None;
+                }
+            }
             let tied = object
+                || verb_object
                 || on_town
                 || far_from
                 || TIES.contains(&before.as_str())
@@ -446,7 +470,7 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             // place only when that one cannot be (a facility or village the clause does not tie).
             let reference = distance_phrase_start(text, p.span.start, within.start)
                 .is_some_and(|phrase| inside.iter().any(|q| q.span.end <= phrase && q.span.end + 20 >= phrase));
-            Some((p, specific - distance - if reference { 1_000.0 } else { 0.0 }))
+            Some((p, specific - distance - if reference || frame { 1_000.0 } else { 0.0 }))
         })
         .collect();
     // Of two tied places named together, the one that only says where the other is gives way.
@@ -592,6 +616,8 @@ struct LocateWords {
     determiner: HashSet<String>,
     compound: HashSet<String>,
     event: HashSet<String>,
+    verb: HashSet<String>,
+    topic: HashSet<String>,
 }
 
 impl LocateWords {
@@ -607,6 +633,8 @@ impl LocateWords {
                 determiner: HashSet::new(),
                 compound: HashSet::new(),
                 event: HashSet::new(),
+                verb: HashSet::new(),
+                topic: HashSet::new(),
             };
             for line in include_str!("../data/locate_words.tsv").lines() {
                 if line.starts_with('#') {
@@ -626,6 +654,8 @@ impl LocateWords {
                     "determiner" => &mut words.determiner,
                     "compound" => &mut words.compound,
                     "event" => &mut words.event,
+                    "verb" => &mut words.verb,
+                    "topic" => &mut words.topic,
                     _ => continue,
                 };
                 set.insert(word.trim().to_owned());
@@ -676,6 +706,54 @@ fn compound_adjective(text: &str, span: Span) -> bool {
     let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
     LocateWords::get().compound.contains(&word)
 }
+
+/// The "According to …," frame that holds `span`, if any: from "according to" to the next comma.
+fn according_to(text: &str, within: Span, span: Span) -> Option<Span> {
+    let head = text.get(within.start..span.start)?;
+    let at = head.to_lowercase().rfind("according to")?;
+    let frame_start = within.start + at;
+    if text.get(frame_start..span.start)?.contains([',', ';']) {
+        return None;
+    }
+    let tail = text.get(span.end..within.end)?;
+    let end = tail.find([',', ';']).map_or(within.end, |i| span.end + i);
+    Some(Span::new(frame_start, end))
+}
+
+/// Words that may follow a place a verb takes as its object without making it a modifier of a
+/// noun ("patrolled New Delhi on Wednesday", "captured Parwan and Kapisa").
+const FOLLOWERS: [&str; 30] = [
+    "on",
+    "in",
+    "at",
+    "and",
+    "or",
+    "after",
+    "before",
+    "to",
+    "from",
+    "with",
+    "for",
+    "since",
+    "as",
+    "when",
+    "while",
+    "until",
+    "during",
+    "last",
+    "this",
+    "early",
+    "late",
+    "overnight",
+    "earlier",
+    "later",
+    "but",
+    "by",
+    "near",
+    "into",
+    "of",
+    "yesterday",
+];
 
 /// Relative pronouns that open a clause about the noun before the comma.
 const RELATIVE: [&str; 4] = ["where", "which", "who", "whose"];

@@ -87,7 +87,7 @@ fn a_place_that_only_says_where_the_first_one_is_gives_way() {
 
 #[test]
 fn a_district_beyond_a_comma_that_the_clause_does_not_tie_leaves_its_parent_the_place() {
-    let text = "Rebels launched an attack on troops in southern Aleppo, seizing the Ramouseh district.";
+    let text = "Rebels launched an attack on troops in southern Aleppo, leaving the Ramouseh district.";
     assert_eq!(located(text, "attack").as_deref(), Some("Aleppo"));
     // Named together, the district wins over its parent as before.
     let text = "Artillery shelled houses in Aleppo's Salaheddine district overnight.";
@@ -160,4 +160,22 @@ fn compound_adjectives_owned_things_and_asides_are_no_place_of_the_event() {
     // A hyphen that goes on into a name is part of the name.
     let text = "Police shot at rebels occupying a station in Port-au-Prince last week.";
     assert!(located(text, "shot").is_some_and(|name| name.starts_with("Port")));
+}
+
+#[test]
+fn a_place_a_verb_takes_as_its_object_is_where_it_happened_unless_it_only_modifies_a_noun() {
+    let text = "Thousands of police patrolled New Delhi on Wednesday before the protests.";
+    assert_eq!(located(text, "protests").as_deref(), Some("New Delhi"));
+    let text = "Thirteen captured Savoy nobles were executed as brigands after the battle.";
+    assert_eq!(located(text, "executed"), None);
+}
+
+#[test]
+fn a_topic_is_no_place_and_a_report_frame_is_the_place_only_when_the_clause_names_none() {
+    let text = "A crowd of some 500 people demonstrated in support of Kinshasa on Tuesday.";
+    assert_eq!(located(text, "demonstrated"), None);
+    let text = "According to a military source in Aleppo, troops killed a dozen fighters in Idlib.";
+    assert_eq!(located(text, "killed").as_deref(), Some("Idlib"));
+    let text = "According to a military source in Aleppo, troops killed a dozen fighters overnight.";
+    assert_eq!(located(text, "killed").as_deref(), Some("Aleppo"));
 }
