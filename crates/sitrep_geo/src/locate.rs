@@ -491,10 +491,13 @@ fn situates(text: &str, outer: &Place, inner: &Place) -> bool {
     if outer.span.overlaps(inner.span) {
         return false;
     }
-    let district_of_outer = is_subplace(inner)
-        && same_geo(outer, inner)
-        && (inner.span.end.abs_diff(outer.span.start) < 20 || outer.span.end.abs_diff(inner.span.start) < 20);
-    if district_of_outer {
+    // Both are tied to the event here, so a district resolved to `outer` beside it ("Aleppo's
+    // Salaheddine district") or a town the gazetteer puts inside it in the same phrase ("at
+    // Iraq's oil terminal in the southern city of Basra") is the more specific place. (A
+    // district far off is too often a name the recogniser misread as one.)
+    let gap = between(text, outer.span, inner.span);
+    let close = gap.len() <= 50 && !gap.contains([',', ';']);
+    if is_subplace(inner) && same_geo(outer, inner) && gap.len() < 20 || close && contains(outer, inner) {
         return true;
     }
     if inner.span.start < outer.span.start {
@@ -580,8 +583,22 @@ fn pair_inner(text: &str, first: &Place, second: &Place) -> Option<Inner> {
         return None;
     }
     let at = link?;
-    // "Kinsibba in Jabal al-Akrad", "Veraval in Gujarat state".
+    // "Kinsibba in Jabal al-Akrad", "Veraval in Gujarat state"; but in "north of Baghdad in
+    // Samarra" the first only says where the second is.
     if gap[at] == "in" {
+        let mut from = first.span.start.saturating_sub(40);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let head = words_of(&text[from..first.span.start]);
+        let near = match head.as_slice() {
+            [.., w] if NEAR.contains(&w.as_str()) => true,
+            [.., w, of] if of == "of" => NEAR.contains(&w.as_str()),
+            _ => false,
+        };
+        if near {
+            return (level(second) <= level(first)).then_some(Inner::Second);
+        }
         return (at == 0 || gap[..at].iter().all(|w| words.kind.contains(w))).then_some(Inner::First);
     }
     // "X district of Y": the kind names the held place. A kind that names follow as a suffix

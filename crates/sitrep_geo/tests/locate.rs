@@ -179,3 +179,11 @@ fn a_topic_is_no_place_and_a_report_frame_is_the_place_only_when_the_clause_name
     let text = "According to a military source in Aleppo, troops killed a dozen fighters overnight.";
     assert_eq!(located(text, "killed").as_deref(), Some("Aleppo"));
 }
+
+#[test]
+fn a_town_inside_a_country_named_in_the_same_phrase_is_the_place_but_a_reference_is_not_its_container() {
+    let text = "Three sailors were killed at Iraq's key oil terminal in the southern city of Basra.";
+    assert_eq!(located(text, "killed").as_deref(), Some("Basra"));
+    let text = "Four soldiers were killed in separate attacks north of Baghdad in Samarra on Monday.";
+    assert_eq!(located(text, "killed").as_deref(), Some("Samarra"));
+}
