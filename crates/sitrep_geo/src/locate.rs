@@ -7,8 +7,8 @@ use sitrep_core::{Document, EntityKind, GeoPrecision, Location, Place, Span};
 use crate::lexicon::owner_words;
 
 /// Words before a place name that tie it to what happened ("killed in X", "fighting near X").
-/// ("from", "to", "on" are left out: "tunneled in from X", "an attack on X" name an origin or a
-/// target, not where the event happened.)
+/// ("from" and "to" are left out: "tunneled in from X", "marched to X" name an origin or a goal,
+/// not where the event happened; "on" ties only a town or smaller: see `best_in`.)
 const TIES: [&str; 20] = [
     "in",
     "near",
@@ -156,7 +156,9 @@ pub fn locate_events(doc: &mut Document) {
         // not where the operation it reports took place.
         let here = sentence.and_then(|s| doc.sentence_at(s.start));
         if chosen.is_none() {
-            chosen = story_place.filter(|(_, at)| here.is_some_and(|h| h >= *at && h - at <= STORY_SENTENCES)).map(|(p, _)| p);
+            chosen = story_place
+                .filter(|(_, at)| here.is_some_and(|h| h >= *at && h - at <= STORY_SENTENCES))
+                .map(|(p, _)| p);
         } else if let (Some(p), Some(h)) = (chosen, here) {
             story_place = Some((p, h));
         }
@@ -317,8 +319,15 @@ fn place_of_context<'a>(doc: &Document, places: &[&'a Place], sentence: Span) ->
 fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
     let s = sentence.of(text);
     let rel = anchor.start.saturating_sub(sentence.start);
-    let is_break =
-        |i: usize, c: char| c == ';' || c == '—' || (c == ',' && s[i + 1..].trim_start().starts_with("while "));
+    // " -- " and " – " set off an aside as the em dash does: "in Bajaur -- another of
+    // Pakistan's seven tribal districts".
+    let is_break = |i: usize, c: char| {
+        c == ';'
+            || c == '—'
+            || (c == '–' && s[..i].ends_with(' '))
+            || (c == '-' && s[i + 1..].starts_with('-') && s[..i].ends_with(' '))
+            || (c == ',' && s[i + 1..].trim_start().starts_with("while "))
+    };
     let start = s
         .char_indices()
         .filter(|&(i, c)| i < rel && is_break(i, c))
@@ -332,29 +341,32 @@ fn clause_around(text: &str, sentence: Span, anchor: Span) -> Span {
 }
 
 /// The place inside `within` most tied to `anchor`: nearest, with a strong preference for one
-/// introduced by a locative word, and for the more specific of "X, Y" pairs.
+/// introduced by a locative word, and for the more specific of two places named together
+/// ("Alexandria, Louisiana", "Baghdad's neighborhood of Karrada", "Kinsibba in Jabal al-Akrad").
 fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span) -> Option<&'a Place> {
     let text = &doc.text;
-    let inside: Vec<&Place> = places.iter().copied().filter(|p| within.contains(p.span)).collect();
-    inside
+    let inside: Vec<&Place> = places
+        .iter()
+        .copied()
+        .filter(|p| within.contains(p.span))
+        // "the U.S.-led war", "Syria-linked clashes": a compound adjective, not a place of the event.
+        .filter(|p| !compound_adjective(text, p.span))
+        // "…marched through Salonika, where … in France": a relative clause about something else.
+        .filter(|p| relative_clause(text, within, p.span).is_none_or(|clause| clause.contains(anchor)))
+        .collect();
+    let scored: Vec<(&Place, f64)> = inside
         .iter()
         .copied()
         .filter(|p| {
-            // "Alexandria, Louisiana": the container after the comma is not the event's place.
-            !inside.iter().any(|q| q.span.end < p.span.start && text[q.span.end..p.span.start].trim() == ",")
-        })
-        .filter(|p| {
-            // A district subplace wins over its own parent beside it.
+            // A district subplace wins over its own parent named with it ("Aleppo's Salaheddine
+            // district", "Pul-e Alam district"), tied or not; beyond a comma only when tied
+            // (`situates`): "in southern Aleppo, seizing the Ramouseh district" is in Aleppo.
             !inside.iter().any(|q| {
                 q.span != p.span
-                    && q.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::District)
-                    && p.geo
-                        .as_ref()
-                        .zip(q.geo.as_ref())
-                        .is_some_and(|(a, b)| a.geonames_id == b.geonames_id && a.name == b.name)
-                    && (q.span.overlaps(p.span)
-                        || q.span.end.abs_diff(p.span.start) < 20
-                        || p.span.end.abs_diff(q.span.start) < 20)
+                    && is_subplace(q)
+                    && same_geo(p, q)
+                    && (q.span.end.abs_diff(p.span.start) < 20 || p.span.end.abs_diff(q.span.start) < 20)
+                    && !between(text, p.span, q.span).contains(',')
             })
         })
         .filter_map(|p| {
@@ -387,7 +399,52 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             let after = text[p.span.end..].strip_prefix("'s").or_else(|| text[p.span.end..].strip_prefix("’s"));
             let possessive_head =
                 after.is_some_and(|rest| rest.trim_start().chars().next().is_none_or(|c| !c.is_lowercase()));
-            let tied = object || TIES.contains(&before.as_str()) || NEAR.contains(&before.as_str());
+            // "an assault on Souran", "patrolling on Jolo" happened there; "the war on Iraq",
+            // "pressure on South Korea", "action on Africa" name a country or region as a
+            // target or topic.
+            let on_town = before == "on"
+                && p.geo.as_ref().is_some_and(|g| {
+                    matches!(g.precision, GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City)
+                });
+            // "not far from Grozny", "two miles away from X".
+            let far_from = before == "from" && {
+                let head = words_of(text.get(within.start.min(p.span.start)..p.span.start).unwrap_or(""));
+                head.len() >= 2 && matches!(head[head.len() - 2].as_str(), "far" | "away")
+            };
+            let lexicon = LocateWords::get();
+            // "police patrolled central Tokyo", "rebels captured the capital, Brazzaville": the
+            // verb's object is where it happened, whichever event reads the sentence.
+            // "captured Savoy nobles", "hit a U.S. plane": a place before a noun only modifies it
+            // ("patrolled New Delhi on Wednesday", "captured Ambon city" are the place itself).
+            let modifies_noun = text[p.span.end..within.end.max(p.span.end)].strip_prefix(' ').is_some_and(|rest| {
+                let next: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+                next.starts_with(char::is_lowercase)
+                    && !FOLLOWERS.contains(&next.as_str())
+                    && !lexicon.kind.contains(&next)
+                    && !lexicon.site.contains(&next)
+            });
+            let verb_object = lexicon.verb.contains(&before) && (!modifies_noun || is_subplace(p));
+            // "According to a military source in Aleppo, troops …": the report's frame is the
+            // event's place only when its own clause names none.
+            let frame = according_to(text, within, p.span).is_some_and(|frame| !frame.contains(anchor));
+            // "in support of Kyungu", "in solidarity with X": a topic, not a place of the event.
+            if before == "of" || before == "with" {
+                let head = words_of(text.get(within.start.min(p.span.start)..p.span.start).unwrap_or(""));
+                if head.len() >= 2 && lexicon.topic.contains(&head[head.len() - 2]) {
+                    return None;
+                }
+            }
+            let tied = object
+                || verb_object
+                || on_town
+                || far_from
+                || TIES.contains(&before.as_str())
+                || NEAR.contains(&before.as_str())
+                || modifies_site(text, p, within, &inside);
+            // "in Abuja's International Conference Centre": a possessor a locative preposition
+            // ties is where the named site is.
+            let possessive_head =
+                possessive_head && !matches!(before.as_str(), "in" | "at" | "near" | "outside" | "inside");
             // "near the U.S. embassy", "the embassies of the PRC", "the Communist Party of
             // Chile": a country that owns the thing named is not where the event was.
             if p.geo.as_ref().is_some_and(|g| g.precision == GeoPrecision::Country) && owned(text, p, within) {
@@ -413,10 +470,216 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             // place only when that one cannot be (a facility or village the clause does not tie).
             let reference = distance_phrase_start(text, p.span.start, within.start)
                 .is_some_and(|phrase| inside.iter().any(|q| q.span.end <= phrase && q.span.end + 20 >= phrase));
-            Some((p, specific - distance - if reference { 1_000.0 } else { 0.0 }))
+            Some((p, specific - distance - if reference || frame { 1_000.0 } else { 0.0 }))
         })
+        .collect();
+    // Of two tied places named together, the one that only says where the other is gives way.
+    scored
+        .iter()
+        .filter(|(p, _)| !scored.iter().any(|(q, _)| q.span != p.span && situates(text, p, q)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(p, _)| p)
+        .map(|(p, _)| *p)
+}
+
+/// Whether `outer`, named beside `inner`, only says where `inner` is: "Alexandria, Louisiana",
+/// "Tripoli, northern Lebanon", "Kinsibba in Jabal al-Akrad", "the Mayo district of Pattani
+/// province", "Baghdad's northern neighborhood of Hurriyah", "the Los Angeles suburb of
+/// Rosemead", "Pakistan's largest city, Karachi", "Abu Ghraib, on the western edge of Baghdad";
+/// or a district the gazetteer lacks resolved to `outer` beside it ("Aleppo's Salaheddine
+/// district").
+fn situates(text: &str, outer: &Place, inner: &Place) -> bool {
+    if outer.span.overlaps(inner.span) {
+        return false;
+    }
+    // Both are tied to the event here, so a district resolved to `outer` beside it ("Aleppo's
+    // Salaheddine district") or a town the gazetteer puts inside it in the same phrase ("at
+    // Iraq's oil terminal in the southern city of Basra") is the more specific place. (A
+    // district far off is too often a name the recogniser misread as one.)
+    let gap = between(text, outer.span, inner.span);
+    let close = gap.len() <= 50 && !gap.contains([',', ';']);
+    if is_subplace(inner) && same_geo(outer, inner) && gap.len() < 20 || close && contains(outer, inner) {
+        return true;
+    }
+    if inner.span.start < outer.span.start {
+        pair_inner(text, inner, outer) == Some(Inner::First)
+    } else {
+        pair_inner(text, outer, inner) == Some(Inner::Second)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inner {
+    First,
+    Second,
+}
+
+/// Which of two places named one after the other (`first` before `second`) is held by the
+/// other, when the words between say so.
+fn pair_inner(text: &str, first: &Place, second: &Place) -> Option<Inner> {
+    let words = LocateWords::get();
+    let raw = between(text, first.span, second.span);
+    if raw.contains([';', '.', '(', ')']) && !raw.trim_start().starts_with(',') {
+        return None;
+    }
+    let qualifier = |w: &String| QUALIFIERS.contains(&w.as_str()) || w == "rural";
+    let level = |p: &Place| {
+        p.geo.as_ref().map_or(0, |g| match g.precision {
+            GeoPrecision::Point | GeoPrecision::District => 1,
+            GeoPrecision::City => 2,
+            GeoPrecision::Region => 3,
+            GeoPrecision::Country => 4,
+        })
+    };
+    // "Outer's Inner", "Outer's northern Inner province", "Outer's northern neighborhood of
+    // Inner", "Outer's largest city, Inner".
+    if let Some(rest) = raw.strip_prefix("'s").or_else(|| raw.strip_prefix("’s")) {
+        let gap = words_of(rest);
+        if rest.contains([';', '.', '(', ')']) || gap.len() > 4 {
+            return None;
+        }
+        if gap.iter().all(qualifier) && !rest.contains(',') {
+            return Some(Inner::Second);
+        }
+        // "Baghdad's mainly Shiite neighborhood of Kamaliya", "Dagestan's regional capital
+        // Makhachkala".
+        let kind_then_of = gap
+            .iter()
+            .rposition(|w| w == "of")
+            .is_some_and(|at| at >= 1 && words.kind.contains(&gap[at - 1]) && gap[at + 1..].iter().all(qualifier));
+        let ends_with_kind = gap.last().is_some_and(|w| words.kind.contains(w))
+            && rest.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_lowercase) || w.ends_with(','));
+        return (kind_then_of || ends_with_kind).then_some(Inner::Second);
+    }
+    let gap = words_of(raw);
+    if gap.len() > 10 {
+        return None;
+    }
+    let link = gap.iter().rposition(|w| w == "in" || w == "of");
+    let tail_qualifies = link.is_some_and(|at| gap[at + 1..].iter().all(qualifier));
+    if raw.trim_start().starts_with(',') {
+        // "Tripoli, northern Lebanon", "Lashkar Gah, the capital of Helmand", "Sadr City, a
+        // mainly Shiite neighborhood of Baghdad", "San Alberto, in northern Cesar", "Abu Ghraib,
+        // on the western edge of Baghdad", "Jolo, 940 km (580 miles) south of Manila".
+        let qualifiers = gap.iter().all(qualifier);
+        let apposition = tail_qualifies
+            && link.is_some_and(|at| {
+                (1..=5).contains(&at)
+                    && words.kind.contains(&gap[at - 1])
+                    && gap[..at - 1].iter().enumerate().all(|(k, w)| k > 0 || matches!(w.as_str(), "a" | "an" | "the"))
+            });
+        // "East of Baquba, in Balad Ruz": a bare "in" after a comma holds the first place only
+        // when the second is of a wider level.
+        let wider_after_in = tail_qualifies && link == Some(0) && level(first) < level(second);
+        let position = matches!(gap.last().map(String::as_str), Some("of" | "from" | "near" | "outside"))
+            && gap.iter().all(|w| {
+                words.position.contains(w)
+                    || words.kind.contains(w)
+                    || qualifier(w)
+                    || w.starts_with(|c: char| c.is_ascii_digit())
+            });
+        return (qualifiers || apposition || wider_after_in || position).then_some(Inner::First);
+    }
+    if raw.contains([',', ';', '.', '(', ')']) || !tail_qualifies || gap.len() > 6 {
+        return None;
+    }
+    let at = link?;
+    // "Kinsibba in Jabal al-Akrad", "Veraval in Gujarat state"; but in "north of Baghdad in
+    // Samarra" the first only says where the second is.
+    if gap[at] == "in" {
+        let mut from = first.span.start.saturating_sub(40);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let head = words_of(&text[from..first.span.start]);
+        let near = match head.as_slice() {
+            [.., w] if NEAR.contains(&w.as_str()) => true,
+            [.., w, of] if of == "of" => NEAR.contains(&w.as_str()),
+            _ => false,
+        };
+        if near {
+            return (level(second) <= level(first)).then_some(Inner::Second);
+        }
+        return (at == 0 || gap[..at].iter().all(|w| words.kind.contains(w))).then_some(Inner::First);
+    }
+    // "X district of Y": the kind names the held place. A kind that names follow as a suffix
+    // holds the first ("the Mayo district of Pattani province", "the Shaab neighborhood of
+    // Baghdad"); another holds the second ("the West Bank city of Nablus", "the Sinai resorts
+    // of Taba") unless the places' own levels say otherwise ("the Harare township of
+    // Highfield" is Highfield either way; "the Kajaki town of Helmand province" is Kajaki).
+    if at == 0 || !gap[..at].iter().all(|w| words.kind.contains(w)) {
+        return None;
+    }
+    if words.suffix.contains(&gap[at - 1]) {
+        return Some(Inner::First);
+    }
+    Some(if level(first) < level(second) { Inner::First } else { Inner::Second })
+}
+
+/// The lowercase words of `s`, punctuation dropped ("(30 km)" → "30", "km").
+fn words_of(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty() && *w != "-")
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The word lists of `data/locate_words.tsv`.
+struct LocateWords {
+    kind: HashSet<String>,
+    suffix: HashSet<String>,
+    position: HashSet<String>,
+    adjective: HashSet<String>,
+    site: HashSet<String>,
+    determiner: HashSet<String>,
+    compound: HashSet<String>,
+    event: HashSet<String>,
+    verb: HashSet<String>,
+    topic: HashSet<String>,
+}
+
+impl LocateWords {
+    fn get() -> &'static Self {
+        static WORDS: std::sync::OnceLock<LocateWords> = std::sync::OnceLock::new();
+        WORDS.get_or_init(|| {
+            let mut words = Self {
+                kind: HashSet::new(),
+                suffix: HashSet::new(),
+                position: HashSet::new(),
+                adjective: HashSet::new(),
+                site: HashSet::new(),
+                determiner: HashSet::new(),
+                compound: HashSet::new(),
+                event: HashSet::new(),
+                verb: HashSet::new(),
+                topic: HashSet::new(),
+            };
+            for line in include_str!("../data/locate_words.tsv").lines() {
+                if line.starts_with('#') {
+                    continue;
+                }
+                let Some((category, word)) = line.split_once('\t') else { continue };
+                if category == "suffix" {
+                    words.suffix.insert(word.trim().to_owned());
+                    words.kind.insert(word.trim().to_owned());
+                    continue;
+                }
+                let set = match category {
+                    "kind" => &mut words.kind,
+                    "position" => &mut words.position,
+                    "adjective" => &mut words.adjective,
+                    "site" => &mut words.site,
+                    "determiner" => &mut words.determiner,
+                    "compound" => &mut words.compound,
+                    "event" => &mut words.event,
+                    "verb" => &mut words.verb,
+                    "topic" => &mut words.topic,
+                    _ => continue,
+                };
+                set.insert(word.trim().to_owned());
+            }
+            words
+        })
+    }
 }
 
 /// Whether the country `p` is named as the owner of a thing: the word after it ("U.S.
@@ -427,7 +690,11 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
     // Only the word right after it, past spaces alone: "in Syria, officials said" owns nothing.
     let after = &text[p.span.end..within.end.max(p.span.end)];
     let rest = after.trim_start();
-    let next = if rest.len() < after.len() {
+    // "Singapore's embassy", "Pakistan's parliament": the thing the country owns.
+    let possessed = after.strip_prefix("'s").or_else(|| after.strip_prefix("’s")).map(str::trim_start);
+    let next = if let Some(possessed) = possessed {
+        possessed.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
+    } else if rest.len() < after.len() {
         rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
     } else if let Some(compound) = after.strip_prefix(['-', '‐']) {
         // "the U.S.-led invasion", "Saudi-backed forces": a compound's second part.
@@ -447,6 +714,100 @@ fn owned(text: &str, p: &Place, within: Span) -> bool {
         w = before.next().unwrap_or_default();
     }
     w == "of" && before.next().is_some_and(|n| owner.contains(&n))
+}
+
+/// Whether the place at `span` is the first part of a compound adjective: "the U.S.-led war",
+/// "Syria-linked clashes", "U.S.-born" (not "Port-au-Prince", whose hyphen goes on into a name).
+fn compound_adjective(text: &str, span: Span) -> bool {
+    let Some(rest) = text[span.end..].strip_prefix(['-', '‐']) else { return false };
+    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+    LocateWords::get().compound.contains(&word)
+}
+
+/// The "According to …," frame that holds `span`, if any: from "according to" to the next comma.
+fn according_to(text: &str, within: Span, span: Span) -> Option<Span> {
+    let head = text.get(within.start..span.start)?;
+    let at = head.to_lowercase().rfind("according to")?;
+    let frame_start = within.start + at;
+    if text.get(frame_start..span.start)?.contains([',', ';']) {
+        return None;
+    }
+    let tail = text.get(span.end..within.end)?;
+    let end = tail.find([',', ';']).map_or(within.end, |i| span.end + i);
+    Some(Span::new(frame_start, end))
+}
+
+/// Words that may follow a place a verb takes as its object without making it a modifier of a
+/// noun ("patrolled New Delhi on Wednesday", "captured Parwan and Kapisa").
+const FOLLOWERS: [&str; 30] = [
+    "on",
+    "in",
+    "at",
+    "and",
+    "or",
+    "after",
+    "before",
+    "to",
+    "from",
+    "with",
+    "for",
+    "since",
+    "as",
+    "when",
+    "while",
+    "until",
+    "during",
+    "last",
+    "this",
+    "early",
+    "late",
+    "overnight",
+    "earlier",
+    "later",
+    "but",
+    "by",
+    "near",
+    "into",
+    "of",
+    "yesterday",
+];
+
+/// Relative pronouns that open a clause about the noun before the comma.
+const RELATIVE: [&str; 4] = ["where", "which", "who", "whose"];
+
+/// The relative clause inside `within` that holds `span`, if any: from ", where|which|who|whose"
+/// before it to the next comma, semicolon or dash (or the end of `within`).
+fn relative_clause(text: &str, within: Span, span: Span) -> Option<Span> {
+    let head = text.get(within.start..span.start)?;
+    let (comma, rest) = head.rmatch_indices(',').find_map(|(i, _)| {
+        let rest = head[i + 1..].trim_start();
+        let word = rest.split(|c: char| !c.is_alphabetic()).next()?;
+        RELATIVE.contains(&word).then_some((i, rest))
+    })?;
+    // "the clashes, which took place in X", "the air raids, which hit X": a clause about the
+    // event itself says where it was.
+    let antecedent = head[..comma].rsplit(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).unwrap_or("");
+    if LocateWords::get().event.contains(&antecedent.to_lowercase()) {
+        return None;
+    }
+    // No clause break between the pronoun and the place.
+    if rest.contains([',', ';', '—', '–']) || rest.contains("--") {
+        return None;
+    }
+    let tail = text.get(span.end..within.end)?;
+    let end = tail.find([',', ';', '—', '–']).map_or(within.end, |i| span.end + i);
+    Some(Span::new(within.start + comma, end))
+}
+
+/// The text between two spans, empty when they overlap.
+fn between(text: &str, a: Span, b: Span) -> &str {
+    let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
+    text.get(first.end..second.start).unwrap_or("")
+}
+
+/// Whether two places resolved to the same gazetteer place.
+fn same_geo(a: &Place, b: &Place) -> bool {
+    a.geo.as_ref().zip(b.geo.as_ref()).is_some_and(|(a, b)| a.geonames_id == b.geonames_id && a.name == b.name)
 }
 
 fn is_subplace(p: &Place) -> bool {
@@ -493,7 +854,16 @@ fn distance_phrase_start(text: &str, at: usize, floor: usize) -> Option<usize> {
     // A unit within the next few words, after a number ("30 km", "20 miles (30 km)").
     let rest: Vec<&(usize, String)> = it.take(6).collect();
     let unit = rest.iter().position(|(_, w)| UNITS.contains(&w.as_str()))?;
-    let number = rest[unit + 1..].iter().position(|(_, w)| w.starts_with(|c: char| c.is_ascii_digit()))? + unit + 1;
+    let is_number = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+    let mut number = rest[unit + 1..].iter().position(|(_, w)| is_number(w))? + unit + 1;
+    // "24 kilometres (15 miles)": the phrase opens at the first measure, not the parenthesis.
+    for (k, (_, w)) in rest.iter().enumerate().skip(number + 1) {
+        if is_number(w) {
+            number = k;
+        } else if !UNITS.contains(&w.as_str()) {
+            break;
+        }
+    }
     // The phrase opens at its number, or at "about"/"some" before it.
     let mut open = rest[number].0;
     if let Some((s, w)) = rest.get(number + 1) {
@@ -510,11 +880,13 @@ fn last_word_before(text: &str, at: usize, floor: usize) -> String {
     // "in the northern city of X" ties through "of"; "in northern Syria", "in the south of X"
     // through the preposition before the qualifiers.
     let mut words = before.rsplit(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).peekable();
+    let lexicon = LocateWords::get();
     // "in Iraq's northern Nineveh province": the possessor's preposition ties the place.
     let mut skipped_possessive = false;
-    for _ in 0..5 {
-        let Some(w) = words.next() else { return String::new() };
-        let w = w.to_lowercase();
+    let mut skipped_kind = false;
+    for _ in 0..7 {
+        let Some(word) = words.next() else { return String::new() };
+        let w = word.to_lowercase();
         if w == "s" && !skipped_possessive {
             // Skip the possessor itself too: one capitalised word (or a hyphenated one).
             skipped_possessive = true;
@@ -523,11 +895,88 @@ fn last_word_before(text: &str, at: usize, floor: usize) -> String {
             }
             continue;
         }
+        // "in southern and western Baghdad", "in north and central Aceh".
+        if w == "and" && words.peek().is_some_and(|p| QUALIFIERS.contains(&p.to_lowercase().as_str())) {
+            continue;
+        }
+        // "in divided Mostar", "in Serb-held Vogosca".
+        if lexicon.adjective.contains(&w) || HELD.iter().any(|suffix| w.len() > suffix.len() && w.ends_with(suffix)) {
+            continue;
+        }
+        // "the centre of the Georgian capital Tbilisi": a people's name between the article and
+        // the kind of place.
+        if skipped_kind
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && words.peek().is_some_and(|p| p.eq_ignore_ascii_case("the"))
+        {
+            continue;
+        }
         if !QUALIFIERS.contains(&w.as_str()) {
             return w;
         }
+        skipped_kind = w != "the" && LocateWords::get().kind.contains(&w);
     }
     String::new()
+}
+
+/// Endings of compound adjectives that do not break a place's tie ("rebel-held", "Kurdish-
+/// controlled").
+const HELD: [&str; 8] =
+    ["-held", "-controlled", "-occupied", "-dominated", "-populated", "-run", "-besieged", "-plagued"];
+
+/// Whether `p` names where a site is, in a noun phrase opened by a determiner: "his Tokyo
+/// apartment", "an upscale Baghdad restaurant", "a cramped West Bank refugee camp". A country
+/// before a noun names an owner ("the U.S. base"), never this.
+fn modifies_site(text: &str, p: &Place, within: Span, places: &[&Place]) -> bool {
+    // A district the recogniser built from "X neighborhood" already names the site.
+    if p.geo.as_ref().is_none_or(|g| g.precision == GeoPrecision::Country) || is_subplace(p) {
+        return false;
+    }
+    let lexicon = LocateWords::get();
+    let rest = text.get(p.span.end..within.end.max(p.span.end)).unwrap_or("");
+    if !rest.starts_with(' ') {
+        return false;
+    }
+    let next: Vec<&str> = rest.split_whitespace().take(3).collect();
+    let clean = |w: &str| w.trim_end_matches(|c: char| !c.is_alphanumeric()).to_owned();
+    let lower = |w: &str| w.chars().next().is_some_and(char::is_lowercase);
+    // "the Tijuana district of La Presa" pairs two places (`pair_inner`); no site is named.
+    // "the Karnak temple in Luxor", "a busy Baghdad square in the neighbourhood of X": the text
+    // goes on to say where the site is (a place follows the preposition closely; "his Tehran
+    // office in August" names none).
+    let located_after = |k: usize| {
+        next.get(k + 1).is_some_and(|after| matches!(*after, "of" | "in" | "at" | "near")) && {
+            let from = p.span.end;
+            let to = rest.find(next[k + 1]).map_or(from, |i| from + i);
+            places.iter().any(|q| q.span.start > to && q.span.start <= to + 40 && q.span.start < within.end)
+        }
+    };
+    let site_at = |k: usize| {
+        next.get(k).is_some_and(|w| lower(w) && lexicon.site.contains(&clean(w)))
+            && next.get(k + 1).is_none_or(|after| *after != "of")
+            && !located_after(k)
+    };
+    let site = site_at(0) || next.first().is_some_and(|w| lower(w) && w.chars().all(char::is_alphabetic)) && site_at(1);
+    if !site {
+        return false;
+    }
+    let head = text.get(within.start.min(p.span.start)..p.span.start).unwrap_or("");
+    let mut before = head.rsplit(char::is_whitespace).filter(|w| !w.is_empty());
+    // Up to two adjectives between the determiner and the place: "a posh", "his central".
+    for _ in 0..3 {
+        let Some(w) = before.next() else { return false };
+        let w = w.to_lowercase();
+        if lexicon.determiner.contains(&w) {
+            return true;
+        }
+        let adjective = QUALIFIERS.contains(&w.as_str())
+            || lexicon.adjective.contains(&w)
+            || HELD.iter().any(|suffix| w.len() > suffix.len() && w.ends_with(suffix));
+        if !adjective {
+            return false;
+        }
+    }
+    false
 }
 
 fn to_location(doc: &Document, p: &Place) -> Location {
