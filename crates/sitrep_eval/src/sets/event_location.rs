@@ -1,7 +1,11 @@
 //! Which place in a sentence is where the event happened (Halterman 2019).
 //!
 //! Files: the first of `labeled_records.json`, `test.json`, `dev.json`, or any `*.json`: one
-//! JSON array of `{text, spans: [{start, end, label: VERB|LOCATION}]}`.
+//! JSON array of `{text, tokens, spans: [{start, end, token_start, token_end, label:
+//! VERB|LOCATION}]}`. Some LOCATION spans (893 in the dev file, from the AP, Atrocities,
+//! Xinhua and wiki sources) carry their token indices in `start`/`end` as well: read as
+//! characters they cover nothing or a stray letter, so such a span is read through its tokens
+//! (eval/SCORING.md).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -21,14 +25,39 @@ const METRIC: &str = "event_location.accuracy";
 struct RawSpan {
     start: usize,
     end: usize,
+    #[serde(default)]
+    token_start: Option<usize>,
+    #[serde(default)]
+    token_end: Option<usize>,
     label: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawToken {
+    start: usize,
+    end: usize,
 }
 
 #[derive(Debug, Deserialize)]
 struct RawRecord {
     text: String,
     #[serde(default)]
+    tokens: Vec<RawToken>,
+    #[serde(default)]
     spans: Vec<RawSpan>,
+}
+
+impl RawRecord {
+    /// A span's characters: its `start`/`end`, unless those repeat its token indices and the
+    /// tokens say otherwise (the annotation tool stored token indices there).
+    fn chars_of(&self, span: &RawSpan) -> (usize, usize) {
+        let by_tokens = span
+            .token_start
+            .zip(span.token_end)
+            .filter(|&(ts, te)| (ts, te) == (span.start, span.end))
+            .and_then(|(ts, te)| Some((self.tokens.get(ts)?.start, self.tokens.get(te)?.end)));
+        by_tokens.unwrap_or((span.start, span.end))
+    }
 }
 
 /// One sentence × verb record.
@@ -63,7 +92,7 @@ pub fn load(dir: &Path) -> Result<Gold> {
             gold.sentences.push(r.text.clone());
             gold.sentences.len() - 1
         });
-        let spans = |label: &str| r.spans.iter().filter(|s| s.label == label).map(|s| (s.start, s.end)).collect::<Vec<_>>();
+        let spans = |label: &str| r.spans.iter().filter(|s| s.label == label).map(|s| r.chars_of(s)).collect::<Vec<_>>();
         let verbs = spans("VERB");
         if verbs.is_empty() {
             continue;
@@ -167,5 +196,31 @@ mod tests {
         let gold = load(&sitrep_core::testdata::require_shared_data().join(SET)).unwrap();
         assert_eq!(gold.records.len(), 9686);
         assert!(gold.sentences.len() < gold.records.len());
+        // Every LOCATION span covers a word, once token indices stored as characters are read
+        // through the tokens (before: 893 spans covered nothing or a stray letter).
+        let sentences = &gold.sentences;
+        let blank = gold
+            .records
+            .iter()
+            .flat_map(|r| r.locations.iter().map(move |&(s, e)| slice_chars(&sentences[r.sentence], s, e)))
+            .filter(|t| t.chars().filter(|c| c.is_alphabetic()).count() < 2)
+            .count();
+        assert!(blank < 100, "{blank} location spans cover no word");
+    }
+
+    #[test]
+    fn a_span_that_repeats_its_token_indices_is_read_through_its_tokens() {
+        let raw: Vec<RawRecord> = serde_json::from_value(json!([{
+            "text": "Troops shelled Mosul.",
+            "tokens": [{"start": 0, "end": 6}, {"start": 7, "end": 14}, {"start": 15, "end": 20}, {"start": 20, "end": 21}],
+            "spans": [
+                {"start": 7, "end": 14, "token_start": 1, "token_end": 1, "label": "VERB"},
+                {"start": 2, "end": 2, "token_start": 2, "token_end": 2, "label": "LOCATION"}
+            ]
+        }]))
+        .unwrap();
+        let r = &raw[0];
+        assert_eq!(r.chars_of(&r.spans[0]), (7, 14));
+        assert_eq!(r.chars_of(&r.spans[1]), (15, 20));
     }
 }
