@@ -92,25 +92,26 @@ impl Lexicon {
 /// The `owner` nouns alone, for `locate_events`, which needs no other list.
 #[must_use]
 pub fn owner_words() -> HashSet<String> {
-    data_lines(CONTEXT_WORDS)
-        .filter_map(|l| l.split_once('\t'))
-        .filter(|(cat, _)| *cat == "owner")
-        .map(|(_, w)| w.trim().to_owned())
-        .collect()
+    category_rows(CONTEXT_WORDS).filter(|(cat, _)| *cat == "owner").map(|(_, w)| w.to_owned()).collect()
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
 }
 
+/// The `category<TAB>word` rows of a word-list file (comments and blank lines skipped, the
+/// word trimmed): `context_words.tsv`, `locate_words.tsv`.
+pub(crate) fn category_rows(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    data_lines(text).filter_map(|l| l.split_once('\t')).map(|(category, word)| (category, word.trim()))
+}
+
 impl Lexicon {
     #[must_use]
     pub fn compiled() -> Self {
         let mut lex = Self::default();
-        for line in data_lines(CONTEXT_WORDS) {
-            let Some((cat, word)) = line.split_once('\t') else { continue };
+        for (cat, word) in category_rows(CONTEXT_WORDS) {
             if cat == "residents" {
-                let (ending, restored) = word.trim().split_once(':').unwrap_or((word.trim(), ""));
+                let (ending, restored) = word.split_once(':').unwrap_or((word, ""));
                 lex.residents.push((ending.to_owned(), restored.to_owned()));
                 continue;
             }
@@ -135,7 +136,7 @@ impl Lexicon {
                 "street" => &mut lex.street,
                 _ => continue,
             };
-            set.insert(word.trim().to_owned());
+            set.insert(word.to_owned());
         }
         lex.common = data_lines(COMMON_WORDS).map(|w| w.trim().to_owned()).collect();
         lex.english = data_lines(ENGLISH_WORDS).map(|w| w.trim().to_owned()).collect();

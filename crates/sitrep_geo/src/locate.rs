@@ -653,14 +653,10 @@ impl LocateWords {
                 verb: HashSet::new(),
                 topic: HashSet::new(),
             };
-            for line in include_str!("../data/locate_words.tsv").lines() {
-                if line.starts_with('#') {
-                    continue;
-                }
-                let Some((category, word)) = line.split_once('\t') else { continue };
+            for (category, word) in crate::lexicon::category_rows(include_str!("../data/locate_words.tsv")) {
                 if category == "suffix" {
-                    words.suffix.insert(word.trim().to_owned());
-                    words.kind.insert(word.trim().to_owned());
+                    words.suffix.insert(word.to_owned());
+                    words.kind.insert(word.to_owned());
                     continue;
                 }
                 let set = match category {
@@ -675,7 +671,7 @@ impl LocateWords {
                     "topic" => &mut words.topic,
                     _ => continue,
                 };
-                set.insert(word.trim().to_owned());
+                set.insert(word.to_owned());
             }
             words
         })
