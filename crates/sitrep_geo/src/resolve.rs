@@ -528,6 +528,16 @@ impl Gazetteer {
         toks: &[Tok],
         found: &[(Span, Option<usize>, Geo, EntityKind)],
     ) -> Vec<(Span, Option<usize>, Geo, EntityKind)> {
+        const COMPASS: [&str; 8] = [
+            "northern",
+            "southern",
+            "eastern",
+            "western",
+            "northeastern",
+            "northwestern",
+            "southeastern",
+            "southwestern",
+        ];
         let text = &doc.text;
         let lex = &self.lex;
         let s = |i: usize| toks.get(i).map_or("", |t| t.span.of(text));
@@ -574,6 +584,14 @@ impl Gazetteer {
             .filter(|(cc, n)| *n >= 2 || ranked.len() == 1 && cc.len() == 2)
             .and_then(|(cc, _)| self.country_place(cc))
             .map(|id| self.geo(id, 0.5));
+
+        // A dateline abroad ("MOSCOW — … in eastern Ghouta") is where the story was filed, not
+        // where the places it names are: it parents them only in the story's own country.
+        let dateline_parent =
+            dateline.filter(|d| focus_country.as_ref().is_none_or(|f| f.country == d.country)).cloned();
+        let dateline_span = doc.dateline.as_ref().and_then(|d| d.place_span);
+        let abroad_dateline =
+            |span: Span| dateline_parent.is_none() && dateline_span.is_some_and(|d| d.overlaps(span));
 
         // All-capitals text: every word is "capitalised"; a name the gazetteer lacks is a run of
         // words no English list knows ("IN ADDITION", "IN OTHER WORDS" name no place).
@@ -675,16 +693,7 @@ impl Gazetteer {
             // "in eastern Ghouta", "across Northern Bahr" : a compass adjective before a name
             // marks a region of a place — lowercase on its own, capitalised (the name's own
             // first word) after a place preposition.
-            const COMPASS: [&str; 8] = [
-                "northern",
-                "southern",
-                "eastern",
-                "western",
-                "northeastern",
-                "northwestern",
-                "southeastern",
-                "southwestern",
-            ];
+
             let compass_cue = !caps
                 && (i >= 1 && COMPASS.contains(&before1.as_str()) && s(i - 1).starts_with(char::is_lowercase)
                     || words.len() >= 2
@@ -735,7 +744,7 @@ impl Gazetteer {
                         && contains_cue(&text[span.end..f.0.start])
                 })
                 .min_by_key(|f| f.0.start);
-            let nearest = places.iter().filter(|f| sentence.contains(f.0)).min_by_key(|f| {
+            let nearest = places.iter().filter(|f| sentence.contains(f.0) && !abroad_dateline(f.0)).min_by_key(|f| {
                 if f.0.start >= span.end {
                     f.0.start - span.end
                 } else {
@@ -743,7 +752,7 @@ impl Gazetteer {
                 }
             });
             let parent =
-                after.or(nearest).map(|f| f.2.clone()).or_else(|| dateline.cloned()).or_else(|| focus_country.clone());
+                after.or(nearest).map(|f| f.2.clone()).or_else(|| dateline_parent.clone()).or_else(|| focus_country.clone());
             if let Some(mut geo) = parent {
                 geo.precision = match geo.precision {
                     GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City => GeoPrecision::District,

@@ -982,3 +982,22 @@ fn a_service_member_named_by_home_town_keeps_the_town() {
     let doc = tagged(text, "Manchester Marine", EntityKind::Person);
     assert!(place(&doc, "Manchester").is_some());
 }
+
+#[test]
+fn a_dateline_abroad_parents_no_unknown_village() {
+    let text = "MOSCOW, March 3 (Reuters) - Syrian troops entered the village of Kafr Qataynah on Monday. \
+                The Syrian army said the village was secured.";
+    let mut doc = Document::from_text("t", text);
+    let start = text.find("MOSCOW").unwrap();
+    doc.dateline = Some(Dateline {
+        span: Span::new(start, start + 6),
+        place: Some("MOSCOW".into()),
+        place_span: Some(Span::new(start, start + 6)),
+        date: None,
+        agency: None,
+    });
+    test_gazetteer().annotate(&mut doc);
+    assert_spans(&doc);
+    let village = doc.places.iter().find(|p| doc.slice(p.span) == "Kafr Qataynah").and_then(|p| p.geo.as_ref());
+    assert_eq!(village.and_then(|g| g.country.as_deref()), Some("SY"), "{village:?}");
+}
