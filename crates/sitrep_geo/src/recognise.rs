@@ -301,7 +301,8 @@ impl Gazetteer {
     /// English uses otherwise ("Republicans", "Rangers") name none.
     pub(crate) fn residents_place(&self, key: &str) -> Option<u32> {
         let lex = &self.lex;
-        if lex.is_word(key) {
+        // Most capitalised words end in no residents' ending: the cheap test first.
+        if !lex.residents.iter().any(|(ending, _)| key.ends_with(ending.as_str())) || lex.is_word(key) {
             return None;
         }
         lex.residents.iter().find_map(|(ending, restored)| {
