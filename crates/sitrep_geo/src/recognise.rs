@@ -293,8 +293,6 @@ impl Gazetteer {
         None
     }
 
-    /// Finds the toponyms in `doc`'s content (outside removed ranges).
-    #[allow(clippy::too_many_lines)] // the context rules read best side by side
     /// The place whose people a name the gazetteer lacks calls by its ending ("Ohioans" →
     /// Ohio, "Londoners" → London): a country, a first-order region, or a town by its own
     /// name, of 20,000 or more (100,000 for "-ers": surnames end so too, "Stowers"). Words
@@ -336,6 +334,8 @@ impl Gazetteer {
         })
     }
 
+    /// Finds the toponyms in `doc`'s content (outside removed ranges).
+    #[allow(clippy::too_many_lines)] // the context rules read best side by side
     pub(crate) fn recognise(&self, doc: &Document, toks: &[Tok]) -> Vec<Mention> {
         let text = &doc.text;
         let lex = &self.lex;

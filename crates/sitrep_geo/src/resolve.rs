@@ -528,16 +528,6 @@ impl Gazetteer {
         toks: &[Tok],
         found: &[(Span, Option<usize>, Geo, EntityKind)],
     ) -> Vec<(Span, Option<usize>, Geo, EntityKind)> {
-        const COMPASS: [&str; 8] = [
-            "northern",
-            "southern",
-            "eastern",
-            "western",
-            "northeastern",
-            "northwestern",
-            "southeastern",
-            "southwestern",
-        ];
         let text = &doc.text;
         let lex = &self.lex;
         let s = |i: usize| toks.get(i).map_or("", |t| t.span.of(text));
@@ -558,11 +548,7 @@ impl Gazetteer {
             .iter()
             .filter(|f| f.3 != EntityKind::Norp && f.2.precision != GeoPrecision::Region || f.2.admin1.is_some())
             .collect();
-        let dateline = doc
-            .dateline
-            .as_ref()
-            .and_then(|d| d.place_span)
-            .and_then(|d| places.iter().find(|f| f.0.overlaps(d)).map(|f| &f.2));
+        let dateline = doc.dateline.as_ref().and_then(|d| d.place_span).and_then(|d| places.iter().find(|f| f.0.overlaps(d)));
         let mut country_counts: HashMap<&str, usize> = HashMap::new();
         for f in &places {
             if let Some(c) = f.2.country.as_deref() {
@@ -587,11 +573,11 @@ impl Gazetteer {
 
         // A dateline abroad ("MOSCOW — … in eastern Ghouta") is where the story was filed, not
         // where the places it names are: it parents them only in the story's own country.
-        let dateline_parent =
-            dateline.filter(|d| focus_country.as_ref().is_none_or(|f| f.country == d.country)).cloned();
-        let dateline_span = doc.dateline.as_ref().and_then(|d| d.place_span);
-        let abroad_dateline =
-            |span: Span| dateline_parent.is_none() && dateline_span.is_some_and(|d| d.overlaps(span));
+        let (dateline_parent, abroad_dateline) =
+            match dateline.filter(|d| focus_country.as_ref().is_none_or(|f| f.country == d.2.country)) {
+                Some(d) => (Some(d.2.clone()), None),
+                None => (None, dateline.map(|d| d.0)),
+            };
 
         // All-capitals text: every word is "capitalised"; a name the gazetteer lacks is a run of
         // words no English list knows ("IN ADDITION", "IN OTHER WORDS" name no place).
@@ -693,7 +679,16 @@ impl Gazetteer {
             // "in eastern Ghouta", "across Northern Bahr" : a compass adjective before a name
             // marks a region of a place — lowercase on its own, capitalised (the name's own
             // first word) after a place preposition.
-
+            const COMPASS: [&str; 8] = [
+                "northern",
+                "southern",
+                "eastern",
+                "western",
+                "northeastern",
+                "northwestern",
+                "southeastern",
+                "southwestern",
+            ];
             let compass_cue = !caps
                 && (i >= 1 && COMPASS.contains(&before1.as_str()) && s(i - 1).starts_with(char::is_lowercase)
                     || words.len() >= 2
@@ -744,7 +739,7 @@ impl Gazetteer {
                         && contains_cue(&text[span.end..f.0.start])
                 })
                 .min_by_key(|f| f.0.start);
-            let nearest = places.iter().filter(|f| sentence.contains(f.0) && !abroad_dateline(f.0)).min_by_key(|f| {
+            let nearest = places.iter().filter(|f| sentence.contains(f.0) && abroad_dateline != Some(f.0)).min_by_key(|f| {
                 if f.0.start >= span.end {
                     f.0.start - span.end
                 } else {
