@@ -109,6 +109,12 @@ fn same_side_named_again(s: &Sentence, a1: &Actor, a2: &Actor) -> bool {
     })
 }
 
+/// The word index of a form of "be" (one of `forms`) one or two words before the verb at `tw0` ("was
+/// captured", "was later captured").
+fn be_before(s: &Sentence, tw0: usize, forms: &[&str]) -> Option<usize> {
+    (1..=2).map(|k| tw0.wrapping_sub(k)).find(|&b| b < tw0 && s.lower_word_is(b, forms))
+}
+
 /// Adverbs of a wound or of its reporting that may stand between "was" and "shot" ("was fatally shot",
 /// "were reportedly shot"); "was mostly shot in the desert" (a film) stays out.
 const SHOOTING_ADVERBS: &[&str] = &["fatally", "mortally", "critically", "seriously", "gravely", "badly", "reportedly", "allegedly", "repeatedly"];
@@ -157,7 +163,7 @@ fn capture_not_seizing(s: &Sentence, span: Span) -> bool {
 fn person_captured(s: &Sentence, span: Span) -> bool {
     let tw0 = word_at(&s.words, span.start);
     // "was captured", "was later captured", "had been captured".
-    let Some(be) = (1..=2).map(|k| tw0.wrapping_sub(k)).find(|&b| b < tw0 && s.lower_word_is(b, &["was", "were", "been", "being"])) else {
+    let Some(be) = be_before(s, tw0, &["was", "were", "been", "being"]) else {
         return false;
     };
     if be + 2 == tw0 && !s.word(be + 1).to_ascii_lowercase().ends_with("ly") && !s.lower_word_is(be + 1, &["later", "also", "then", "subsequently", "eventually", "finally"]) {
@@ -1055,7 +1061,7 @@ impl Events {
                 };
                 // "The reform bill was killed in the senate": a thing killed is no one killed (the subject's
                 // head right before "was", or before "was reportedly").
-                let be = (1..=2).map(|k| tw0.wrapping_sub(k)).find(|&b| b < tw0 && s.lower_word_is(b, &["was", "were"]));
+                let be = be_before(s, tw0, &["was", "were"]);
                 if be.is_some_and(|b| b > 0 && s.lower_word_is(b - 1, THINGS_KILLED)) {
                     return None;
                 }
